@@ -1,0 +1,54 @@
+# LearnStack. Needs only Python 3.11+ and make: everything else is installed into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WITH_DB := $(BIN)/python scripts/devdb.py exec --
+HOST ?= 0.0.0.0
+PORT ?= 8000
+export PYTHONUNBUFFERED := 1
+
+.PHONY: run test lint format install migrate demo worker beat bench db-stop clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(WITH_DB) $(BIN)/python manage.py migrate_schemas --noinput -v 0
+
+demo: migrate
+	DJANGO_SETTINGS_MODULE=config.settings.local $(WITH_DB) $(BIN)/python manage.py seed_demo
+
+run: demo
+	DJANGO_SETTINGS_MODULE=config.settings.local $(WITH_DB) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(WITH_DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(WITH_DB) $(BIN)/celery -A config worker -l info
+
+beat: install
+	DJANGO_SETTINGS_MODULE=config.settings.local $(WITH_DB) $(BIN)/celery -A config beat -l info
+
+bench: install
+	$(WITH_DB) $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+db-stop: install
+	$(BIN)/python scripts/devdb.py stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,158 @@
+"""`filter[field]=v`, `filter[field][op]=v` and `sort=a,-b` on fields each view whitelists.
+
+A view declares::
+
+    filter_fields = {"status": ["eq", "ne", "in", "nin"], "created_at": ["gt", "lt", "gte", "lte"]}
+    sort_fields = ["name", "created_at"]
+    default_sort = ["name"]
+
+Public names may use dots for related fields (`plan.code`); they map to ORM paths with `__`, or to an
+explicit path through `filter_paths = {"plan": "subscription__plan__code"}`. Unknown fields, operators or
+values that do not fit the field are refused with 400, never ignored.
+"""
+
+import re
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Q
+from rest_framework.filters import BaseFilterBackend
+
+from apps.core.errors import ApplicationError, ErrorCode
+
+FILTER_PARAM = re.compile(r"^filter\[(?P<field>[a-zA-Z0-9_.]+)\](?:\[(?P<op>[a-z]+)\])?$")
+OPERATORS = ("eq", "ne", "gt", "lt", "gte", "lte", "in", "nin", "like", "ilike")
+_LOOKUPS = {"eq": "exact", "ne": "exact", "gt": "gt", "lt": "lt", "gte": "gte", "lte": "lte",
+            "in": "in", "nin": "in", "like": "like", "ilike": "ilike"}
+TEXT_ONLY = {"like", "ilike"}
+
+
+def _orm_path(view, public_name: str) -> str:
+    return getattr(view, "filter_paths", {}).get(public_name, public_name.replace(".", "__"))
+
+
+def _model_field(model, path: str):
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    if field is not None and field.is_relation and field.related_model is not None:
+        return field.related_model._meta.pk
+    return field
+
+
+def _convert(field, raw: str, public_name: str):
+    if field is None:
+        return raw
+    try:
+        if field.get_internal_type() == "BooleanField":
+            lowered = raw.lower()
+            if lowered not in {"true", "false", "1", "0"}:
+                raise ValidationError("not a boolean")
+            return lowered in {"true", "1"}
+        value = field.to_python(raw)
+        if getattr(field, "choices", None) and value not in {choice for choice, _ in field.flatchoices}:
+            allowed = ", ".join(str(choice) for choice, _ in field.flatchoices)
+            raise ValidationError(f"Must be one of: {allowed}.")
+        return value
+    except ValidationError as exc:
+        raise ApplicationError(
+            f"`{raw}` is not a valid value for `{public_name}`.",
+            code=ErrorCode.INVALID_FILTER,
+            details={public_name: [str(m) for m in exc.messages]},
+        ) from exc
+
+
+def _like_pattern(raw: str) -> str:
+    # Without a wildcard, `like` means "contains"; `%` and `_` keep their SQL meaning otherwise.
+    return raw if "%" in raw or "_" in raw else f"%{raw}%"
+
+
+class WhitelistFilterBackend(BaseFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        allowed: dict[str, list[str]] = getattr(view, "filter_fields", {})
+        errors: dict[str, list[str]] = {}
+        condition = Q()
+        for key, values in request.query_params.lists():
+            if not key.startswith("filter"):
+                continue
+            match = FILTER_PARAM.match(key)
+            if not match:
+                errors[key] = ["Use filter[field]=value or filter[field][operator]=value."]
+                continue
+            name, op = match["field"], match["op"] or "eq"
+            if name not in allowed:
+                known = ", ".join(sorted(allowed)) or "none"
+                errors[key] = [f"Filtering on `{name}` is not supported. Filterable fields: {known}."]
+                continue
+            if op not in OPERATORS or op not in allowed[name]:
+                errors[key] = [f"Operator `{op}` is not supported on `{name}`. Use one of: {', '.join(allowed[name])}."]
+                continue
+            path = _orm_path(view, name)
+            field = _model_field(queryset.model, path)
+            for raw in values:
+                if op in ("in", "nin"):
+                    value = [_convert(field, item.strip(), name) for item in raw.split(",") if item.strip()]
+                elif op in TEXT_ONLY:
+                    value = _like_pattern(raw)
+                else:
+                    value = _convert(field, raw, name)
+                clause = Q(**{f"{path}__{_LOOKUPS[op]}": value})
+                condition &= ~clause if op in ("ne", "nin") else clause
+        if errors:
+            raise ApplicationError("The filter is not valid.", code=ErrorCode.INVALID_FILTER, details=errors)
+        return queryset.filter(condition).distinct() if condition else queryset
+
+    def get_schema_operation_parameters(self, view):
+        params = []
+        for name, ops in getattr(view, "filter_fields", {}).items():
+            params.append({
+                "name": f"filter[{name}]",
+                "in": "query",
+                "required": False,
+                "description": f"Equals. Other operators: filter[{name}][op] with op in {', '.join(ops)}.",
+                "schema": {"type": "string"},
+            })
+        return params
+
+
+class WhitelistSortBackend(BaseFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        allowed: list[str] = getattr(view, "sort_fields", [])
+        raw = request.query_params.get("sort")
+        if not raw:
+            ordering = list(getattr(view, "default_sort", []))
+        else:
+            ordering, bad = [], []
+            for item in (part.strip() for part in raw.split(",")):
+                name = item.lstrip("-")
+                if not name or name not in allowed:
+                    bad.append(item)
+                    continue
+                ordering.append(("-" if item.startswith("-") else "") + _orm_path(view, name))
+            if bad:
+                raise ApplicationError(
+                    "The sort is not valid.",
+                    code=ErrorCode.INVALID_SORT,
+                    details={"sort": [f"Cannot sort on `{b}`. Sortable fields: {', '.join(allowed) or 'none'}."
+                                      for b in bad]},
+                )
+        # A unique tie-breaker keeps pages stable.
+        if ordering and not any(o.lstrip("-") in ("pk", "id") for o in ordering):
+            ordering.append("pk")
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_schema_operation_parameters(self, view):
+        allowed = getattr(view, "sort_fields", [])
+        if not allowed:
+            return []
+        return [{
+            "name": "sort",
+            "in": "query",
+            "required": False,
+            "description": f"Comma-separated; prefix with - for descending. Fields: {', '.join(allowed)}.",
+            "schema": {"type": "string"},
+        }]

@@ -1,0 +1,96 @@
+"""`page` / `per_page` pagination (default 10, max 100) with totals and links in `meta`."""
+
+import math
+
+from django.core.paginator import Paginator
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from apps.core.errors import ApplicationError, ErrorCode
+
+DEFAULT_PER_PAGE = 10
+MAX_PER_PAGE = 100
+
+
+def _positive_int(raw: str | None, name: str, default: int) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise ApplicationError(
+            f"`{name}` must be a positive whole number.",
+            code=ErrorCode.INVALID_PAGINATION,
+            details={name: [f"Expected a positive integer, got {raw!r}."]},
+        )
+    return value
+
+
+class PagePagination(BasePagination):
+    page_query_param = "page"
+    per_page_query_param = "per_page"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_number = _positive_int(request.query_params.get("page"), "page", 1)
+        self.per_page = min(
+            _positive_int(request.query_params.get("per_page"), "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE
+        )
+        paginator = Paginator(queryset, self.per_page)
+        self.total = paginator.count
+        offset = (self.page_number - 1) * self.per_page
+        # A page past the end is an empty page with correct totals, not an error.
+        return list(queryset[offset : offset + self.per_page]) if offset < self.total else []
+
+    def _link(self, page: int | None) -> str | None:
+        if page is None:
+            return None
+        url = self.request.build_absolute_uri()
+        url = replace_query_param(url, self.per_page_query_param, self.per_page)
+        return replace_query_param(url, self.page_query_param, page)
+
+    def get_meta(self) -> dict:
+        total_pages = max(1, math.ceil(self.total / self.per_page))
+        page = self.page_number
+        return {
+            "page": page,
+            "per_page": self.per_page,
+            "total": self.total,
+            "total_pages": total_pages,
+            "links": {
+                "self": self._link(page),
+                "first": self._link(1),
+                "last": self._link(total_pages),
+                "next": self._link(page + 1) if page < total_pages else None,
+                "prev": self._link(min(page - 1, total_pages)) if page > 1 else None,
+            },
+        }
+
+    def get_paginated_response(self, data):
+        response = Response(data)
+        response.meta = self.get_meta()
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        return schema
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "description": "Page number (default 1).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": "per_page",
+                "in": "query",
+                "required": False,
+                "description": f"Items per page (default {DEFAULT_PER_PAGE}, max {MAX_PER_PAGE}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            },
+        ]

@@ -1,0 +1,6 @@
+"""Development settings used by `make run`."""
+
+from .base import *  # noqa: F403
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

@@ -1,0 +1,26 @@
+"""{org}.BASE_DOMAIN: an organization's pages and its REST API."""
+
+from django.urls import path, re_path
+
+from apps.accounts import views as account_views
+
+from apps.core.views import page_not_found
+
+from .urls_common import api_docs, common_urlpatterns
+
+urlpatterns = [
+    *common_urlpatterns,
+    *api_docs("config.urls_tenant"),
+    path("", account_views.home, name="home"),
+    path("accounts/login/", account_views.OrgLoginView.as_view(), name="login"),
+    path("accounts/logout/", account_views.OrgLogoutView.as_view(), name="logout"),
+    path("invite/<str:uidb64>/<str:token>/", account_views.invitation, name="invitation"),
+]
+
+# Anything else under /api/ answers in the envelope, also with DEBUG on.
+urlpatterns.append(re_path(r"^api/", page_not_found))
+
+handler400 = "apps.core.views.bad_request"
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"
+handler500 = "apps.core.views.server_error"

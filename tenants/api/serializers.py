@@ -1,0 +1,79 @@
+from rest_framework import serializers
+
+from tenants.models import Domain, Organization, OrganizationSettings, Plan, Subscription
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = ["id", "code", "name", "max_active_users", "max_courses", "max_storage_mb", "features",
+                  "monthly_price_cents"]
+        read_only_fields = fields
+
+
+class SubscriptionSerializer(serializers.ModelSerializer):
+    plan = PlanSerializer(read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = ["status", "plan", "seats", "current_period_start", "current_period_end", "trial_ends_at"]
+        read_only_fields = fields
+
+
+class DomainSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Domain
+        fields = ["domain", "is_primary"]
+        read_only_fields = fields
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    subscription = SubscriptionSerializer(read_only=True)
+    domains = DomainSerializer(many=True, read_only=True)
+    url = serializers.CharField(source="base_url", read_only=True)
+    usage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "schema_name", "status", "status_reason", "admin_email", "url",
+                  "domains", "subscription", "usage", "suspended_at", "archived_at", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_usage(self, organization) -> dict:
+        return self.context.get("usage", {}).get(organization.pk, {})
+
+
+class OrganizationCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    slug = serializers.CharField(max_length=63)
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    admin_email = serializers.EmailField()
+    admin_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    trial_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
+
+
+class OrganizationProvisionedSerializer(serializers.Serializer):
+    organization = OrganizationSerializer()
+    invitation_url = serializers.CharField(allow_null=True)
+    seconds = serializers.FloatField()
+
+
+class OrganizationUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False)
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all(), required=False)
+    seats = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    status = serializers.ChoiceField(
+        choices=["active", "suspended", "archived"], required=False,
+        help_text="active reactivates a suspended or archived organization.",
+    )
+    status_reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class OrganizationSettingsSerializer(serializers.ModelSerializer):
+    allowed_email_domains = serializers.ListField(child=serializers.CharField(max_length=253), required=False)
+
+    class Meta:
+        model = OrganizationSettings
+        fields = ["display_name", "primary_color", "welcome_text", "default_language", "default_timezone",
+                  "self_signup_enabled", "allowed_email_domains", "updated_at"]
+        read_only_fields = ["updated_at"]

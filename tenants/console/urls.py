@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "console"
+
+urlpatterns = [
+    path("login/", views.ConsoleLoginView.as_view(), name="login"),
+    path("logout/", views.ConsoleLogoutView.as_view(), name="logout"),
+    path("", views.organization_list, name="organizations"),
+    path("organizations/new/", views.organization_create, name="organization_create"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/plan/", views.organization_change_plan, name="organization_plan"),
+    path("organizations/<int:pk>/lifecycle/", views.organization_lifecycle, name="organization_lifecycle"),
+]

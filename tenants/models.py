@@ -1,0 +1,169 @@
+"""The public schema: organizations (tenants), their domains, plans and subscriptions.
+
+Org schemas never hold foreign keys into these tables, so tenant schemas can be spread over nodes
+(Citus schema-based sharding) while this schema stays on the coordinator.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class PlanFeature(models.TextChoices):
+    CERTIFICATES = "certificates", "Certificates"
+    API_ACCESS = "api_access", "API access"
+    WEBHOOKS = "webhooks", "Webhooks"
+    CUSTOM_DOMAINS = "custom_domains", "Custom domains"
+    SELF_SIGNUP = "self_signup", "Self sign-up"
+    ADVANCED_ANALYTICS = "advanced_analytics", "Advanced analytics"
+
+
+class Plan(models.Model):
+    """A plan's limits. A limit of None means unlimited."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True)
+    max_active_users = models.PositiveIntegerField(null=True, blank=True)
+    max_courses = models.PositiveIntegerField(null=True, blank=True)
+    max_storage_mb = models.PositiveIntegerField(null=True, blank=True)
+    features = ArrayField(models.CharField(max_length=40, choices=PlanFeature.choices), default=list, blank=True)
+    monthly_price_cents = models.PositiveIntegerField(default=0)
+    is_public = models.BooleanField(default=True, help_text="Offered when creating organizations.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_feature(self, feature: str) -> bool:
+        return feature in self.features
+
+
+class Organization(TenantMixin):
+    class Status(models.TextChoices):
+        TRIAL = "trial", "Trial"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        ARCHIVED = "archived", "Archived"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=63, unique=True, help_text="Subdomain; also names the schema.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIAL, db_index=True)
+    status_reason = models.CharField(max_length=255, blank=True)
+    # Who asked for it and whom it was made for: idempotent provisioning compares these.
+    admin_email = models.EmailField()
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Provisioning creates the schema itself, inside its own transaction (all or nothing).
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.schema_name == settings.PUBLIC_SCHEMA_NAME
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status in (self.Status.TRIAL, self.Status.ACTIVE)
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.{settings.BASE_HOST}"
+
+    @property
+    def base_url(self) -> str:
+        port = settings.BASE_DOMAIN.partition(":")[2]
+        return f"{settings.SITE_SCHEME}://{self.host}{':' + port if port else ''}"
+
+
+class Domain(DomainMixin):
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "domain"]
+
+
+class OrganizationSettings(models.Model):
+    """Settings and branding an organization controls."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="settings")
+    display_name = models.CharField(max_length=120, blank=True)
+    primary_color = models.CharField(max_length=7, default="#2457d6")
+    welcome_text = models.TextField(blank=True, max_length=2000)
+    default_language = models.CharField(max_length=16, default="en", choices=settings.LANGUAGES)
+    default_timezone = models.CharField(max_length=64, default="UTC")
+    self_signup_enabled = models.BooleanField(default=False)
+    allowed_email_domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Settings of {self.organization}"
+
+
+class Subscription(models.Model):
+    class Status(models.TextChoices):
+        TRIALING = "trialing", "Trialing"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Past due"
+        CANCELED = "canceled", "Canceled"
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="subscription")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIALING)
+    seats = models.PositiveIntegerField(null=True, blank=True, help_text="Paid seats; empty = plan limit.")
+    current_period_start = models.DateTimeField()
+    current_period_end = models.DateTimeField()
+    trial_ends_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization} on {self.plan}"
+
+
+class OrganizationEvent(models.Model):
+    """Who did what to which organization, and when. Kept after the organization is deleted."""
+
+    class Action(models.TextChoices):
+        PROVISIONED = "provisioned", "Provisioned"
+        PROVISION_FAILED = "provision_failed", "Provisioning failed"
+        SUSPENDED = "suspended", "Suspended"
+        REACTIVATED = "reactivated", "Reactivated"
+        ARCHIVED = "archived", "Archived"
+        DELETED = "deleted", "Deleted"
+        PLAN_CHANGED = "plan_changed", "Plan changed"
+        UPDATED = "updated", "Updated"
+        SETTINGS_CHANGED = "settings_changed", "Settings changed"
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    org_slug = models.CharField(max_length=63, db_index=True)
+    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_email = models.EmailField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.org_slug}: {self.action}"

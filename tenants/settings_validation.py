@@ -1,0 +1,38 @@
+"""Validation of organization settings values beyond what the model fields check."""
+
+import re
+import zoneinfo
+
+from apps.core.errors import ValidationFailed
+
+HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def clean_settings(values: dict) -> dict:
+    errors: dict[str, list[str]] = {}
+    cleaned = dict(values)
+    if "primary_color" in values and not HEX_COLOR.match(str(values["primary_color"] or "")):
+        errors["primary_color"] = ["Use a colour like #2457d6."]
+    if "default_timezone" in values:
+        try:
+            zoneinfo.ZoneInfo(str(values["default_timezone"]))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            errors["default_timezone"] = ["Unknown time zone."]
+    if "allowed_email_domains" in values:
+        raw = values["allowed_email_domains"]
+        if isinstance(raw, str):
+            raw = [part for part in re.split(r"[\s,]+", raw) if part]
+        if not isinstance(raw, list | tuple):
+            errors["allowed_email_domains"] = ["Give a list of domains."]
+        else:
+            domains = [str(d).strip().lower().lstrip("@") for d in raw]
+            bad = [d for d in domains if not DOMAIN.match(d)]
+            if bad:
+                errors["allowed_email_domains"] = [f"'{d}' is not a domain name." for d in bad]
+            cleaned["allowed_email_domains"] = sorted(set(domains))
+    if "self_signup_enabled" in values and not isinstance(values["self_signup_enabled"], bool):
+        errors["self_signup_enabled"] = ["Must be true or false."]
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned

@@ -1,0 +1,174 @@
+"""Shared fixtures: two organizations provisioned once per test session by the real provisioning service,
+named users in each, and clients bound to each host.
+
+    acme      "Acme Academy" on Growth, host acme.learnstack.test, Org Admin orgadmin@acme.example.com
+    globex    "Globex Institute" on Starter, host globex.learnstack.test, Org Admin orgadmin@globex.example.com
+    operator  a platform super-admin (public schema), admin@example.com
+
+Every test runs in a transaction that is rolled back, schema DDL included (PostgreSQL DDL is
+transactional), so a test may provision, suspend or delete freely.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+from rest_framework.test import APIClient
+
+PASSWORD = "correct horse battery staple"
+ORGS = {
+    "acme": {"name": "Acme Academy", "plan": "growth", "admin_email": "orgadmin@acme.example.com"},
+    "globex": {"name": "Globex Institute", "plan": "starter", "admin_email": "orgadmin@globex.example.com"},
+}
+
+
+def host_of(slug: str | None) -> str:
+    return settings.BASE_HOST if slug is None else f"{slug}.{settings.BASE_HOST}"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from django.contrib.auth import get_user_model
+
+    from tenants.models import Plan
+    from tenants.services import organization_provision
+
+    User = get_user_model()
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        User.objects.create_superuser("admin@example.com", PASSWORD, full_name="Platform Operator")
+        for slug, spec in ORGS.items():
+            result = organization_provision(
+                name=spec["name"], slug=slug, plan=Plan.objects.get(code=spec["plan"]),
+                admin_email=spec["admin_email"], admin_name=f"{spec['name']} Admin", trial_days=0,
+            )
+            with schema_context(result.organization.schema_name):
+                admin = User.objects.get(email=spec["admin_email"])
+                admin.set_password(PASSWORD)
+                admin.status = User.Status.ACTIVE
+                admin.save()
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state():
+    """No cached tenant, rate-limit counter or schema choice leaks from one test into the next."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@contextmanager
+def in_org(organization) -> Iterator[None]:
+    with schema_context(organization.schema_name):
+        yield
+
+
+@pytest.fixture
+def acme(db):
+    from tenants.models import Organization
+
+    return Organization.objects.select_related("subscription__plan", "settings").get(slug="acme")
+
+
+@pytest.fixture
+def globex(db):
+    from tenants.models import Organization
+
+    return Organization.objects.select_related("subscription__plan", "settings").get(slug="globex")
+
+
+@pytest.fixture
+def operator(db):
+    from django.contrib.auth import get_user_model
+
+    connection.set_schema_to_public()
+    return get_user_model().objects.get(email="admin@example.com")
+
+
+def _org_admin(organization):
+    from django.contrib.auth import get_user_model
+
+    with in_org(organization):
+        return get_user_model().objects.get(email=ORGS[organization.slug]["admin_email"])
+
+
+@pytest.fixture
+def acme_admin(acme):
+    return _org_admin(acme)
+
+
+@pytest.fixture
+def globex_admin(globex):
+    return _org_admin(globex)
+
+
+def jwt_for(organization, user) -> str:
+    """An access token issued by `organization` (None = the platform) for `user`."""
+    from apps.core.api.authentication import tokens_for_user
+
+    schema = settings.PUBLIC_SCHEMA_NAME if organization is None else organization.schema_name
+    with schema_context(schema):
+        return tokens_for_user(user)["access"]
+
+
+def client_for(slug: str | None, *, token: str | None = None) -> APIClient:
+    client = APIClient(HTTP_HOST=host_of(slug))
+    if token:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def browser_for(organization, user=None) -> Client:
+    """A page client on `organization`'s host (None = the platform), signed in as `user` if given.
+    The session is stored in that organization's schema, as a real sign-in there would."""
+    client = Client(HTTP_HOST=host_of(None if organization is None else organization.slug))
+    if user is not None:
+        schema = settings.PUBLIC_SCHEMA_NAME if organization is None else organization.schema_name
+        with schema_context(schema):
+            client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def public_client(db) -> APIClient:
+    return client_for(None)
+
+
+@pytest.fixture
+def operator_client(operator) -> APIClient:
+    return client_for(None, token=jwt_for(None, operator))
+
+
+@pytest.fixture
+def acme_client(acme) -> APIClient:
+    return client_for("acme")
+
+
+@pytest.fixture
+def globex_client(globex) -> APIClient:
+    return client_for("globex")
+
+
+@pytest.fixture
+def acme_admin_client(acme, acme_admin) -> APIClient:
+    return client_for("acme", token=jwt_for(acme, acme_admin))
+
+
+@pytest.fixture
+def globex_admin_client(globex, globex_admin) -> APIClient:
+    return client_for("globex", token=jwt_for(globex, globex_admin))
+
+
+@pytest.fixture
+def plans(db):
+    from tenants.models import Plan
+
+    return {plan.code: plan for plan in Plan.objects.all()}
