@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 
 from apps.accounts import views as account_views
+from tenants.api import org_views
 
 from apps.core.views import page_not_found
 
@@ -15,6 +16,11 @@ urlpatterns = [
     path("accounts/login/", account_views.OrgLoginView.as_view(), name="login"),
     path("accounts/logout/", account_views.OrgLogoutView.as_view(), name="logout"),
     path("invite/<str:uidb64>/<str:token>/", account_views.invitation, name="invitation"),
+    path("api/v1/organizations", org_views.OwnOrganizationListView.as_view(), name="api-own-organizations"),
+    path("api/v1/organizations/<int:pk>", org_views.OwnOrganizationDetailView.as_view(),
+         name="api-own-organization"),
+    path("api/v1/organizations/<int:pk>/settings", org_views.OwnOrganizationSettingsView.as_view(),
+         name="api-own-organization-settings"),
 ]
 
 # Anything else under /api/ answers in the envelope, also with DEBUG on.

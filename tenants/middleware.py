@@ -52,6 +52,8 @@ class TenantMiddleware(TenantMainMiddleware):
 
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# Signing in and out changes no organization data: members of an archived org can still read it.
+ARCHIVED_WRITABLE_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/api/v1/auth/")
 
 
 class TenantStatusMiddleware:
@@ -69,7 +71,11 @@ class TenantStatusMiddleware:
                     "This organization is suspended. Its data is kept; contact the platform operator.",
                 )
             return render(request, "errors/suspended.html", {"organization": organization}, status=403)
-        if organization.status == Organization.Status.ARCHIVED and request.method not in SAFE_METHODS:
+        if (
+            organization.status == Organization.Status.ARCHIVED
+            and request.method not in SAFE_METHODS
+            and not request.path.startswith(ARCHIVED_WRITABLE_PREFIXES)
+        ):
             if is_api_path(request.path):
                 return error_response(403, "TENANT_ARCHIVED", "This organization is archived and read-only.")
             return render(request, "errors/archived.html", {"organization": organization}, status=403)

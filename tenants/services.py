@@ -26,10 +26,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting, for the event log: a platform user (or none, for the system) and their address."""
+    """Who is acting, for the event log: a user (or none, for the system), the schema that user lives in,
+    and their address. Only platform users (public schema) are linked by foreign key; an org member is
+    recorded by email and org, never by id, since their id means nothing in the public schema."""
 
     user: object | None = None
     ip_address: str | None = None
+    schema: str = "public"
 
     @property
     def email(self) -> str:
@@ -48,11 +51,14 @@ class ProvisionResult:
 
 
 def _record(organization: Organization | None, slug: str, action: str, actor: Actor, **details) -> None:
+    is_platform_user = actor.schema == settings.PUBLIC_SCHEMA_NAME and getattr(actor.user, "pk", None)
+    if actor.user is not None and not is_platform_user:
+        details["actor_org"] = actor.schema
     OrganizationEvent.objects.create(
         organization=organization,
         org_slug=slug,
         action=action,
-        actor=actor.user if getattr(actor.user, "pk", None) else None,
+        actor=actor.user if is_platform_user else None,
         actor_email=actor.email,
         ip_address=actor.ip_address,
         details=details,

@@ -20,6 +20,11 @@ class Invitation:
     path: str  # host-relative; the caller knows the org's host
 
 
+def active_user_count() -> int:
+    """People who hold or may take a seat: everyone not deactivated."""
+    return User.objects.exclude(status=User.Status.DEACTIVATED).count()
+
+
 def invitation_path(user: User) -> str:
     return f"/invite/{encode_uid(user)}/{invitation_tokens.make_token(user)}/"
 
@@ -33,6 +38,9 @@ def user_invite(*, email: str, full_name: str = "", roles: list[str] | tuple[str
         raise ValidationFailed({"email": ["Enter a valid email address."]}) from None
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed({"email": ["Someone with this email already belongs to this organization."]})
+    from tenants.limits import enforce_limit
+
+    enforce_limit(limit="max_active_users", current=active_user_count())
     user = User(email=email, full_name=full_name.strip(), status=User.Status.INVITED, invited_at=timezone.now())
     user.set_unusable_password()
     try:

@@ -77,3 +77,25 @@ class OrganizationSettingsSerializer(serializers.ModelSerializer):
         fields = ["display_name", "primary_color", "welcome_text", "default_language", "default_timezone",
                   "self_signup_enabled", "allowed_email_domains", "updated_at"]
         read_only_fields = ["updated_at"]
+
+
+class OwnOrganizationSerializer(serializers.ModelSerializer):
+    """What an organization's members may know about their own organization."""
+
+    subscription = SubscriptionSerializer(read_only=True)
+    domains = DomainSerializer(many=True, read_only=True)
+    url = serializers.CharField(source="base_url", read_only=True)
+    settings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "status", "url", "domains", "subscription", "settings", "created_at"]
+        read_only_fields = fields
+
+    def get_settings(self, organization) -> dict | None:
+        org_settings = getattr(organization, "settings", None)
+        return OrganizationSettingsSerializer(org_settings).data if org_settings else None
+
+
+class OwnOrganizationUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)

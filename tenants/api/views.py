@@ -1,7 +1,7 @@
 """Platform API on BASE_DOMAIN: organization management for super-admins, over the same services as the
 console."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -25,7 +25,7 @@ from .serializers import (
 def actor_for(request) -> services.Actor:
     from apps.core.api.throttling import client_ip
 
-    return services.Actor(user=request.user, ip_address=client_ip(request))
+    return services.Actor(user=request.user, ip_address=client_ip(request), schema=connection.schema_name)
 
 
 def _valid(serializer_class, data, **kwargs):

@@ -1,0 +1,142 @@
+"""Tenant isolation: nothing of org B is reachable from org A, whatever A holds (token, session, ids)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django_tenants.utils import schema_context
+
+from apps.accounts.models import RoleAssignment
+from apps.accounts.services import user_invite
+from tests.conftest import browser_for, client_for, jwt_for
+
+from .registry import API_ENDPOINTS, PAGES, fill, targets
+
+# Strings that only org B (globex) has; none may appear in a response served to A.
+GLOBEX_MARKERS = ("Globex", "globex", "orgadmin@globex.example.com")
+
+
+def call(client, endpoint, values):
+    method = getattr(client, endpoint.method.lower())
+    return method(fill(endpoint.path, values), endpoint.body or None, format="json")
+
+
+def assert_no_globex_data(response):
+    body = response.content.decode()
+    leaked = [marker for marker in GLOBEX_MARKERS if marker in body]
+    assert leaked == [], f"{response.request['PATH_INFO']} leaked {leaked}"
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
+def test_acme_token_is_refused_on_globex_host(endpoint, acme, acme_admin, globex):
+    client = client_for("globex", token=jwt_for(acme, acme_admin))
+
+    response = call(client, endpoint, targets(globex))
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "TOKEN_INVALID"
+    assert_no_globex_data(response)
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
+def test_platform_token_is_refused_on_org_hosts(endpoint, operator, acme):
+    client = client_for("acme", token=jwt_for(None, operator))
+
+    response = call(client, endpoint, targets(acme))
+
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("endpoint", [e for e in API_ENDPOINTS if e.has_object], ids=lambda e: e.id)
+def test_globex_ids_on_acme_host_answer_404_like_missing_ones(endpoint, acme_admin_client, globex):
+    foreign = call(acme_admin_client, endpoint, targets(globex))
+    missing = call(acme_admin_client, endpoint, {**targets(globex), "org_id": "999999"})
+
+    assert foreign.status_code == 404
+    assert foreign.json() == missing.json()
+    assert_no_globex_data(foreign)
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
+def test_anonymous_api_calls_are_refused(endpoint, acme):
+    response = call(client_for("acme"), endpoint, targets(acme))
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "NOT_AUTHENTICATED"
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
+def test_globex_data_never_appears_in_acme_answers(endpoint, acme, acme_admin_client):
+    response = call(acme_admin_client, endpoint, targets(acme))
+
+    assert response.status_code < 500
+    assert_no_globex_data(response)
+
+
+def test_acme_session_does_not_authenticate_on_globex(acme, acme_admin, globex):
+    acme_browser = browser_for(acme, acme_admin)
+    session_cookie = acme_browser.cookies["sessionid"].value
+    intruder = client_for("globex")
+    intruder.cookies["sessionid"] = session_cookie
+
+    response = intruder.get("/")
+    api = intruder.get("/api/v1/auth/me")
+
+    assert response.status_code == 200
+    assert "orgadmin@acme.example.com" not in response.content.decode()
+    assert "Sign in" in response.content.decode()
+    assert api.status_code in (401, 403)
+
+
+def test_session_cookies_are_host_only(acme, acme_admin):
+    response = client_for("acme").post(
+        "/accounts/login/", {"username": acme_admin.email, "password": "correct horse battery staple"}
+    )
+
+    assert response.status_code == 302
+    assert response.cookies["sessionid"]["domain"] == ""
+    assert response.cookies["csrftoken"]["domain"] == ""
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.id)
+def test_acme_pages_never_show_globex_data(page, acme, acme_admin, globex):
+    values = targets(globex) if page.has_object else targets(acme)
+
+    response = browser_for(acme, acme_admin).get(fill(page.path, values))
+
+    assert response.status_code in (200, 302, 404)
+    if page.has_object:
+        assert response.status_code == 404
+    assert_no_globex_data(response)
+
+
+def test_globex_invitation_link_is_dead_on_acme_host(acme, globex):
+    values = targets(globex)
+
+    response = client_for("acme").get(fill("/invite/{invite_uid}/{invite_token}/", values))
+
+    assert response.status_code == 404
+
+
+# --- roles within one organization ------------------------------------------------------------------------
+
+@pytest.fixture
+def acme_student(acme):
+    with schema_context("acme"):
+        user = user_invite(email="student@acme.example.com", roles=[RoleAssignment.Role.STUDENT]).user
+        user.status = get_user_model().Status.ACTIVE
+        user.set_password("student-pass-123")
+        user.save()
+        return user
+
+
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
+def test_role_matrix(endpoint, acme, acme_admin, acme_student):
+    for role, user in (("org_admin", acme_admin), ("student", acme_student)):
+        client = client_for("acme", token=jwt_for(acme, user))
+
+        response = call(client, endpoint, targets(acme))
+
+        if role in endpoint.allowed_roles:
+            assert 200 <= response.status_code < 300, (role, response.json())
+        else:
+            assert response.status_code == 403, (role, response.json())
+            assert response.json()["error"]["code"] == "PERMISSION_DENIED"
