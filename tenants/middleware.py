@@ -7,31 +7,26 @@ TenantStatusMiddleware: a suspended org answers with a "suspended" page (403 `TE
 API); an archived org is read-only (writes answer 403 `TENANT_ARCHIVED`).
 """
 
-from django.conf import settings
 from django.db import connection
 from django.shortcuts import render
-from django.urls import set_urlconf
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from apps.core.api.envelope import error_response, is_api_path
+from apps.core.views import healthz
 
 from .models import Organization
 from .resolution import organization_for_host
 
-ALWAYS_ROUTED = ("/healthz",)
-
-
 class TenantMiddleware(TenantMainMiddleware):
     def process_request(self, request):
         connection.set_schema_to_public()
+        if request.path == "/healthz":
+            # Load balancers probe by IP address or any Host header: health needs no tenant, no session
+            # and no ALLOWED_HOSTS match, so it is answered before anything else looks at the host.
+            return healthz(request)
         hostname = self.hostname_from_request(request)
         organization = organization_for_host(hostname)
         if organization is None:
-            if request.path in ALWAYS_ROUTED:
-                # Load balancers probe by IP address; health needs no tenant.
-                request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
-                set_urlconf(request.urlconf)
-                return None
             return self.unknown_host(request, hostname)
         organization.domain_url = hostname
         request.tenant = organization

@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.conftest import browser_for, client_for
+from tests.conftest import browser_for, client_for, jwt_for
 
 
 def test_org_host_serves_that_orgs_home(acme_client):
@@ -47,15 +47,41 @@ def test_health_answers_on_any_host(db):
         assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
 
 
-def test_warm_routing_costs_no_database_query(acme_client):
-    acme_client.get("/healthz")  # warms the host cache
+def test_health_answers_for_a_host_outside_allowed_hosts(db):
+    from django.test import Client
 
-    with CaptureQueriesContext(connection) as queries:
-        response = acme_client.get("/healthz")
+    response = Client(HTTP_HOST="10.0.0.7:8000").get("/healthz")
 
     assert response.status_code == 200
-    # The schema is set once and /healthz runs its one query; routing itself reads nothing.
-    assert [q["sql"] for q in queries.captured_queries] == ['SET search_path = "acme","public"', "SELECT 1"]
+
+
+def test_health_reports_a_broken_cache_as_degraded(db, monkeypatch):
+    from django.core.cache import caches
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(caches["platform"], "set", broken)
+
+    response = client_for(None).get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "degraded", "checks": {"database": "ok", "cache": "unavailable"}}
+
+
+def test_warm_routing_costs_no_database_query(acme, acme_admin):
+    client = client_for("acme", token=jwt_for(acme, acme_admin))
+    client.get("/api/v1/auth/me")  # warms the host cache
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/auth/me")
+
+    assert response.status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    # search_path once, the user, their roles: nothing reads the domain or organization tables.
+    assert statements[0] == 'SET search_path = "acme","public"'
+    assert not [s for s in statements if "tenants_domain" in s or "tenants_organization" in s]
+    assert len(statements) == 3
 
 
 def test_search_path_is_set_once_per_request_not_per_cursor(acme, acme_admin):
@@ -82,7 +108,7 @@ def test_routing_cache_is_invalidated_when_the_org_changes(acme, acme_client, dj
 
 
 def test_each_request_runs_in_its_hosts_schema(acme_client, globex_client):
-    acme_client.get("/healthz")
+    acme_client.get("/")
     assert connection.schema_name == "acme"
-    globex_client.get("/healthz")
+    globex_client.get("/")
     assert connection.schema_name == "globex"
