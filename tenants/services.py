@@ -18,7 +18,7 @@ from apps.accounts.services import user_invite
 from apps.core.errors import InvalidState, ValidationFailed, validation_error_from_django
 
 from .models import Domain, Organization, OrganizationEvent, OrganizationSettings, Plan, Subscription
-from .template import template_schema
+from .template import align_index_names, template_schema
 from .validators import schema_name_for, slug_problems
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,7 @@ def _validate_provision_input(*, name: str, slug: str, plan: Plan | None, admin_
 def _create_schema(schema_name: str, *, use_template: bool) -> None:
     if use_template and schema_exists(template_schema()):
         CloneSchema().clone_schema(template_schema(), schema_name, "DATA")
+        align_index_names(template_schema(), schema_name)
     else:
         from django.core.management import call_command
 

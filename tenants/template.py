@@ -40,3 +40,46 @@ def ensure_public_tenant() -> Organization:
         domain.domain = settings.BASE_HOST
         domain.save()
     return organization
+
+
+def _normalized_indexes(cursor, schema: str) -> list[tuple[str, str, str]]:
+    """(table, definition without name and schema, index name) for every index in `schema`."""
+    cursor.execute(
+        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s ORDER BY tablename, indexname",
+        [schema],
+    )
+    rows = []
+    for table, name, definition in cursor.fetchall():
+        head, _, tail = definition.partition(" ON ")
+        kind = head.rsplit(" ", 1)[0]  # "CREATE [UNIQUE] INDEX"
+        tail = tail.replace(f'"{schema}".', "").replace(f"{schema}.", "", 1)
+        rows.append((table, f"{kind} ON {tail}", name))
+    return rows
+
+
+def align_index_names(source: str, target: str) -> int:
+    """Give the clone's indexes (and the unique constraints they back) the template's names.
+
+    django-tenants' clone_schema recreates tables with CREATE TABLE ... LIKE, which names indexes and
+    unique constraints by PostgreSQL's defaults rather than by the names Django's migrations gave them.
+    A later migration that removes or alters such a constraint or index by name would then fail on
+    every cloned schema. Returns the number of renames.
+    """
+    renames = 0
+    with connection.cursor() as cursor:
+        wanted: dict[tuple[str, str], list[str]] = {}
+        for table, definition, name in _normalized_indexes(cursor, source):
+            wanted.setdefault((table, definition), []).append(name)
+        existing = {name for _, _, name in _normalized_indexes(cursor, target)}
+        for table, definition, name in _normalized_indexes(cursor, target):
+            names = wanted.get((table, definition))
+            if not names:
+                continue
+            new_name = names.pop(0)
+            if new_name == name or new_name in existing:
+                continue
+            cursor.execute(f'ALTER INDEX "{target}"."{name}" RENAME TO "{new_name}"')
+            existing.discard(name)
+            existing.add(new_name)
+            renames += 1
+    return renames

@@ -52,7 +52,58 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 admin.set_password(PASSWORD)
                 admin.status = User.Status.ACTIVE
                 admin.save()
+                _build_structure(slug)
         connection.set_schema_to_public()
+
+
+# Each org's structure and one person per role. In acme:
+#   branches north (N) and south (S); classes N: "Algebra 1" and S: "Biology 1"
+#   manager@  Branch Manager of north        teacher@  Teacher of Algebra 1 (north)
+#   student@  Student in Algebra 1 (north)   south-teacher@ / south-student@  in Biology 1 (south)
+# globex has one branch "main", class "Chemistry", teacher@ and student@.
+STRUCTURE = {
+    "acme": {
+        "branches": [("north", "North Campus"), ("south", "South Campus")],
+        "classes": [("north", "Algebra 1"), ("south", "Biology 1")],
+        "people": [
+            ("manager", "branch_manager", "north", None),
+            ("teacher", "teacher", "north", "Algebra 1"),
+            ("student", "student", "north", "Algebra 1"),
+            ("south-teacher", "teacher", "south", "Biology 1"),
+            ("south-student", "student", "south", "Biology 1"),
+        ],
+    },
+    "globex": {
+        "branches": [("main", "Main Campus")],
+        "classes": [("main", "Chemistry")],
+        "people": [("teacher", "teacher", "main", "Chemistry"), ("student", "student", "main", "Chemistry")],
+    },
+}
+
+
+def _build_structure(slug: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.models import RoleAssignment
+    from apps.hierarchy.models import Branch, SchoolClass
+
+    User = get_user_model()
+    spec = STRUCTURE[slug]
+    branches = {code: Branch.objects.create(code=code, name=name) for code, name in spec["branches"]}
+    classes = {name: SchoolClass.objects.create(branch=branches[code], name=name, term="2026")
+               for code, name in spec["classes"]}
+    for local, role, branch_code, class_name in spec["people"]:
+        user = User.objects.create_user(f"{local}@{slug}.example.com", PASSWORD, full_name=local.title())
+        RoleAssignment.objects.create(user=user, role=role, branch=branches[branch_code],
+                                      school_class=classes.get(class_name))
+
+
+def person(organization, local: str):
+    """A named person of an org's structure, e.g. person(acme, "teacher")."""
+    from django.contrib.auth import get_user_model
+
+    with in_org(organization):
+        return get_user_model().objects.get(email=f"{local}@{organization.slug}.example.com")
 
 
 @pytest.fixture(autouse=True)
@@ -103,6 +154,21 @@ def _org_admin(organization):
 @pytest.fixture
 def acme_admin(acme):
     return _org_admin(acme)
+
+
+@pytest.fixture
+def acme_manager(acme):
+    return person(acme, "manager")
+
+
+@pytest.fixture
+def acme_teacher(acme):
+    return person(acme, "teacher")
+
+
+@pytest.fixture
+def acme_student(acme):
+    return person(acme, "student")
 
 
 @pytest.fixture

@@ -73,7 +73,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class RoleAssignment(models.Model):
-    """A role a person holds in their organization. Branch and class scopes join in with the hierarchy."""
+    """A role a person holds, and where: the whole org (Org Admin), a branch (Branch Manager, or a Teacher
+    or Student attached to a branch without a class yet), or a class (Teacher, Student).
+
+    A person may hold several roles in several branches and classes."""
 
     class Role(models.TextChoices):
         ORG_ADMIN = "org_admin", "Org Admin"
@@ -82,11 +85,28 @@ class RoleAssignment(models.Model):
         STUDENT = "student", "Student"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(max_length=32, choices=Role.choices)
+    role = models.CharField(max_length=32, choices=Role.choices, db_index=True)
+    branch = models.ForeignKey("hierarchy.Branch", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="role_assignments")
+    school_class = models.ForeignKey("hierarchy.SchoolClass", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="role_assignments")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="unique_org_wide_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "branch", "school_class"], nulls_distinct=False,
+                                    name="unique_role_scope"),
+            models.CheckConstraint(
+                name="role_scope_matches_role",
+                condition=(
+                    models.Q(role="org_admin", branch__isnull=True, school_class__isnull=True)
+                    | models.Q(role="branch_manager", branch__isnull=False, school_class__isnull=True)
+                    | models.Q(role__in=["teacher", "student"], branch__isnull=False)
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["branch", "role"]), models.Index(fields=["school_class", "role"])]
 
     def __str__(self) -> str:
-        return f"{self.user} as {self.get_role_display()}"
+        where = self.school_class or self.branch or "the organization"
+        return f"{self.user} as {self.get_role_display()} in {where}"

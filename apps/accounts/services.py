@@ -1,4 +1,5 @@
-"""Writes on people. Every function runs in the schema of the organization it is called for."""
+"""Writes on people and their roles. Every function runs in the schema of the organization it is called for,
+checks what the acting person may do (apps.accounts.permissions) and records an audit entry."""
 
 from dataclasses import dataclass
 
@@ -8,10 +9,24 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core.errors import ValidationFailed, validation_error_from_django
+from apps.audit.services import audit_record
+from apps.core.errors import NotFound, PermissionDenied, ValidationFailed, validation_error_from_django
 
 from .models import RoleAssignment, User
+from .permissions import forget_scope, scope_of
 from .tokens import encode_uid, invitation_tokens
+
+Role = RoleAssignment.Role
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    """A role and where it applies: nowhere for Org Admin, a branch for Branch Manager, a branch or a class
+    for Teacher and Student (a class implies its branch)."""
+
+    role: str
+    branch_id: int | None = None
+    school_class_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -29,28 +44,114 @@ def invitation_path(user: User) -> str:
     return f"/invite/{encode_uid(user)}/{invitation_tokens.make_token(user)}/"
 
 
-@transaction.atomic
-def user_invite(*, email: str, full_name: str = "", roles: list[str] | tuple[str, ...] = ()) -> Invitation:
+def _resolve(spec: RoleSpec) -> RoleAssignment:
+    """Validate a role spec and return an unsaved assignment with branch/class filled in."""
+    from apps.hierarchy.models import Branch, SchoolClass
+
+    if spec.role not in Role.values:
+        raise ValidationFailed({"role": [f"Unknown role '{spec.role}'. Use one of: {', '.join(Role.values)}."]})
+    branch = school_class = None
+    if spec.school_class_id is not None:
+        school_class = SchoolClass.objects.select_related("branch").filter(pk=spec.school_class_id).first()
+        if school_class is None:
+            raise ValidationFailed({"class": ["No such class."]})
+        branch = school_class.branch
+        if spec.branch_id is not None and spec.branch_id != branch.pk:
+            raise ValidationFailed({"branch": ["The class belongs to another branch."]})
+    elif spec.branch_id is not None:
+        branch = Branch.objects.filter(pk=spec.branch_id).first()
+        if branch is None:
+            raise ValidationFailed({"branch": ["No such branch."]})
+    if spec.role == Role.ORG_ADMIN and (branch or school_class):
+        raise ValidationFailed({"role": ["Org Admin applies to the whole organization, not a branch or class."]})
+    if spec.role == Role.BRANCH_MANAGER and (branch is None or school_class is not None):
+        raise ValidationFailed({"branch": ["A Branch Manager manages a branch: name one (and no class)."]})
+    if spec.role in (Role.TEACHER, Role.STUDENT) and branch is None:
+        raise ValidationFailed({"branch": ["Teachers and students belong to a branch or a class: name one."]})
+    return RoleAssignment(role=spec.role, branch=branch, school_class=school_class)
+
+
+def _check_may_grant(actor, assignment: RoleAssignment) -> None:
+    if actor is None:  # the system (provisioning, imports run by an admin) has already been authorized
+        return
+    scope = scope_of(actor)
+    if scope.is_org_admin:
+        return
+    if assignment.role in (Role.ORG_ADMIN, Role.BRANCH_MANAGER):
+        raise PermissionDenied("Only Org Admins may appoint Org Admins and Branch Managers.")
+    if not scope.manages_branch(assignment.branch_id):
+        raise PermissionDenied("You may only assign people within the branches you manage.")
+
+
+def _visible_or_404(actor, user: User) -> None:
+    if actor is None:
+        return
+    from apps.hierarchy.selectors import user_list
+
+    if not user_list(viewer=actor).filter(pk=user.pk).exists():
+        raise NotFound("No such person.")
+
+
+def _check_may_manage(actor, user: User) -> None:
+    """May `actor` change `user`'s account (deactivate, edit, change roles)?"""
+    if actor is None:
+        return
+    _visible_or_404(actor, user)
+    scope = scope_of(actor)
+    if scope.is_org_admin:
+        return
+    if not scope.is_branch_manager:
+        raise PermissionDenied("You may not manage other people's accounts.")
+    if RoleAssignment.objects.filter(user=user, role__in=[Role.ORG_ADMIN, Role.BRANCH_MANAGER]).exists():
+        raise PermissionDenied("Only Org Admins may manage Org Admins and Branch Managers.")
+
+
+def _clean_email(email: str) -> str:
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
         raise ValidationFailed({"email": ["Enter a valid email address."]}) from None
+    return email
+
+
+@transaction.atomic
+def user_invite(*, email: str, full_name: str = "", roles: list[RoleSpec] | tuple = (), actor=None,
+                language: str = "", timezone_name: str = "") -> Invitation:
+    """Create a person in the invited state with their roles, and return their invitation link.
+    `roles` may also hold bare role names for organization-wide roles (used at provisioning)."""
+    email = _clean_email(email)
+    specs = [RoleSpec(r) if isinstance(r, str) else r for r in roles]
+    assignments = [_resolve(spec) for spec in specs]
+    for assignment in assignments:
+        _check_may_grant(actor, assignment)
+    if actor is not None and not scope_of(actor).can_manage_people():
+        raise PermissionDenied("You may not invite people.")
+    if actor is not None and not scope_of(actor).is_org_admin and not assignments:
+        raise ValidationFailed({"roles": ["Give the person a role in one of your branches."]})
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed({"email": ["Someone with this email already belongs to this organization."]})
     from tenants.limits import enforce_limit
 
     enforce_limit(limit="max_active_users", current=active_user_count())
-    user = User(email=email, full_name=full_name.strip(), status=User.Status.INVITED, invited_at=timezone.now())
+    user = User(email=email, full_name=full_name.strip(), status=User.Status.INVITED, invited_at=timezone.now(),
+                language=language, timezone=timezone_name)
     user.set_unusable_password()
     try:
         user.full_clean()
     except ValidationError as exc:
         raise validation_error_from_django(exc) from exc
     user.save()
-    for role in roles:
-        RoleAssignment.objects.create(user=user, role=role)
+    for assignment in assignments:
+        assignment.user = user
+        assignment.save()
+    audit_record(actor=actor, action="user.invited", target=user,
+                 changes={"roles": [_describe(a) for a in assignments]})
     return Invitation(user=user, path=invitation_path(user))
+
+
+def _describe(assignment: RoleAssignment) -> dict:
+    return {"role": assignment.role, "branch": assignment.branch_id, "class": assignment.school_class_id}
 
 
 @transaction.atomic
@@ -66,4 +167,151 @@ def invitation_accept(*, user: User, token: str, password: str, full_name: str |
     user.set_password(password)
     user.status = User.Status.ACTIVE
     user.save(update_fields=["password", "status", "full_name"])
+    audit_record(actor=user, action="user.invitation_accepted", target=user)
     return user
+
+
+@transaction.atomic
+def invitation_resend(*, user: User, actor) -> Invitation:
+    _check_may_manage(actor, user)
+    if user.status != User.Status.INVITED:
+        raise ValidationFailed({"status": ["Only invited people can be sent a new invitation."]})
+    user.invited_at = timezone.now()
+    user.save(update_fields=["invited_at"])
+    audit_record(actor=actor, action="user.invitation_resent", target=user)
+    return Invitation(user=user, path=invitation_path(user))
+
+
+PROFILE_FIELDS = ("full_name", "language", "timezone")
+
+
+@transaction.atomic
+def user_update(*, user: User, actor, **values) -> User:
+    """Change a person's profile (name, language, time zone) or, for Org Admins, their email."""
+    unknown = set(values) - {*PROFILE_FIELDS, "email"}
+    if unknown:
+        raise ValidationFailed({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+    if actor is not None and actor.pk != user.pk:
+        _check_may_manage(actor, user)
+    changes = {}
+    if "email" in values:
+        if actor is not None and not scope_of(actor).is_org_admin:
+            raise PermissionDenied("Only Org Admins may change email addresses.")
+        email = _clean_email(values["email"])
+        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+            raise ValidationFailed({"email": ["Someone with this email already belongs to this organization."]})
+        values["email"] = email
+    if "timezone" in values and values["timezone"]:
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(values["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationFailed({"timezone": ["Unknown time zone."]}) from None
+    for field, value in values.items():
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(user, field) != value:
+            changes[field] = [getattr(user, field), value]
+            setattr(user, field, value)
+    if not changes:
+        return user
+    try:
+        user.full_clean()
+    except ValidationError as exc:
+        raise validation_error_from_django(exc) from exc
+    user.save()
+    audit_record(actor=actor, action="user.updated", target=user, changes=changes)
+    return user
+
+
+def _org_admin_count() -> int:
+    return (RoleAssignment.objects.filter(role=Role.ORG_ADMIN, user__status=User.Status.ACTIVE)
+            .values("user").distinct().count())
+
+
+def _refuse_last_admin(user: User) -> None:
+    is_admin = RoleAssignment.objects.filter(user=user, role=Role.ORG_ADMIN).exists()
+    if is_admin and user.status == User.Status.ACTIVE and _org_admin_count() <= 1:
+        raise ValidationFailed({"user": ["This is the organization's last Org Admin; appoint another first."]})
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor) -> User:
+    _check_may_manage(actor, user)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationFailed({"user": ["You cannot deactivate yourself."]})
+    if user.status == User.Status.DEACTIVATED:
+        return user
+    _refuse_last_admin(user)
+    previous = user.status
+    user.status = User.Status.DEACTIVATED
+    user.save(update_fields=["status"])
+    _revoke_tokens(user)
+    audit_record(actor=actor, action="user.deactivated", target=user, changes={"status": [previous, user.status]})
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor) -> User:
+    _check_may_manage(actor, user)
+    if user.status != User.Status.DEACTIVATED:
+        return user
+    from tenants.limits import enforce_limit
+
+    enforce_limit(limit="max_active_users", current=active_user_count())
+    user.status = User.Status.ACTIVE if user.has_usable_password() else User.Status.INVITED
+    user.save(update_fields=["status"])
+    audit_record(actor=actor, action="user.reactivated", target=user)
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, actor) -> None:
+    """Remove a person for good, freeing their email. Org Admins only."""
+    if actor is not None:
+        _visible_or_404(actor, user)
+        if not scope_of(actor).is_org_admin:
+            raise PermissionDenied("Only Org Admins may delete people; deactivate them instead.")
+        if actor.pk == user.pk:
+            raise ValidationFailed({"user": ["You cannot delete yourself."]})
+    _refuse_last_admin(user)
+    audit_record(actor=actor, action="user.deleted", target=user, target_repr=user.email,
+                 changes={"email": user.email})
+    user.delete()
+
+
+def _revoke_tokens(user: User) -> None:
+    """Blacklist every outstanding refresh token of `user` (deactivation, password change)."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    for token in OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False):
+        BlacklistedToken.objects.get_or_create(token=token)
+
+
+@transaction.atomic
+def role_grant(*, user: User, spec: RoleSpec, actor) -> RoleAssignment:
+    if actor is not None and not scope_of(actor).is_org_admin:
+        _visible_or_404(actor, user)
+    assignment = _resolve(spec)
+    _check_may_grant(actor, assignment)
+    existing = RoleAssignment.objects.filter(user=user, role=assignment.role, branch=assignment.branch,
+                                             school_class=assignment.school_class).first()
+    if existing:
+        return existing
+    assignment.user = user
+    assignment.save()
+    forget_scope(user)
+    audit_record(actor=actor, action="role.granted", target=user, changes=_describe(assignment))
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, actor) -> None:
+    if actor is not None:
+        _visible_or_404(actor, assignment.user)
+    _check_may_grant(actor, assignment)
+    if assignment.role == Role.ORG_ADMIN:
+        _refuse_last_admin(assignment.user)
+    audit_record(actor=actor, action="role.revoked", target=assignment.user, changes=_describe(assignment))
+    forget_scope(assignment.user)
+    assignment.delete()

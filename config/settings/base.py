@@ -73,6 +73,8 @@ SHARED_APPS = [
     "tenants",
     "django_tenants",
     "apps.core",
+    # The public schema holds platform operators; its hierarchy tables stay empty (roles are an org matter).
+    "apps.hierarchy",
     "apps.accounts",
     *DJANGO_CORE_APPS,
     *THIRD_PARTY_APPS,
@@ -84,7 +86,9 @@ TENANT_APPS = [
     "django.contrib.messages",
     "django.contrib.admin",
     "rest_framework_simplejwt.token_blacklist",
+    "apps.hierarchy",
     "apps.accounts",
+    "apps.audit",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -99,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
+    "apps.audit.context.AuditOriginMiddleware",
 ]
 
 TEMPLATES = [

@@ -18,7 +18,7 @@ class Endpoint:
     path: str
     body: dict = field(default_factory=dict)
     # Roles allowed to get a 2xx on their own organization's objects; others get 403 (or 404).
-    allowed_roles: tuple[str, ...] = ("org_admin", "student")
+    allowed_roles: tuple[str, ...] = ("org_admin", "branch_manager", "teacher", "student")
     # True when the path names an object of the organization (so a foreign id must give 404).
     has_object: bool = False
 

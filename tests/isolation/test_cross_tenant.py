@@ -1,11 +1,6 @@
 """Tenant isolation: nothing of org B is reachable from org A, whatever A holds (token, session, ids)."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django_tenants.utils import schema_context
-
-from apps.accounts.models import RoleAssignment
-from apps.accounts.services import user_invite
 from tests.conftest import browser_for, client_for, jwt_for
 
 from .registry import API_ENDPOINTS, PAGES, fill, targets
@@ -118,19 +113,11 @@ def test_globex_invitation_link_is_dead_on_acme_host(acme, globex):
 
 # --- roles within one organization ------------------------------------------------------------------------
 
-@pytest.fixture
-def acme_student(acme):
-    with schema_context("acme"):
-        user = user_invite(email="student@acme.example.com", roles=[RoleAssignment.Role.STUDENT]).user
-        user.status = get_user_model().Status.ACTIVE
-        user.set_password("student-pass-123")
-        user.save()
-        return user
-
-
 @pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
-def test_role_matrix(endpoint, acme, acme_admin, acme_student):
-    for role, user in (("org_admin", acme_admin), ("student", acme_student)):
+def test_role_matrix(endpoint, acme, acme_admin, acme_manager, acme_teacher, acme_student):
+    people = {"org_admin": acme_admin, "branch_manager": acme_manager, "teacher": acme_teacher,
+              "student": acme_student}
+    for role, user in people.items():
         client = client_for("acme", token=jwt_for(acme, user))
 
         response = call(client, endpoint, targets(acme))

@@ -196,3 +196,30 @@ def test_same_email_in_two_orgs_is_two_unrelated_accounts(plans, acme):
     assert acme_user.status == "active"
     assert initech_user.status == "invited"
     assert not initech_user.has_usable_password()
+
+
+def _catalog(schema: str) -> dict[str, set]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = %s", [schema])
+        indexes = set(cursor.fetchall())
+        cursor.execute(
+            """SELECT t.relname, c.conname, c.contype FROM pg_constraint c
+               JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+               WHERE n.nspname = %s""",
+            [schema],
+        )
+        constraints = set(cursor.fetchall())
+    return {"indexes": indexes, "constraints": constraints}
+
+
+def test_a_clone_has_the_templates_index_and_constraint_names(plans):
+    """Migrations drop and alter constraints and indexes by name: a clone must use the same names."""
+    provision(plans)
+
+    assert _catalog("initech") == _catalog("tenant_template")
+
+
+def test_a_migrated_schema_has_the_templates_index_and_constraint_names(plans):
+    provision(plans, slug="plain-org", use_template=False)
+
+    assert _catalog("plain_org") == _catalog("tenant_template")
