@@ -1,11 +1,10 @@
 """{org}.BASE_DOMAIN: an organization's pages and its REST API."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from apps.accounts import views as account_views
-from tenants.api import org_views
-
 from apps.core.views import page_not_found
+from tenants.api import org_views
 
 from .urls_common import api_docs, common_urlpatterns
 
@@ -16,11 +15,21 @@ urlpatterns = [
     path("accounts/login/", account_views.OrgLoginView.as_view(), name="login"),
     path("accounts/logout/", account_views.OrgLogoutView.as_view(), name="logout"),
     path("invite/<str:uidb64>/<str:token>/", account_views.invitation, name="invitation"),
+    # Pages, one app each.
+    path("manage/", include("apps.hierarchy.urls")),
+    path("manage/api-keys/", include("apps.apikeys.urls")),
+    path("manage/imports/", include("apps.imports.urls")),
+    path("manage/audit/", include("apps.audit.urls")),
+    # API, one app each.
     path("api/v1/organizations", org_views.OwnOrganizationListView.as_view(), name="api-own-organizations"),
     path("api/v1/organizations/<int:pk>", org_views.OwnOrganizationDetailView.as_view(),
          name="api-own-organization"),
     path("api/v1/organizations/<int:pk>/settings", org_views.OwnOrganizationSettingsView.as_view(),
          name="api-own-organization-settings"),
+    path("api/v1/", include("apps.hierarchy.api_urls")),
+    path("api/v1/", include("apps.apikeys.api_urls")),
+    path("api/v1/", include("apps.imports.api_urls")),
+    path("api/v1/", include("apps.audit.api_urls")),
 ]
 
 # Anything else under /api/ answers in the envelope, also with DEBUG on.

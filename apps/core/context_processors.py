@@ -14,3 +14,37 @@ def platform(request):
         "organization": organization if organization is not None and not organization.is_public else None,
         "branding": branding,
     }
+
+
+# (label, path, who may see it) for the organization area's navigation.
+ORG_NAV = [
+    ("People", "/manage/people/", "manage_people_or_teach"),
+    ("Branches", "/manage/branches/", "any_role"),
+    ("Classes", "/manage/classes/", "any_role"),
+    ("Import", "/manage/imports/", "org_admin"),
+    ("API keys", "/manage/api-keys/", "org_admin"),
+    ("Audit log", "/manage/audit/", "org_admin"),
+    ("Settings", "/manage/settings/", "org_admin"),
+]
+
+
+def org_nav(request):
+    organization = getattr(request, "tenant", None)
+    user = getattr(request, "user", None)
+    if organization is None or organization.is_public or user is None or not user.is_authenticated:
+        return {"org_nav": []}
+    from apps.accounts.permissions import scope_of
+
+    scope = scope_of(user)
+    allowed = {
+        "org_admin": scope.is_org_admin,
+        "manage_people_or_teach": scope.can_manage_people() or scope.is_teacher,
+        "any_role": bool(scope.roles),
+    }
+    return {
+        "org_nav": [
+            {"label": label, "url": path, "active": request.path.startswith(path)}
+            for label, path, rule in ORG_NAV
+            if allowed[rule]
+        ]
+    }

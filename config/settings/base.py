@@ -89,6 +89,8 @@ TENANT_APPS = [
     "apps.hierarchy",
     "apps.accounts",
     "apps.audit",
+    "apps.apikeys",
+    "apps.imports",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -117,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.platform",
+                "apps.core.context_processors.org_nav",
             ],
         },
     },

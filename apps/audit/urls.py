@@ -1,0 +1,7 @@
+"""Pages of this app on organization hosts."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "audit"
+
+urlpatterns: list = []
