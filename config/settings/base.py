@@ -96,6 +96,7 @@ INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_
 
 MIDDLEWARE = [
     "tenants.middleware.TenantMiddleware",
+    "apps.core.api.throttling.ApiRateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -218,6 +219,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "LearnStack <no-reply@learnstack.
 # --- API ---------------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.apikeys.authentication.ApiKeyAuthentication",
         "apps.core.api.authentication.TenantJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

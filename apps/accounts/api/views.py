@@ -1,8 +1,10 @@
 """Authentication endpoints. They exist on every host, and each host signs in the people of its own
 schema: platform operators on BASE_DOMAIN, an organization's people on its subdomain."""
 
+import contextlib
+
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model, user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -43,6 +45,8 @@ class LoginView(ApiView):
             # The same answer whether the email exists or not.
             raise ApplicationError("Email or password is incorrect.", code=ErrorCode.AUTHENTICATION_FAILED,
                                    status_code=401)
+        # As a sign-in through the pages does: receivers (last_login among them) see API sign-ins too.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
         return Response(_token_payload(user, tokens_for_user(user)))
 
 
@@ -73,17 +77,13 @@ class RefreshView(ApiView):
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token = _refresh_token(serializer.validated_data["refresh"])
-        from django.contrib.auth import get_user_model
-
         user = get_user_model().objects.filter(pk=token.get("user_id")).first()
         if user is None or not user.is_active:
             raise ApplicationError("The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID,
                                    status_code=401)
         # Rotation: the old refresh token is blacklisted, a new pair is issued.
-        try:
+        with contextlib.suppress(AttributeError):  # blacklist app not installed: rotation only
             token.blacklist()
-        except AttributeError:
-            pass
         return Response(_token_payload(user, tokens_for_user(user)))
 
 

@@ -15,7 +15,9 @@ def error_payload(code: str, message: str, details: dict[str, Any] | None = None
     }
 
 
-def error_response(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> HttpResponse:
+def error_response(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> HttpResponse:
     return HttpResponse(
         json.dumps(error_payload(code, message, details)),
         status=status,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from apps.core.errors import ApplicationError, ErrorCode, validation_error_from_django
@@ -48,13 +49,17 @@ def _flatten(value):
     return [str(value)]
 
 
-def _response(status_code: int, code: str, message: str, details: dict, headers: dict | None = None) -> Response:
+def _response(
+    status_code: int, code: str, message: str, details: dict, headers: dict | None = None
+) -> Response:
     response = Response(error_payload(code, message, details), status=status_code, headers=headers)
     response.enveloped = True
     return response
 
 
 def envelope_exception_handler(exc, context):
+    # As DRF's own handler does: with ATOMIC_REQUESTS, a refused request must not commit half its writes.
+    set_rollback()
     if isinstance(exc, ApplicationError):
         return _response(exc.status_code, str(exc.code), exc.message, exc.details)
     if isinstance(exc, DjangoValidationError):

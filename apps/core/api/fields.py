@@ -10,7 +10,11 @@ def parse_fields(raw: str | None) -> list[list[str]] | None:
         return None
     paths = [p.strip() for p in raw.split(",") if p.strip()]
     if not paths:
-        raise ApplicationError("`fields` is empty.", code=ErrorCode.INVALID_FIELDS, details={"fields": ["Name at least one field."]})
+        raise ApplicationError(
+            "`fields` is empty.",
+            code=ErrorCode.INVALID_FIELDS,
+            details={"fields": ["Name at least one field."]},
+        )
     return [p.split(".") for p in paths]
 
 

@@ -11,10 +11,12 @@ explicit path through `filter_paths = {"plan": "subscription__plan__code"}`. Unk
 values that do not fit the field are refused with 400, never ignored.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from rest_framework.filters import BaseFilterBackend
 
 from apps.core.errors import ApplicationError, ErrorCode
@@ -54,6 +56,9 @@ def _convert(field, raw: str, public_name: str):
                 raise ValidationError("not a boolean")
             return lowered in {"true", "1"}
         value = field.to_python(raw)
+        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+            # `2024-05-01` or a time without offset is read in the site's time zone, as Django would.
+            value = timezone.make_aware(value)
         if getattr(field, "choices", None) and value not in {choice for choice, _ in field.flatchoices}:
             allowed = ", ".join(str(choice) for choice, _ in field.flatchoices)
             raise ValidationError(f"Must be one of: {allowed}.")
@@ -89,13 +94,18 @@ class WhitelistFilterBackend(BaseFilterBackend):
                 errors[key] = [f"Filtering on `{name}` is not supported. Filterable fields: {known}."]
                 continue
             if op not in OPERATORS or op not in allowed[name]:
-                errors[key] = [f"Operator `{op}` is not supported on `{name}`. Use one of: {', '.join(allowed[name])}."]
+                errors[key] = [
+                    f"Operator `{op}` is not supported on `{name}`. Use one of: {', '.join(allowed[name])}."
+                ]
                 continue
             path = _orm_path(view, name)
             field = _model_field(queryset.model, path)
             for raw in values:
                 if op in ("in", "nin"):
                     value = [_convert(field, item.strip(), name) for item in raw.split(",") if item.strip()]
+                    if not value:
+                        errors[key] = [f"Give `{op}` a comma-separated list of at least one value."]
+                        continue
                 elif op in TEXT_ONLY:
                     value = _like_pattern(raw)
                 else:
@@ -128,8 +138,8 @@ class WhitelistSortBackend(BaseFilterBackend):
         else:
             ordering, bad = [], []
             for item in (part.strip() for part in raw.split(",")):
-                name = item.lstrip("-")
-                if not name or name not in allowed:
+                name = item[1:] if item.startswith("-") else item
+                if name not in allowed:
                     bad.append(item)
                     continue
                 ordering.append(("-" if item.startswith("-") else "") + _orm_path(view, name))
@@ -137,8 +147,9 @@ class WhitelistSortBackend(BaseFilterBackend):
                 raise ApplicationError(
                     "The sort is not valid.",
                     code=ErrorCode.INVALID_SORT,
-                    details={"sort": [f"Cannot sort on `{b}`. Sortable fields: {', '.join(allowed) or 'none'}."
-                                      for b in bad]},
+                    details={"sort": [
+                        f"Cannot sort on `{b}`. Sortable fields: {', '.join(allowed) or 'none'}." for b in bad
+                    ]},
                 )
         # A unique tie-breaker keeps pages stable.
         if ordering and not any(o.lstrip("-") in ("pk", "id") for o in ordering):

@@ -1,4 +1,14 @@
-"""OpenAPI post-processing: document every response inside the envelope."""
+"""OpenAPI: document every response inside the envelope, and the org-bound JWT as a bearer scheme."""
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+
+
+class TenantJWTScheme(SimpleJWTScheme):
+    """Without it drf-spectacular cannot resolve TenantJWTAuthentication and documents no bearer scheme."""
+
+    target_class = "apps.core.api.authentication.TenantJWTAuthentication"
+    name = "jwtAuth"
+
 
 ENVELOPE_ERROR = {
     "type": "object",
@@ -37,6 +47,7 @@ ERROR_STATUSES = {
     "403": "Forbidden, plan limit reached or organization suspended",
     "404": "Not found (also for objects the caller may not know exist)",
     "429": "Rate limited; see Retry-After",
+    "500": "Server error (logged; the body never holds a traceback)",
 }
 
 

@@ -85,3 +85,33 @@ class TenantRateThrottle(BaseThrottle):
 
     def wait(self):
         return self._wait
+
+
+class ApiRateLimitMiddleware:
+    """Rate-limit headers (and the limit itself) for /api/ answers that no DRF view produced: the catch-all
+    404, the OpenAPI documents, and the suspended/archived refusals. DRF views count themselves (see
+    ApiMixin); this only counts what they did not."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.has_header("X-RateLimit-Limit"):
+            return response
+        tenant = getattr(request, "tenant", None)
+        if tenant is None:
+            return response
+        state = getattr(request, "rate_limit", None)
+        if state is None:
+            principal, limit = principal_key(request)
+            state = hit(f"{connection.schema_name}:{principal}", limit, settings.API_RATE_LIMITS["window_seconds"])
+            if state.exceeded:
+                from .envelope import error_response
+
+                wait = max(1, state.reset - int(time.time()))
+                response = error_response(429, "RATE_LIMITED", f"Request was throttled. Expected available in {wait} seconds.")
+                response["Retry-After"] = str(wait)
+        for header, value in state.headers().items():
+            response[header] = value
+        return response

@@ -4,6 +4,7 @@ without being able to forget them (PostHog-style base mixin)."""
 from rest_framework import generics, viewsets
 from rest_framework.views import APIView
 
+from . import schema  # noqa: F401  registers the OpenAPI extension for TenantJWTAuthentication
 from .fields import parse_fields, prune, validate_paths
 from .filtering import WhitelistFilterBackend, WhitelistSortBackend
 
@@ -13,6 +14,21 @@ class ApiMixin:
     filter_fields: dict[str, list[str]] = {}
     sort_fields: list[str] = []
     default_sort: list[str] = []
+
+    def perform_authentication(self, request):
+        # DRF checks throttles after authentication and permissions, so a request refused with 401 or 403
+        # would be free (guessing tokens at no cost) and leave without rate-limit headers. Count it first:
+        # a caller whose credentials fail is counted as anonymous, by IP.
+        try:
+            super().perform_authentication(request)
+        finally:
+            self.check_throttles(request)
+
+    def check_throttles(self, request):
+        if getattr(request, "_throttles_checked", False):
+            return  # already counted in perform_authentication; DRF's initial() asks again
+        request._throttles_checked = True
+        super().check_throttles(request)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
