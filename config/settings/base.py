@@ -289,3 +289,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- authentication flows (config/settings/auth.py) ----------------------------------------------------------
+from .auth import configure as _configure_auth  # noqa: E402
+
+_configure_auth(globals())
