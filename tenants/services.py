@@ -155,8 +155,11 @@ def organization_provision(
             seconds = time.perf_counter() - started
             _record(organization, slug, OrganizationEvent.Action.PROVISIONED, actor,
                     plan=plan.code, admin_email=admin_email, seconds=round(seconds, 3))
+            # robust: a broker outage after commit must not report a committed organization as failed;
+            # the invitation can be re-sent from the console.
             transaction.on_commit(
-                lambda: _queue_invitation_email(organization.schema_name, invitation.user.pk, invitation_url)
+                lambda: _queue_invitation_email(organization.schema_name, invitation.user.pk, invitation_url),
+                robust=True,
             )
     except ValidationError as exc:
         connection.set_schema_to_public()

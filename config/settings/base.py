@@ -137,6 +137,9 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Behind PgBouncer in transaction mode, server-side cursors must be off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+TENANT_MULTIPROCESSING_MAX_PROCESSES = int(env("TENANT_MIGRATE_PROCESSES", "2"))
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -236,6 +239,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.envelope_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Number of trusted reverse proxies in front of the app: the client's address is then read from
+# X-Forwarded-For (rate limits, audit log). 0 = use the socket's address.
+NUM_PROXIES = int(env("NUM_PROXIES", "0"))
 API_RATE_LIMITS = {
     "authenticated": int(env("API_RATE_LIMIT_AUTHENTICATED", "1000")),
     "anonymous": int(env("API_RATE_LIMIT_ANONYMOUS", "100")),
