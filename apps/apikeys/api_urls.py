@@ -1,5 +1,10 @@
 """API routes of this app under /api/v1/ on organization hosts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import views
+
+urlpatterns = [
+    path("api-keys", views.ApiKeyListView.as_view(), name="api-keys"),
+    path("api-keys/<int:pk>", views.ApiKeyDetailView.as_view(), name="api-key"),
+]

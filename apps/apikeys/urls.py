@@ -1,7 +1,12 @@
-"""Pages of this app on organization hosts."""
+"""Pages of this app on organization hosts (mounted at /manage/api-keys/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "apikeys"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.api_key_list_page, name="list"),
+    path("<int:pk>/revoke/", views.api_key_revoke_page, name="revoke"),
+]

@@ -37,14 +37,14 @@ class ErrorCode(StrEnum):
 class ApplicationError(Exception):
     """A failure the caller can understand and act on."""
 
-    code: ErrorCode = ErrorCode.BAD_REQUEST
+    code: StrEnum = ErrorCode.BAD_REQUEST
     status_code: int = 400
 
     def __init__(
         self,
         message: str,
         *,
-        code: ErrorCode | None = None,
+        code: StrEnum | None = None,
         details: dict[str, Any] | None = None,
         status_code: int | None = None,
     ) -> None:

@@ -28,6 +28,7 @@ def own_organization(request) -> Organization:
 
 class OwnOrganizationListView(ApiGenericView):
     permission_classes = [IsOrgAdminOrReadOnly]
+    api_key_scope = "organization"
     serializer_class = OwnOrganizationSerializer
     filter_fields = {"status": ["eq", "ne", "in", "nin"], "slug": ["eq", "ne", "like", "ilike"]}
     sort_fields = ["name"]
@@ -48,6 +49,7 @@ class OwnOrganizationListView(ApiGenericView):
 
 class OwnOrganizationMixin:
     permission_classes = [IsOrgAdminOrReadOnly]
+    api_key_scope = "organization"
 
     def get_organization(self) -> Organization:
         if str(self.kwargs["pk"]) != str(self.request.tenant.pk):

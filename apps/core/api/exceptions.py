@@ -61,7 +61,8 @@ def envelope_exception_handler(exc, context):
     # As DRF's own handler does: with ATOMIC_REQUESTS, a refused request must not commit half its writes.
     set_rollback()
     if isinstance(exc, ApplicationError):
-        return _response(exc.status_code, str(exc.code), exc.message, exc.details)
+        headers = {"WWW-Authenticate": exc.auth_header} if getattr(exc, "auth_header", None) else None
+        return _response(exc.status_code, str(exc.code), exc.message, exc.details, headers)
     if isinstance(exc, DjangoValidationError):
         failure = validation_error_from_django(exc)
         return _response(failure.status_code, str(failure.code), failure.message, failure.details)

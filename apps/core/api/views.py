@@ -32,6 +32,10 @@ class ApiMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        from apps.apikeys.scopes import check_api_key_scope
+
+        # A request made with an API key may only reach views whose `api_key_scope` the key grants.
+        check_api_key_scope(request, self)
         self._sparse_fields = parse_fields(request.query_params.get("fields"))
         if self._sparse_fields is not None and hasattr(self, "get_serializer_class"):
             try:

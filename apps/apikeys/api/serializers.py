@@ -1,0 +1,49 @@
+from rest_framework import serializers
+
+from apps.apikeys.models import ApiKey
+from apps.apikeys.scopes import ALL_SCOPES
+
+
+class ApiKeyPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class ApiKeySerializer(serializers.ModelSerializer):
+    masked_key = serializers.CharField(source="masked", help_text="Prefix and last four characters.")
+    status = serializers.SerializerMethodField()
+    created_by = ApiKeyPersonSerializer()
+    revoked_by = ApiKeyPersonSerializer(allow_null=True)
+
+    class Meta:
+        model = ApiKey
+        fields = ["id", "name", "prefix", "last_four", "masked_key", "scopes", "status", "created_by",
+                  "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_by"]
+        read_only_fields = fields
+
+    def get_status(self, api_key) -> str:
+        return str(api_key.get_status())
+
+
+class ApiKeyCreatedSerializer(ApiKeySerializer):
+    key = serializers.SerializerMethodField(
+        help_text="The whole key. Shown only in this response; store it now.")
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+    def get_key(self, api_key) -> str:
+        return self.context["raw_key"]
+
+
+class ApiKeyCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, help_text="What the key is for, e.g. the service using it.")
+    scopes = serializers.ListField(
+        child=serializers.CharField(), allow_empty=True,
+        help_text="`<object>:read` or `<object>:write` (write implies read). "
+                  f"One of: {', '.join(ALL_SCOPES)}.",
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True,
+                                           help_text="When the key stops working; empty = never.")
