@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from .models import Organization, OrganizationEvent
 
 
-def organization_list(*, search: str = "", status: str = "") -> QuerySet[Organization]:
+def organization_list(*, search: str = "", status: str = "", plan=None) -> QuerySet[Organization]:
     queryset = (
         Organization.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
         .select_related("subscription__plan", "settings")
@@ -20,6 +20,8 @@ def organization_list(*, search: str = "", status: str = "") -> QuerySet[Organiz
         ).distinct()
     if status:
         queryset = queryset.filter(status=status)
+    if plan is not None:
+        queryset = queryset.filter(subscription__plan=plan)
     return queryset
 
 

@@ -1,26 +1,66 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 
 from tenants.models import Organization, Plan
 from tenants.validators import slug_problems
 
 
+class OperatorAuthenticationForm(AuthenticationForm):
+    """Sign-in for the console: only superusers of the public schema get in."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "not_operator": (
+            "This account is not a platform operator account, so it cannot use the console. "
+            "Organization members sign in at their organization's address."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocomplete="username", spellcheck="false")
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_superuser:
+            raise forms.ValidationError(self.error_messages["not_operator"], code="not_operator")
+
+
 class OrganizationCreateForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Organization name")
+    name = forms.CharField(max_length=120, label="Organization name",
+                           widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     slug = forms.CharField(
         max_length=63, label="Subdomain",
-        help_text="Lower-case letters, digits and hyphens; becomes {slug}.{your base domain}.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "autocapitalize": "none"}),
     )
     plan = forms.ModelChoiceField(queryset=Plan.objects.filter(is_public=True), empty_label=None)
-    admin_email = forms.EmailField(label="First Org Admin's email")
-    admin_name = forms.CharField(max_length=150, required=False, label="First Org Admin's name")
-    trial_days = forms.IntegerField(min_value=0, max_value=365, initial=14, label="Trial days",
-                                    help_text="0 starts the subscription as active.")
+    admin_email = forms.EmailField(label="First Org Admin's email",
+                                   widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    admin_name = forms.CharField(max_length=150, required=False, label="First Org Admin's name",
+                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    trial_days = forms.IntegerField(min_value=0, max_value=365, initial=settings.ORGANIZATION_TRIAL_DAYS,
+                                    label="Trial days", help_text="0 starts the subscription as active.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].help_text = (
+            "Lower-case letters, digits and hyphens, starting with a letter. "
+            f"The organization will live at <var>slug</var>.{settings.BASE_DOMAIN}."
+        )
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()
         if problems := slug_problems(slug):
             raise forms.ValidationError(problems)
         return slug
+
+    def clean_admin_email(self):
+        return self.cleaned_data["admin_email"].strip().lower()
 
 
 class ChangePlanForm(forms.Form):
@@ -36,5 +76,9 @@ class LifecycleForm(forms.Form):
 
 
 class OrganizationSearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
+    q = forms.CharField(required=False, max_length=200, label="Search",
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": "Name, subdomain, email or domain"}))
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Organization.Status.choices])
+    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), required=False, empty_label="Any plan",
+                                  to_field_name="code")

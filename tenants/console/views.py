@@ -1,37 +1,83 @@
-"""The provisioning console on BASE_DOMAIN, for platform operators (superusers of the public schema)."""
+"""The provisioning console on BASE_DOMAIN, for platform operators (superusers of the public schema).
 
+Every write goes through tenants.services; every read through tenants.selectors (or .queries on top of it).
+Anonymous visitors are sent to the console's sign-in page; signed-in people who are not operators get a
+403 page that says so (never a redirect loop through the sign-in page).
+"""
+
+from functools import wraps
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.validators import validate_ipv46_address
+from django.db import connection
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.api.throttling import client_ip
 from apps.core.errors import ApplicationError, ValidationFailed
 from tenants import selectors, services
 
-from .forms import ChangePlanForm, LifecycleForm, OrganizationCreateForm, OrganizationSearchForm
+from . import queries
+from .forms import (
+    ChangePlanForm,
+    LifecycleForm,
+    OperatorAuthenticationForm,
+    OrganizationCreateForm,
+    OrganizationSearchForm,
+)
 
 PER_PAGE = 25
+INVITATION_SESSION_KEY = "console_invitation"
 
 
-def _is_operator(user) -> bool:
-    return user.is_authenticated and user.is_superuser
+def is_operator(user) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
 
 
-operator_required = user_passes_test(_is_operator, login_url="console:login")
+def operator_required(view):
+    """Anonymous: redirect to the console sign-in. Signed in but not an operator: 403 with an explanation."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("console:login"), REDIRECT_FIELD_NAME)
+        if not is_operator(request.user):
+            return render(request, "console/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapped)
 
 
 def _actor(request) -> services.Actor:
-    return services.Actor(user=request.user, ip_address=client_ip(request))
+    ip_address = client_ip(request)
+    try:
+        validate_ipv46_address(ip_address)
+    except ValidationError:
+        ip_address = None  # "unknown" without REMOTE_ADDR: record no address rather than fail
+    return services.Actor(user=request.user, ip_address=ip_address, schema=connection.schema_name)
 
 
 class ConsoleLoginView(auth_views.LoginView):
     template_name = "console/login.html"
-    redirect_authenticated_user = True
+    authentication_form = OperatorAuthenticationForm
+    # Only operators are sent on: a signed-in non-operator stays here (with a notice) instead of looping
+    # between a protected page and this one.
+    redirect_authenticated_user = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if is_operator(request.user):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().dispatch(request, *args, **kwargs)
 
     def get_success_url(self):
         return self.get_redirect_url() or reverse("console:organizations")
@@ -43,21 +89,25 @@ class ConsoleLogoutView(auth_views.LogoutView):
 
 @operator_required
 def organization_list(request):
-    form = OrganizationSearchForm(request.GET or None)
-    search, status = "", ""
-    if form.is_valid():
-        search, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
-    paginator = Paginator(selectors.organization_list(search=search, status=status).order_by("name", "pk"), PER_PAGE)
+    form = OrganizationSearchForm(request.GET)
+    form.is_valid()  # invalid filters (an unknown status or plan) are ignored, valid ones still apply
+    filters = {
+        "search": (form.cleaned_data.get("q") or "").strip(),
+        "status": form.cleaned_data.get("status") or "",
+        "plan": form.cleaned_data.get("plan"),
+    }
+    paginator = Paginator(queries.console_organization_list(**filters), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    organizations = list(page.object_list)
-    usage = selectors.organization_usage(organizations)
-    rows = [(org, usage.get(org.pk, {})) for org in organizations]
+    rows, usage_available = queries.organization_rows(list(page.object_list))
     return render(request, "console/organization_list.html", {
         "form": form,
+        "filtered": any(filters.values()),
         "page": page,
         "rows": rows,
-        "usage_columns": list(selectors.USAGE_COUNTERS),
-        "recent": selectors.provisioning_events(limit=8),
+        "usage_columns": queries.usage_columns(),
+        "usage_available": usage_available,
+        "recent": queries.recent_provisioning(limit=8),
+        "failures": queries.recent_failures(limit=8),
     })
 
 
@@ -73,19 +123,20 @@ def organization_create(request):
                     form.add_error(field if field in form.fields else None, error)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-        except Exception:
+        except Exception:  # logged and recorded as a provisioning failure by the service
             form.add_error(None, "Provisioning failed and was rolled back; nothing was created. "
-                                 "The failure is listed under recent provisioning.")
+                                 "The failure is listed under recent provisioning failures.")
         else:
+            organization = result.organization
             if result.created:
-                request.session["console_invitation"] = {
-                    "org": result.organization.pk, "url": result.invitation_url,
-                    "seconds": round(result.seconds, 2),
+                request.session[INVITATION_SESSION_KEY] = {
+                    "org": organization.pk, "url": result.invitation_url, "seconds": round(result.seconds, 2),
                 }
-                messages.success(request, f"{result.organization.name} is ready at {result.organization.base_url}.")
+                messages.success(request, f"{organization.name} is ready at {organization.base_url}.")
             else:
-                messages.info(request, f"{result.organization.name} already exists; nothing was changed.")
-            return redirect("console:organization", pk=result.organization.pk)
+                messages.info(request, f"{organization.name} already exists with this admin; "
+                                       "nothing was changed.")
+            return redirect("console:organization", pk=organization.pk)
     return render(request, "console/organization_create.html", {"form": form})
 
 
@@ -99,19 +150,27 @@ def _get(pk):
 @operator_required
 def organization_detail(request, pk):
     organization = _get(pk)
-    invitation = request.session.get("console_invitation")
+    invitation = request.session.get(INVITATION_SESSION_KEY)
     if invitation and invitation.get("org") == organization.pk:
-        del request.session["console_invitation"]
+        del request.session[INVITATION_SESSION_KEY]  # the link is shown once
     else:
         invitation = None
+    rows, usage_available = queries.organization_rows([organization])
+    subscription = organization.subscription
+    deletable_at = services.organization_deletable_at(organization)
     return render(request, "console/organization_detail.html", {
         "org": organization,
-        "usage": selectors.organization_usage([organization]).get(organization.pk, {}),
-        "plan_form": ChangePlanForm(initial={"plan": organization.subscription.plan,
-                                             "seats": organization.subscription.seats}),
+        "subscription": subscription,
+        "usage": rows[0].counts,
+        "usage_available": usage_available,
+        "domains": list(organization.domains.all()),
+        "plan_form": ChangePlanForm(initial={"plan": subscription.plan, "seats": subscription.seats},
+                                    auto_id="plan_%s"),
         "events": selectors.organization_events(organization=organization, limit=20),
         "invitation": invitation,
-        "deletable_at": services.organization_deletable_at(organization),
+        "deletable_at": deletable_at,
+        "can_delete_now": deletable_at is not None and timezone.now() >= deletable_at,
+        "grace_days": settings.ORGANIZATION_DELETE_GRACE_DAYS,
     })
 
 
@@ -120,14 +179,32 @@ def organization_detail(request, pk):
 def organization_change_plan(request, pk):
     organization = _get(pk)
     form = ChangePlanForm(request.POST)
-    if form.is_valid():
-        services.subscription_change_plan(organization=organization, plan=form.cleaned_data["plan"],
-                                          seats=form.cleaned_data["seats"], actor=_actor(request))
-        messages.success(request, f"Plan changed to {form.cleaned_data['plan'].name}.")
+    if not form.is_valid():
+        messages.error(request, "The plan was not changed: " + " ".join(
+            f"{form.fields[field].label or field.capitalize()}: {' '.join(errors)}"
+            for field, errors in form.errors.items()))
+        return redirect("console:organization", pk=organization.pk)
+    plan, seats = form.cleaned_data["plan"], form.cleaned_data["seats"]
+    before = (organization.subscription.plan_id, organization.subscription.seats)
+    try:
+        services.subscription_change_plan(organization=organization, plan=plan, seats=seats,
+                                          actor=_actor(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
     else:
-        messages.error(request, "The plan change was not valid: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
+        if before == (plan.pk, seats):
+            messages.info(request, f"{organization.name} is already on {plan.name}; nothing was changed.")
+        else:
+            seats_text = f"{seats} seats" if seats else "the plan's seat limit"
+            messages.success(request, f"{organization.name} is now on {plan.name}, with {seats_text}.")
     return redirect("console:organization", pk=organization.pk)
+
+
+LIFECYCLE_DONE = {
+    "suspend": "{name} is suspended. Its members see a suspended page; its data is kept.",
+    "reactivate": "{name} is reactivated.",
+    "archive": "{name} is archived and read-only.",
+}
 
 
 @operator_required
@@ -136,9 +213,9 @@ def organization_lifecycle(request, pk):
     organization = _get(pk)
     form = LifecycleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Unknown action.")
+        messages.error(request, "Unknown action; nothing was changed.")
         return redirect("console:organization", pk=organization.pk)
-    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+    action, reason = form.cleaned_data["action"], form.cleaned_data["reason"].strip()
     actor = _actor(request)
     try:
         if action == "suspend":
@@ -148,8 +225,9 @@ def organization_lifecycle(request, pk):
         elif action == "archive":
             services.organization_archive(organization=organization, actor=actor, reason=reason)
         elif action == "delete":
-            if form.cleaned_data["confirm_slug"] != organization.slug:
-                messages.error(request, "Type the organization's slug to confirm deletion.")
+            if form.cleaned_data["confirm_slug"].strip() != organization.slug:
+                messages.error(request, f"Type the organization's subdomain ({organization.slug}) exactly to "
+                                        "confirm deletion; nothing was deleted.")
                 return redirect("console:organization", pk=organization.pk)
             services.organization_delete(organization=organization, actor=actor)
             messages.success(request, f"{organization.name} was deleted and its schema dropped.")
@@ -157,5 +235,5 @@ def organization_lifecycle(request, pk):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{organization.name}: {action} done.")
+        messages.success(request, LIFECYCLE_DONE[action].format(name=organization.name))
     return redirect("console:organization", pk=organization.pk)
