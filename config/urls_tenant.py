@@ -12,8 +12,7 @@ urlpatterns = [
     *common_urlpatterns,
     *api_docs("config.urls_tenant"),
     path("", account_views.home, name="home"),
-    path("accounts/login/", account_views.OrgLoginView.as_view(), name="login"),
-    path("accounts/logout/", account_views.OrgLogoutView.as_view(), name="logout"),
+    path("accounts/", include("apps.accounts.urls")),
     path("invite/<str:uidb64>/<str:token>/", account_views.invitation, name="invitation"),
     # Pages, one app each.
     path("manage/", include("apps.hierarchy.urls")),

@@ -48,7 +48,8 @@ class TenantMiddleware(TenantMainMiddleware):
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Signing in and out changes no organization data: members of an archived org can still read it.
-ARCHIVED_WRITABLE_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/api/v1/auth/")
+ARCHIVED_WRITABLE_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/authenticate/",
+                              "/api/v1/auth/")
 
 
 class TenantStatusMiddleware:

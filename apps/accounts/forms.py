@@ -1,11 +1,16 @@
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+
+from apps.core.errors import ApplicationError, ValidationFailed
 
 
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(max_length=150, required=False, label="Your name")
-    password1 = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text=password_validation.password_validators_help_text_html())
+    password1 = forms.CharField(label="Password", strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=password_validation.password_validators_help_text_html())
     password2 = forms.CharField(label="Password again", strip=False, widget=forms.PasswordInput(
         attrs={"autocomplete": "new-password"}))
 
@@ -14,3 +19,74 @@ class InvitationAcceptForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return cleaned
+
+
+class OrgLoginForm(LoginForm):
+    """allauth's sign-in form: email and password (and "keep me signed in"). Also accepts the address under
+    `username`, the name Django's own sign-in form (and the page this one replaced) used."""
+
+    def __init__(self, *args, **kwargs):
+        data = kwargs.get("data")
+        if data is not None and not data.get("login") and data.get("username"):
+            data = data.copy()
+            data["login"] = data["username"]
+            kwargs["data"] = data
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email"
+        self.fields["login"].widget.attrs.update(autocomplete="username", spellcheck="false", autofocus=True)
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""  # the page links to the password reset below the form
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+
+
+class OrgSignupForm(SignupForm):
+    """Self-signup: name, email, password twice. The organization's rules (on/off, email domains, plan limit)
+    are checked on the address; whether it already has an account is never told (allauth emails its owner)."""
+
+    full_name = forms.CharField(max_length=150, required=False, label="Your name",
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    field_order = ["full_name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("email", "password1", "password2"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.pop("placeholder", None)
+        if "password2" in self.fields:
+            self.fields["password2"].label = "Password again"
+        self.policy_error: ApplicationError | None = None
+
+    def clean_email(self):
+        from .adapters import signup_check
+
+        email = super().clean_email()
+        try:
+            signup_check(email)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.field_errors.get("email") or exc.message) from exc
+        except ApplicationError as exc:  # sign-up closed meanwhile, plan limit reached
+            self.policy_error = exc
+            raise forms.ValidationError(exc.message) from exc
+        return email
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(max_length=150, required=False, label="Your name",
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    language = forms.ChoiceField(required=False, label="Language")
+    timezone = forms.ChoiceField(required=False, label="Time zone")
+
+    def __init__(self, *args, org_language: str = "", org_timezone: str = "", **kwargs):
+        from apps.hierarchy.forms import timezone_choices
+
+        super().__init__(*args, **kwargs)
+        languages = dict(settings.LANGUAGES)
+        self.fields["language"].choices = [
+            ("", f"The organization's default ({languages.get(org_language, org_language or 'English')})"),
+            *settings.LANGUAGES,
+        ]
+        self.fields["timezone"].choices = [
+            ("", f"The organization's default ({org_timezone or 'UTC'})"), *timezone_choices(),
+        ]

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from apps.audit.services import audit_record
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed, validation_error_from_django
@@ -17,6 +18,9 @@ from .permissions import forget_scope, scope_of
 from .tokens import encode_uid, invitation_tokens
 
 Role = RoleAssignment.Role
+
+DUPLICATE_EMAIL = "Someone with this email already belongs to this organization."
+LAST_ADMIN = "This is the organization's last Org Admin; appoint another first."
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ class RoleSpec:
 @dataclass(frozen=True)
 class Invitation:
     user: User
-    path: str  # host-relative; the caller knows the org's host
+    path: str  # host-relative
+    url: str = ""  # absolute, on the organization's host (empty outside an organization's schema)
 
 
 def active_user_count() -> int:
@@ -44,12 +49,66 @@ def invitation_path(user: User) -> str:
     return f"/invite/{encode_uid(user)}/{invitation_tokens.make_token(user)}/"
 
 
+def invitation_url(path: str) -> str:
+    """`path` on the host of the organization whose schema is active."""
+    from tenants.limits import organization_for_schema
+    from tenants.models import Organization
+
+    organization = getattr(connection, "tenant", None)  # set by the tenant middleware on a request
+    if not isinstance(organization, Organization) or organization.schema_name != connection.schema_name:
+        organization = organization_for_schema(connection.schema_name)
+    return organization.base_url + path if organization is not None else ""
+
+
+def _send_invitation_after_commit(invitation: Invitation) -> None:
+    """Queue the invitation email once the person exists for good, in the schema they were created in."""
+    schema = connection.schema_name
+    user_id, url = invitation.user.pk, invitation.url
+
+    def queue() -> None:
+        from .tasks import send_invitation_email
+
+        with schema_context(schema):
+            send_invitation_email.delay(user_id=user_id, url=url)
+
+    transaction.on_commit(queue)
+
+
+def _check_role_name(spec: RoleSpec) -> None:
+    if spec.role not in Role.values:
+        known = ", ".join(Role.values)
+        raise ValidationFailed({"role": [f"Unknown role '{spec.role}'. Use one of: {known}."]})
+
+
+def _check_may_grant_spec(actor, spec: RoleSpec) -> None:
+    """Refuse, before looking anything up, a role `actor` may not hand out. Someone who does not run the whole
+    organization gets the same answer for a branch or class outside their branches whether it exists or not,
+    so ids cannot be probed."""
+    if actor is None:
+        return
+    scope = scope_of(actor)
+    if scope.is_org_admin:
+        return
+    if not scope.can_manage_people():
+        raise PermissionDenied("You may not change people's roles.")
+    if spec.role in (Role.ORG_ADMIN, Role.BRANCH_MANAGER):
+        raise PermissionDenied("Only Org Admins may appoint Org Admins and Branch Managers.")
+    from apps.hierarchy.models import SchoolClass
+
+    outside = (
+        (spec.branch_id is not None and spec.branch_id not in scope.managed_branch_ids)
+        or (spec.school_class_id is not None and not SchoolClass.objects.filter(
+            pk=spec.school_class_id, branch_id__in=scope.managed_branch_ids).exists())
+    )
+    if outside:
+        raise PermissionDenied("You may only assign people within the branches you manage.")
+
+
 def _resolve(spec: RoleSpec) -> RoleAssignment:
     """Validate a role spec and return an unsaved assignment with branch/class filled in."""
     from apps.hierarchy.models import Branch, SchoolClass
 
-    if spec.role not in Role.values:
-        raise ValidationFailed({"role": [f"Unknown role '{spec.role}'. Use one of: {', '.join(Role.values)}."]})
+    _check_role_name(spec)
     branch = school_class = None
     if spec.school_class_id is not None:
         school_class = SchoolClass.objects.select_related("branch").filter(pk=spec.school_class_id).first()
@@ -63,12 +122,21 @@ def _resolve(spec: RoleSpec) -> RoleAssignment:
         if branch is None:
             raise ValidationFailed({"branch": ["No such branch."]})
     if spec.role == Role.ORG_ADMIN and (branch or school_class):
-        raise ValidationFailed({"role": ["Org Admin applies to the whole organization, not a branch or class."]})
+        raise ValidationFailed(
+            {"role": ["Org Admin applies to the whole organization, not a branch or class."]})
     if spec.role == Role.BRANCH_MANAGER and (branch is None or school_class is not None):
         raise ValidationFailed({"branch": ["A Branch Manager manages a branch: name one (and no class)."]})
     if spec.role in (Role.TEACHER, Role.STUDENT) and branch is None:
         raise ValidationFailed({"branch": ["Teachers and students belong to a branch or a class: name one."]})
     return RoleAssignment(role=spec.role, branch=branch, school_class=school_class)
+
+
+def _resolve_for(actor, spec: RoleSpec) -> RoleAssignment:
+    _check_role_name(spec)
+    _check_may_grant_spec(actor, spec)
+    assignment = _resolve(spec)
+    _check_may_grant(actor, assignment)
+    return assignment
 
 
 def _check_may_grant(actor, assignment: RoleAssignment) -> None:
@@ -115,27 +183,48 @@ def _clean_email(email: str) -> str:
     return email
 
 
+def _check_timezone(name: str) -> None:
+    if not name:
+        return
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed({"timezone": ["Unknown time zone."]}) from None
+
+
+def _unique(assignments: list[RoleAssignment]) -> list[RoleAssignment]:
+    seen, unique = set(), []
+    for assignment in assignments:
+        key = (assignment.role, assignment.branch_id, assignment.school_class_id)
+        if key not in seen:
+            seen.add(key)
+            unique.append(assignment)
+    return unique
+
+
 @transaction.atomic
 def user_invite(*, email: str, full_name: str = "", roles: list[RoleSpec] | tuple = (), actor=None,
-                language: str = "", timezone_name: str = "") -> Invitation:
+                language: str = "", timezone_name: str = "", send_email: bool = False) -> Invitation:
     """Create a person in the invited state with their roles, and return their invitation link.
-    `roles` may also hold bare role names for organization-wide roles (used at provisioning)."""
-    email = _clean_email(email)
-    specs = [RoleSpec(r) if isinstance(r, str) else r for r in roles]
-    assignments = [_resolve(spec) for spec in specs]
-    for assignment in assignments:
-        _check_may_grant(actor, assignment)
+    `roles` may also hold bare role names for organization-wide roles (used at provisioning).
+    With `send_email`, the invitation email is queued once the transaction commits."""
     if actor is not None and not scope_of(actor).can_manage_people():
         raise PermissionDenied("You may not invite people.")
+    specs = [RoleSpec(r) if isinstance(r, str) else r for r in roles]
+    assignments = _unique([_resolve_for(actor, spec) for spec in specs])
     if actor is not None and not scope_of(actor).is_org_admin and not assignments:
         raise ValidationFailed({"roles": ["Give the person a role in one of your branches."]})
+    email = _clean_email(email)
+    _check_timezone(timezone_name)
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationFailed({"email": ["Someone with this email already belongs to this organization."]})
+        raise ValidationFailed({"email": [DUPLICATE_EMAIL]})
     from tenants.limits import enforce_limit
 
     enforce_limit(limit="max_active_users", current=active_user_count())
-    user = User(email=email, full_name=full_name.strip(), status=User.Status.INVITED, invited_at=timezone.now(),
-                language=language, timezone=timezone_name)
+    user = User(email=email, full_name=(full_name or "").strip(), status=User.Status.INVITED,
+                invited_at=timezone.now(), language=language, timezone=timezone_name)
     user.set_unusable_password()
     try:
         user.full_clean()
@@ -147,7 +236,11 @@ def user_invite(*, email: str, full_name: str = "", roles: list[RoleSpec] | tupl
         assignment.save()
     audit_record(actor=actor, action="user.invited", target=user,
                  changes={"roles": [_describe(a) for a in assignments]})
-    return Invitation(user=user, path=invitation_path(user))
+    path = invitation_path(user)
+    invitation = Invitation(user=user, path=path, url=invitation_url(path))
+    if send_email:
+        _send_invitation_after_commit(invitation)
+    return invitation
 
 
 def _describe(assignment: RoleAssignment) -> dict:
@@ -172,14 +265,19 @@ def invitation_accept(*, user: User, token: str, password: str, full_name: str |
 
 
 @transaction.atomic
-def invitation_resend(*, user: User, actor) -> Invitation:
+def invitation_resend(*, user: User, actor, send_email: bool = True) -> Invitation:
+    """A fresh invitation link for someone who has not accepted yet, emailed to them after commit."""
     _check_may_manage(actor, user)
     if user.status != User.Status.INVITED:
         raise ValidationFailed({"status": ["Only invited people can be sent a new invitation."]})
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
     audit_record(actor=actor, action="user.invitation_resent", target=user)
-    return Invitation(user=user, path=invitation_path(user))
+    path = invitation_path(user)
+    invitation = Invitation(user=user, path=path, url=invitation_url(path))
+    if send_email:
+        _send_invitation_after_commit(invitation)
+    return invitation
 
 
 PROFILE_FIELDS = ("full_name", "language", "timezone")
@@ -195,19 +293,15 @@ def user_update(*, user: User, actor, **values) -> User:
         _check_may_manage(actor, user)
     changes = {}
     if "email" in values:
-        if actor is not None and not scope_of(actor).is_org_admin:
-            raise PermissionDenied("Only Org Admins may change email addresses.")
         email = _clean_email(values["email"])
-        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-            raise ValidationFailed({"email": ["Someone with this email already belongs to this organization."]})
+        if email != user.email:
+            if actor is not None and not scope_of(actor).is_org_admin:
+                raise PermissionDenied("Only Org Admins may change email addresses.")
+            if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+                raise ValidationFailed({"email": [DUPLICATE_EMAIL]})
         values["email"] = email
-    if "timezone" in values and values["timezone"]:
-        import zoneinfo
-
-        try:
-            zoneinfo.ZoneInfo(values["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationFailed({"timezone": ["Unknown time zone."]}) from None
+    if "timezone" in values:
+        _check_timezone(values["timezone"])
     for field, value in values.items():
         value = value.strip() if isinstance(value, str) else value
         if getattr(user, field) != value:
@@ -232,7 +326,7 @@ def _org_admin_count() -> int:
 def _refuse_last_admin(user: User) -> None:
     is_admin = RoleAssignment.objects.filter(user=user, role=Role.ORG_ADMIN).exists()
     if is_admin and user.status == User.Status.ACTIVE and _org_admin_count() <= 1:
-        raise ValidationFailed({"user": ["This is the organization's last Org Admin; appoint another first."]})
+        raise ValidationFailed({"user": [LAST_ADMIN]})
 
 
 @transaction.atomic
@@ -247,7 +341,8 @@ def user_deactivate(*, user: User, actor) -> User:
     user.status = User.Status.DEACTIVATED
     user.save(update_fields=["status"])
     _revoke_tokens(user)
-    audit_record(actor=actor, action="user.deactivated", target=user, changes={"status": [previous, user.status]})
+    audit_record(actor=actor, action="user.deactivated", target=user,
+                 changes={"status": [previous, user.status]})
     return user
 
 
@@ -290,25 +385,66 @@ def _revoke_tokens(user: User) -> None:
 
 @transaction.atomic
 def role_grant(*, user: User, spec: RoleSpec, actor) -> RoleAssignment:
+    """Give `user` a role; granting one they already hold changes nothing and returns it."""
+    return role_grant_or_get(user=user, spec=spec, actor=actor)[0]
+
+
+@transaction.atomic
+def role_grant_or_get(*, user: User, spec: RoleSpec, actor) -> tuple[RoleAssignment, bool]:
+    """As role_grant, also saying whether the role is new."""
     if actor is not None and not scope_of(actor).is_org_admin:
         _visible_or_404(actor, user)
-    assignment = _resolve(spec)
-    _check_may_grant(actor, assignment)
+    assignment = _resolve_for(actor, spec)
     existing = RoleAssignment.objects.filter(user=user, role=assignment.role, branch=assignment.branch,
                                              school_class=assignment.school_class).first()
     if existing:
-        return existing
+        return existing, False
     assignment.user = user
     assignment.save()
     forget_scope(user)
     audit_record(actor=actor, action="role.granted", target=user, changes=_describe(assignment))
-    return assignment
+    return assignment, True
+
+
+@dataclass(frozen=True)
+class Membership:
+    user: User
+    assignment: RoleAssignment
+    created: bool  # a new role (or a new person) rather than one already held
+    invitation: Invitation | None = None  # set when the person was invited
+
+
+@transaction.atomic
+def member_add(*, actor, spec: RoleSpec, user: User | None = None, email: str = "", full_name: str = "",
+               send_email: bool = True) -> Membership:
+    """Give a role in a branch or class to an existing person (`user`, or the person with `email`), or invite
+    a new person with that role. An existing email the actor cannot see is refused as a duplicate, exactly as
+    an invitation would be, so people outside the actor's branches cannot be pulled in."""
+    if user is None:
+        email = _clean_email(email)
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            invitation = user_invite(email=email, full_name=full_name, roles=[spec], actor=actor,
+                                     send_email=send_email)
+            assignment = invitation.user.role_assignments.get()
+            return Membership(invitation.user, assignment, True, invitation)
+        if actor is not None and not scope_of(actor).is_org_admin:
+            if not scope_of(actor).can_manage_people():
+                raise PermissionDenied("You may not change people's roles.")
+            from apps.hierarchy.selectors import user_list
+
+            if not user_list(viewer=actor).filter(pk=user.pk).exists():
+                raise ValidationFailed({"email": [DUPLICATE_EMAIL]})
+    assignment, created = role_grant_or_get(user=user, spec=spec, actor=actor)
+    return Membership(user, assignment, created)
 
 
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment, actor) -> None:
     if actor is not None:
         _visible_or_404(actor, assignment.user)
+        if not scope_of(actor).can_manage_people():
+            raise PermissionDenied("You may not change people's roles.")
     _check_may_grant(actor, assignment)
     if assignment.role == Role.ORG_ADMIN:
         _refuse_last_admin(assignment.user)

@@ -16,8 +16,9 @@ def send_invitation_email(self, *, user_id: int, url: str) -> bool:
         return False
     from tenants.models import Organization
 
-    organization = Organization.objects.filter(schema_name=connection.schema_name).first()
-    org_name = organization.name if organization else "LearnStack"
+    organization = (Organization.objects.select_related("settings")
+                    .filter(schema_name=connection.schema_name).first())
+    org_name = _display_name(organization)
     send_mail(
         subject=f"You are invited to {org_name} on LearnStack",
         message=(
@@ -29,3 +30,11 @@ def send_invitation_email(self, *, user_id: int, url: str) -> bool:
         recipient_list=[user.email],
     )
     return True
+
+
+def _display_name(organization) -> str:
+    """The name the organization shows itself under (its branding), else its name."""
+    if organization is None:
+        return "LearnStack"
+    branding = getattr(organization, "settings", None)
+    return getattr(branding, "display_name", "") or organization.name

@@ -19,6 +19,10 @@ class UserSerializer(serializers.ModelSerializer):
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=64,
+        help_text="For people with two-factor authentication: the code of their authenticator app, or one of "
+                  "their unused recovery codes. Without it such a sign-in answers 401 MFA_REQUIRED.")
 
 
 class RefreshSerializer(serializers.Serializer):
@@ -31,3 +35,32 @@ class TokenPairSerializer(serializers.Serializer):
     token_type = serializers.CharField()
     expires_in = serializers.IntegerField(help_text="Seconds the access token stays valid.")
     user = UserSerializer()
+
+
+class RegisterSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+
+
+class RegisterResponseSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    email_verification = serializers.ChoiceField(choices=["pending"])
+    detail = serializers.CharField()
+
+
+class ForgotPasswordSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+
+
+class ResetPasswordSerializer(serializers.Serializer):
+    uid = serializers.CharField(
+        max_length=64,
+        help_text="The part of the emailed link before the first dash: "
+                  "/accounts/password/reset/key/{uid}-{token}/")
+    token = serializers.CharField(max_length=128, help_text="The rest of the emailed link, after that dash.")
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class DetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

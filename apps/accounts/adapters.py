@@ -1,0 +1,308 @@
+"""How sign-in works in an organization: the glue between the accounts app, django-allauth (pages, email
+verification, password reset, MFA) and django-axes (lockout).
+
+Rules that live here, so that the pages and the API follow the same ones:
+
+- Self-signup (`signup_check`): only where the organization turned it on (and its plan offers it), only for
+  the organization's allowed email domains (none listed: any domain), within the plan's active-user limit.
+  People who sign themselves up get no role: an Org Admin places them in a branch or class later.
+- Email verification (`needs_email_verification`): people who signed themselves up have their address on
+  file unverified and must confirm it before they can sign in. People an administrator created (invited,
+  imported, provisioned) have no address on file: following the invitation link proved the address.
+  A completed password reset proves it too.
+- A password changed in any way (change, reset, API reset) blacklists every refresh token of the person.
+- Lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins per account or per client address lock that
+  account or address for AXES_COOLOFF_TIME, counted in the schema of the host (org A never locks org B).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.stages import EmailVerificationStage
+from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator as DjangoPasswordResetTokenGenerator
+from django.db import connection, transaction
+from django.shortcuts import render
+
+from apps.core.api.envelope import error_response, is_api_path
+from apps.core.errors import NotFound, ValidationFailed
+
+from .api.errors import AuthErrorCode
+
+PLATFORM_NAME = "LearnStack"
+
+
+# --- organization and self-signup ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignupPolicy:
+    open: bool
+    allowed_domains: tuple[str, ...] = ()
+
+    def allows_domain(self, email: str) -> bool:
+        domain = email.rpartition("@")[2].strip().lower()
+        return not self.allowed_domains or domain in self.allowed_domains
+
+    def domain_message(self) -> str:
+        domains = list(self.allowed_domains)
+        listed = domains[0] if len(domains) == 1 else ", ".join(domains[:-1]) + " or " + domains[-1]
+        return (f"Sign-up here is open to addresses at {listed} only. "
+                "Use such an address, or ask your organization's administrator for an invitation.")
+
+
+def _current_organization():
+    """The organization whose schema is active (fresh from the database), or None on the platform."""
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        return None
+    from tenants.models import Organization
+
+    return (Organization.objects.select_related("settings", "subscription__plan")
+            .filter(schema_name=connection.schema_name).first())
+
+
+def organization_name() -> str:
+    organization = _current_organization()
+    if organization is None:
+        return PLATFORM_NAME
+    org_settings = getattr(organization, "settings", None)
+    return (org_settings.display_name if org_settings else "") or organization.name
+
+
+def signup_policy() -> SignupPolicy:
+    """Whether this organization takes sign-ups, and from which email domains."""
+    from tenants.models import PlanFeature
+
+    organization = _current_organization()
+    if organization is None or not organization.is_usable:
+        return SignupPolicy(open=False)
+    org_settings = getattr(organization, "settings", None)
+    subscription = getattr(organization, "subscription", None)
+    plan_allows = subscription is None or subscription.plan.has_feature(PlanFeature.SELF_SIGNUP)
+    if org_settings is None or not org_settings.self_signup_enabled or not plan_allows:
+        return SignupPolicy(open=False)
+    domains = tuple(domain.lower() for domain in org_settings.allowed_email_domains)
+    return SignupPolicy(open=True, allowed_domains=domains)
+
+
+def signup_check(email: str) -> SignupPolicy:
+    """May `email` sign up here now? Raises NotFound (sign-up is off), ValidationFailed (a domain the
+    organization does not take) or PlanLimitReached. The answer never depends on whether the address
+    already has an account."""
+    from tenants.limits import enforce_limit
+
+    from .services import active_user_count
+
+    policy = signup_policy()
+    if not policy.open:
+        raise NotFound("This organization does not take sign-ups.")
+    if not policy.allows_domain(email):
+        raise ValidationFailed({"email": [policy.domain_message()]})
+    enforce_limit(limit="max_active_users", current=active_user_count())
+    return policy
+
+
+def signup_user_save(user, *, email: str, password: str, full_name: str = ""):
+    """Create a person who signed themselves up: active, no role, address unverified (allauth records it and
+    sends the confirmation link). Re-checks the policy inside the transaction."""
+    from apps.audit.services import audit_record
+
+    from .models import User
+
+    with transaction.atomic():
+        signup_check(email)
+        user.email = email.strip().lower()
+        user.full_name = (full_name or "").strip()
+        user.status = User.Status.ACTIVE
+        user.set_password(password)
+        user.save()
+        audit_record(actor=user, action="user.signed_up", target=user)
+    return user
+
+
+# --- email verification and passwords -----------------------------------------------------------------------
+
+def needs_email_verification(user) -> bool:
+    """True for someone who signed up and has not confirmed their address yet (see the module docstring)."""
+    from allauth.account.models import EmailAddress
+
+    states = set(EmailAddress.objects.filter(user_id=user.pk).values_list("verified", flat=True))
+    return states == {False}
+
+
+def mark_email_verified(user) -> None:
+    from allauth.account.models import EmailAddress
+
+    unverified = EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=False)
+    unverified.update(verified=True)
+
+
+def password_changed(user) -> None:
+    """After a person's password changed: no refresh token issued before keeps working."""
+    from .services import _revoke_tokens
+
+    _revoke_tokens(user)
+    if connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
+        from apps.audit.services import audit_record
+
+        audit_record(actor=user, action="user.password_changed", target=user)
+
+
+def password_reset_completed(user) -> None:
+    """A reset link sent to the person's address was followed: the address is theirs, and the account's
+    lockout (not the attacker's address's) is lifted."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    mark_email_verified(user)
+    AxesProxyHandler.reset_attempts(username=user.email.lower())
+
+
+class PasswordResetTokenGenerator(DjangoPasswordResetTokenGenerator):
+    """Reset links: Django's generator (user id, password hash, last sign-in and email in the hash) under its
+    own salt. Unlike allauth's default it writes nothing while making a token (allauth's records an
+    unverified address for people who have none, which would then demand email verification of them)."""
+
+    key_salt = "learnstack.accounts.password_reset"
+
+
+class OrgEmailVerificationStage(EmailVerificationStage):
+    """allauth's mandatory verification, for the people it applies to (needs_email_verification)."""
+
+    def handle(self):
+        user = self.login.user
+        if user is not None and not needs_email_verification(user):
+            return None, True
+        return super().handle()
+
+
+# --- lockout (django-axes) ----------------------------------------------------------------------------------
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """The account a sign-in attempt is for, whatever the form calls it: `login` (pages), `email` (API),
+    `username` (admin, console). Lower-cased, as addresses are stored."""
+    sources = [credentials or {}]
+    post = getattr(request, "POST", None)
+    if post is not None:
+        sources.append(post)
+    for source in sources:
+        for key in ("email", "username", "login"):
+            value = source.get(key)
+            if value:
+                return str(value).strip().lower()
+    return None
+
+
+def axes_client_ip(request) -> str | None:
+    """The client's address as the API's rate limits see it (NUM_PROXIES trusted proxies), or None where
+    there is none (a request made up in code, e.g. a test's force_login)."""
+    from apps.core.api.throttling import client_ip
+
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def cooloff_minutes() -> int:
+    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+
+
+def lockout_message() -> str:
+    minutes = cooloff_minutes()
+    return (f"Too many failed sign-in attempts. Signing in to this account, or from your network, is paused "
+            f"for {minutes} minute{'s' if minutes != 1 else ''}. Try again later, or reset your password.")
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What a locked-out sign-in gets: 429 with ACCOUNT_LOCKED in the API's envelope, a page elsewhere
+    (the sign-in page, the admin and the console alike)."""
+    retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    if is_api_path(request.path):
+        if original_response is not None and original_response.status_code == 429:
+            return original_response  # the API view already answered in the envelope
+        response = error_response(429, str(AuthErrorCode.ACCOUNT_LOCKED), lockout_message(),
+                                  {"retry_after_seconds": int(retry_after)})
+    else:
+        response = render(request, "account/lockout.html",
+                          {"lockout_message": lockout_message(), "cooloff_minutes": cooloff_minutes()},
+                          status=429)
+    response["Retry-After"] = retry_after
+    return response
+
+
+# --- allauth adapters ---------------------------------------------------------------------------------------
+
+class OrgAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The wording people (and the other tests) know from Django's own sign-in form.
+        "email_password_mismatch": "Please enter a correct email and password.",
+    }
+
+    def is_open_for_signup(self, request) -> bool:
+        return signup_policy().open
+
+    def save_user(self, request, user, form, commit=True):
+        data = form.cleaned_data
+        return signup_user_save(user, email=data["email"], password=data["password1"],
+                                full_name=data.get("full_name", ""))
+
+    def set_password(self, user, password: str) -> None:
+        with transaction.atomic():
+            super().set_password(user, password)
+            password_changed(user)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # allauth counts failed passwords here; django-axes does that (one lockout, one message).
+        return None
+
+    def reauthenticate(self, user, password: str) -> bool:
+        # allauth looks for an address on file; people an administrator created have none.
+        from allauth.core import context
+
+        reauth_user = self.authenticate(context.request, email=user.email, password=password)
+        return reauth_user is not None and reauth_user.pk == user.pk
+
+    def is_safe_url(self, url: str) -> bool:
+        # allauth also trusts every host in ALLOWED_HOSTS, which includes every other organization's host.
+        from allauth.core import context
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        request = context.request
+        return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure())
+
+    def get_login_stages(self) -> list[str]:
+        stages = super().get_login_stages()
+        ours = f"{__name__}.OrgEmailVerificationStage"
+        return [ours if path == "allauth.account.stages.EmailVerificationStage" else path for path in stages]
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{organization_name()}] {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        super().send_mail(template_prefix, email, {"organization_name": organization_name(), **context})
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        super().send_notification_mail(template_prefix, user, context, email or user.email)
+
+    def unstash_verified_email(self, request) -> str | None:
+        # allauth writes None back, which would hand every API registration a session cookie.
+        return request.session.pop("account_verified_email", None)
+
+    def add_message(self, request, *args, **kwargs) -> None:
+        if is_api_path(request.path):
+            return  # API clients read the answer, not a message queued in a session
+        super().add_message(request, *args, **kwargs)
+
+
+class OrgMFAAdapter(DefaultMFAAdapter):
+    def get_totp_issuer(self) -> str:
+        return organization_name()
+
+    def get_totp_label(self, user) -> str:
+        return user.email
