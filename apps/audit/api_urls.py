@@ -1,5 +1,9 @@
 """API routes of this app under /api/v1/ on organization hosts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from apps.hierarchy.api.audit import AuditLogView
+
+urlpatterns = [
+    path("audit-log", AuditLogView.as_view(), name="api-audit-log"),
+]

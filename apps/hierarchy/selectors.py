@@ -52,9 +52,9 @@ def _with_roles(queryset):
     )
 
 
-def user_list(*, viewer) -> QuerySet:
+def user_list(*, viewer, search: str = "") -> QuerySet:
     """Org Admins see everyone; Branch Managers the people of their branches; Teachers the people of their
-    classes; everyone sees themselves."""
+    classes; everyone sees themselves. `search` matches part of the email or the name."""
     scope = scope_of(viewer)
     queryset = User.objects.all()
     if not scope.is_org_admin:
@@ -64,6 +64,9 @@ def user_list(*, viewer) -> QuerySet:
         if scope.teaching_class_ids:
             visible |= Q(role_assignments__school_class_id__in=scope.teaching_class_ids)
         queryset = queryset.filter(pk__in=User.objects.filter(visible).values("pk"))
+    search = (search or "").strip()
+    if search:
+        queryset = queryset.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
     return _with_roles(queryset)
 
 
@@ -78,5 +81,42 @@ def class_members(*, viewer, school_class: SchoolClass, role: str | None = None)
     return queryset.distinct()
 
 
-def branch_members(*, viewer, branch: Branch) -> QuerySet:
-    return user_list(viewer=viewer).filter(role_assignments__branch=branch).distinct()
+def branch_members(*, viewer, branch: Branch, search: str = "") -> QuerySet:
+    return user_list(viewer=viewer, search=search).filter(role_assignments__branch=branch).distinct()
+
+
+def class_memberships(*, viewer, school_class: SchoolClass) -> QuerySet[RoleAssignment]:
+    """The class's teachers and students as role assignments (one row per person and role), limited to the
+    people the viewer may see."""
+    visible = user_list(viewer=viewer).values("pk")
+    return RoleAssignment.objects.filter(school_class=school_class, user__in=visible).select_related("user")
+
+
+def role_is_visible(scope, assignment: RoleAssignment) -> bool:
+    """Whether a viewer with `scope` may know of `assignment`: Org Admins know every role; others know a
+    person's organization-wide roles, their own roles, and roles in the branches they manage or the classes
+    they teach, never the roles someone holds in another branch or class."""
+    return (
+        scope.is_org_admin
+        or assignment.user_id == scope.user_id
+        or assignment.role == RoleAssignment.Role.ORG_ADMIN
+        or (assignment.branch_id is not None and assignment.branch_id in scope.managed_branch_ids)
+        or (assignment.school_class_id is not None and assignment.school_class_id in scope.teaching_class_ids)
+    )
+
+
+def visible_roles(*, viewer, user) -> list[RoleAssignment]:
+    """`user`'s roles that `viewer` may know of (uses the prefetched role_assignments of user_list())."""
+    scope = scope_of(viewer)
+    return [assignment for assignment in user.role_assignments.all() if role_is_visible(scope, assignment)]
+
+
+def role_assignment_get(*, viewer, user, pk) -> RoleAssignment | None:
+    """One of `user`'s roles by id, if the viewer may see that person and that role."""
+    if not str(pk).isdigit():
+        return None
+    assignment = (RoleAssignment.objects.select_related("user", "branch", "school_class")
+                  .filter(pk=pk, user=user).first())
+    if assignment is None or not role_is_visible(scope_of(viewer), assignment):
+        return None
+    return assignment

@@ -1,5 +1,6 @@
 """Writes on branches and classes. Org Admins run branches; Branch Managers run their branches' classes."""
 
+import json
 import re
 import zoneinfo
 
@@ -9,14 +10,23 @@ from django.db.models.deletion import ProtectedError
 
 from apps.accounts.permissions import scope_of
 from apps.audit.services import audit_record
-from apps.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, validation_error_from_django
+from apps.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    validation_error_from_django,
+)
 
 from .models import Branch, SchoolClass
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 BRANCH_FIELDS = ("name", "code", "address", "timezone", "display_name", "primary_color", "welcome_text",
                  "settings", "is_active")
+BRANCH_SETTINGS_FIELDS = ("display_name", "primary_color", "welcome_text", "timezone", "settings")
 CLASS_FIELDS = ("name", "term", "description", "is_active", "branch_id")
+DUPLICATE_CODE = "Another branch already uses this code."
+SETTINGS_MAX_CHARS = 10_000
 
 
 def _require_org_admin(actor) -> None:
@@ -43,8 +53,11 @@ def _clean_branch(values: dict) -> dict:
             errors["timezone"] = ["Unknown time zone."]
     if cleaned.get("primary_color") and not HEX_COLOR.match(cleaned["primary_color"]):
         errors["primary_color"] = ["Use a colour like #2457d6."]
-    if "settings" in cleaned and not isinstance(cleaned["settings"], dict):
-        errors["settings"] = ["Settings must be an object."]
+    if "settings" in cleaned:
+        if not isinstance(cleaned["settings"], dict):
+            errors["settings"] = ["Settings must be an object."]
+        elif len(json.dumps(cleaned["settings"])) > SETTINGS_MAX_CHARS:
+            errors["settings"] = [f"Settings may take at most {SETTINGS_MAX_CHARS} characters as JSON."]
     if errors:
         raise ValidationFailed(errors)
     return cleaned
@@ -75,29 +88,61 @@ def branch_create(*, actor, name: str, code: str, **values) -> Branch:
     if unknown:
         raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
     if Branch.objects.filter(code__iexact=cleaned["code"]).exists():
-        raise ValidationFailed({"code": ["Another branch already uses this code."]})
-    branch = _save(Branch(**cleaned), unique_message={"code": ["Another branch already uses this code."]})
+        raise ValidationFailed({"code": [DUPLICATE_CODE]})
+    branch = _save(Branch(**cleaned), unique_message={"code": [DUPLICATE_CODE]})
     audit_record(actor=actor, action="branch.created", target=branch, changes={"code": branch.code})
     return branch
 
 
 @transaction.atomic
 def branch_update(*, branch: Branch, actor, **values) -> Branch:
+    return _branch_change(branch=branch, actor=actor, values=values, allowed=BRANCH_FIELDS,
+                          action="branch.updated")
+
+
+@transaction.atomic
+def branch_settings_update(*, branch: Branch, actor, **values) -> Branch:
+    """A branch's own settings and the branding that overrides the organization's (empty = inherit)."""
+    return _branch_change(branch=branch, actor=actor, values=values, allowed=BRANCH_SETTINGS_FIELDS,
+                          action="branch.settings_changed")
+
+
+def _branch_change(*, branch: Branch, actor, values: dict, allowed: tuple[str, ...], action: str) -> Branch:
     _require_branch_manager(actor, branch.pk)
-    if "code" in values and actor is not None and not scope_of(actor).is_org_admin:
-        raise PermissionDenied("Only Org Admins may change a branch's code.")
-    cleaned = _clean_branch(values)
-    unknown = set(cleaned) - set(BRANCH_FIELDS)
+    unknown = set(values) - set(allowed)
     if unknown:
         raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
-    if "code" in cleaned and Branch.objects.filter(code__iexact=cleaned["code"]).exclude(pk=branch.pk).exists():
-        raise ValidationFailed({"code": ["Another branch already uses this code."]})
+    cleaned = _clean_branch(values)
+    if "code" in cleaned and cleaned["code"] != branch.code:
+        if actor is not None and not scope_of(actor).is_org_admin:
+            raise PermissionDenied("Only Org Admins may change a branch's code.")
+        if Branch.objects.filter(code__iexact=cleaned["code"]).exclude(pk=branch.pk).exists():
+            raise ValidationFailed({"code": [DUPLICATE_CODE]})
     changes = {f: [getattr(branch, f), v] for f, v in cleaned.items() if getattr(branch, f) != v}
     for field, value in cleaned.items():
         setattr(branch, field, value)
-    _save(branch, unique_message={"code": ["Another branch already uses this code."]})
+    _save(branch, unique_message={"code": [DUPLICATE_CODE]})
     if changes:
-        audit_record(actor=actor, action="branch.updated", target=branch, changes=changes)
+        audit_record(actor=actor, action=action, target=branch, changes=changes)
+    return branch
+
+
+def branch_for_classes(*, actor, ref: int | str) -> Branch:
+    """The branch `ref` names (an id, or a code) for creating a class in it or moving one there.
+
+    Anyone but an Org Admin is refused the same way whether the branch exists or not, so that ids and codes
+    of other branches cannot be probed."""
+    if isinstance(ref, int):
+        branch = Branch.objects.filter(pk=ref).first() if 0 < ref < 2**63 else None
+    else:
+        branch = Branch.objects.filter(code__iexact=str(ref).strip()).first()
+    scope = scope_of(actor) if actor is not None else None
+    managed = (scope is None or scope.is_org_admin
+               or (branch is not None and branch.pk in scope.managed_branch_ids))
+    if not managed:
+        raise PermissionDenied("You may only put classes in the branches you manage.")
+    if branch is None:
+        raise ValidationFailed({"branch": ["No such branch."]})
     return branch
 
 
@@ -145,7 +190,8 @@ def class_update(*, school_class: SchoolClass, actor, **values) -> SchoolClass:
             school_class.role_assignments.update(branch=new_branch)
             values["branch"] = new_branch
     cleaned = _clean_class(values)
-    changes = {f: [str(getattr(school_class, f)), str(v)] for f, v in cleaned.items() if getattr(school_class, f) != v}
+    changes = {f: [str(getattr(school_class, f)), str(v)] for f, v in cleaned.items()
+               if getattr(school_class, f) != v}
     for field, value in cleaned.items():
         setattr(school_class, field, value)
     _save(school_class, unique_message={"name": ["This branch already has a class with this name and term."]})
