@@ -4,6 +4,9 @@ Org schemas never hold foreign keys into these tables, so tenant schemas can be 
 (Citus schema-based sharding) while this schema stays on the coordinator.
 """
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -98,6 +101,13 @@ class Domain(DomainMixin):
         ordering = ["-is_primary", "domain"]
 
 
+def organization_logo_path(instance: "OrganizationSettings", filename: str) -> str:
+    """Each organization's files live under its own schema's folder; a fresh name per upload, so a cached
+    old logo is never served for the new one."""
+    extension = PurePosixPath(filename).suffix.lower().lstrip(".") or "png"
+    return f"{instance.organization.schema_name}/branding/logo-{uuid.uuid4().hex}.{extension}"
+
+
 class OrganizationSettings(models.Model):
     """Settings and branding an organization controls."""
 
@@ -109,6 +119,8 @@ class OrganizationSettings(models.Model):
     default_timezone = models.CharField(max_length=64, default="UTC")
     self_signup_enabled = models.BooleanField(default=False)
     allowed_email_domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)
+    # Served only on the organization's own host (/manage/branding/logo), never from a shared media URL.
+    logo = models.ImageField(upload_to=organization_logo_path, blank=True, max_length=255)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -298,22 +298,55 @@ SETTINGS_FIELDS = ("display_name", "primary_color", "welcome_text", "default_lan
                    "self_signup_enabled", "allowed_email_domains")
 
 
-def organization_settings_update(*, organization: Organization, actor: Actor = SYSTEM, **values) -> OrganizationSettings:
+def organization_settings_update(
+    *, organization: Organization, actor: Actor = SYSTEM, logo=None, remove_logo: bool = False, **values
+) -> OrganizationSettings:
+    """Change an organization's settings and branding, and its logo (an already validated image file, see
+    tenants/branding.py). Recorded in the platform's event log and, when an org member acts, in the
+    organization's own audit log. A replaced logo file is removed once the change commits; a new file is
+    removed again if the change rolls back."""
+    from django.core.files.storage import default_storage
+
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValidationFailed({field: ["Unknown setting."] for field in sorted(unknown)})
     from .settings_validation import clean_settings
 
     cleaned = clean_settings(values)
-    with transaction.atomic():
-        org_settings, _ = OrganizationSettings.objects.select_for_update().get_or_create(organization=organization)
-        for field, value in cleaned.items():
-            setattr(org_settings, field, value)
-        try:
-            org_settings.full_clean()
-        except ValidationError as exc:
-            raise validation_error_from_django(exc) from exc
-        org_settings.save()
-        _record(organization, organization.slug, OrganizationEvent.Action.SETTINGS_CHANGED, actor,
-                fields=sorted(cleaned))
+    stored = None
+    try:
+        with transaction.atomic():
+            org_settings, _ = OrganizationSettings.objects.select_for_update().get_or_create(
+                organization=organization, defaults={"display_name": organization.name}
+            )
+            changed = sorted(f for f, v in cleaned.items() if getattr(org_settings, f) != v)
+            for field, value in cleaned.items():
+                setattr(org_settings, field, value)
+            old_logo = org_settings.logo.name
+            if logo is not None:
+                org_settings.logo.save(logo.name, logo, save=False)
+                stored = org_settings.logo.name
+            elif remove_logo:
+                org_settings.logo = ""
+            if org_settings.logo.name != old_logo:
+                changed.append("logo")
+                if old_logo:
+                    transaction.on_commit(lambda: default_storage.delete(old_logo))
+            try:
+                org_settings.full_clean()
+            except ValidationError as exc:
+                raise validation_error_from_django(exc) from exc
+            org_settings.save()
+            if changed:
+                _record(organization, organization.slug, OrganizationEvent.Action.SETTINGS_CHANGED, actor,
+                        fields=changed)
+                if actor.schema == organization.schema_name and connection.schema_name == organization.schema_name:
+                    from apps.audit.services import audit_record
+
+                    audit_record(actor=actor.user, action="organization.settings_updated", target=org_settings,
+                                 target_repr=organization.name, changes={"fields": changed})
+    except Exception:
+        if stored:
+            default_storage.delete(stored)  # nothing refers to it: the change was rolled back
+        raise
     return org_settings

@@ -1,7 +1,11 @@
-"""Pages of this app on organization hosts."""
+"""Pages of this app, mounted at /manage/audit/ on organization hosts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+]

@@ -21,7 +21,7 @@ ORG_NAV = [
     ("People", "/manage/people/", "manage_people_or_teach"),
     ("Branches", "/manage/branches/", "any_role"),
     ("Classes", "/manage/classes/", "any_role"),
-    ("Import", "/manage/imports/", "org_admin"),
+    ("Import", "/manage/imports/", "manage_people"),
     ("API keys", "/manage/api-keys/", "org_admin"),
     ("Audit log", "/manage/audit/", "org_admin"),
     ("Settings", "/manage/settings/", "org_admin"),
@@ -38,6 +38,7 @@ def org_nav(request):
     scope = scope_of(user)
     allowed = {
         "org_admin": scope.is_org_admin,
+        "manage_people": scope.can_manage_people(),
         "manage_people_or_teach": scope.can_manage_people() or scope.is_teacher,
         "any_role": bool(scope.roles),
     }
