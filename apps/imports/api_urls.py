@@ -1,5 +1,11 @@
 """API routes of this app under /api/v1/ on organization hosts."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .api import views
+
+urlpatterns = [
+    path("imports", views.ImportListView.as_view(), name="api-imports"),
+    path("imports/<int:pk>", views.ImportDetailView.as_view(), name="api-import"),
+    path("imports/<int:pk>/report", views.ImportReportView.as_view(), name="api-import-report"),
+]

@@ -1,7 +1,13 @@
-"""Pages of this app on organization hosts."""
+"""Pages of this app on organization hosts, under /manage/imports/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.import_list_page, name="list"),
+    path("<int:pk>/", views.import_detail_page, name="detail"),
+    path("<int:pk>/report.csv", views.import_report_page, name="report"),
+]
