@@ -88,6 +88,7 @@ def _build_structure(slug: str) -> None:
     from apps.hierarchy.models import Branch, SchoolClass
 
     User = get_user_model()
+    _separate_id_ranges(slug)
     spec = STRUCTURE[slug]
     branches = {code: Branch.objects.create(code=code, name=name) for code, name in spec["branches"]}
     classes = {name: SchoolClass.objects.create(branch=branches[code], name=name, term="2026")
@@ -96,6 +97,19 @@ def _build_structure(slug: str) -> None:
         user = User.objects.create_user(f"{local}@{slug}.example.com", PASSWORD, full_name=local.title())
         RoleAssignment.objects.create(user=user, role=role, branch=branches[branch_code],
                                       school_class=classes.get(class_name))
+
+
+def _separate_id_ranges(slug: str) -> None:
+    """Each org numbers its rows from 1, so acme's person 3 and globex's person 3 both exist and a
+    "globex id on acme's host" probe would find an acme object for the wrong reason. Start every sequence
+    of each org's schema in its own range (acme 10,000,000+, globex 20,000,000+) so foreign ids never exist
+    locally. (The provisioned Org Admins keep id 1 in both; tests/isolation/registry.py makes some objects
+    with explicit ids around 1,000,000, below both ranges.)"""
+    base = (list(ORGS).index(slug) + 1) * 10_000_000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = %s", [slug])
+        for (sequence,) in cursor.fetchall():
+            cursor.execute("SELECT setval(%s, %s, false)", [f'"{slug}"."{sequence}"', base])
 
 
 def person(organization, local: str):

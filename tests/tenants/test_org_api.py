@@ -49,3 +49,19 @@ def test_blank_name_is_a_field_error(acme, acme_admin_client):
 
     assert response.status_code == 400
     assert list(response.json()["error"]["details"]) == ["name"]
+
+
+def test_settings_changed_through_the_api_appear_in_the_orgs_audit_log(acme, acme_admin_client):
+    from django_tenants.utils import schema_context
+
+    from apps.audit.models import AuditEntry
+
+    response = acme_admin_client.patch(f"/api/v1/organizations/{acme.pk}/settings",
+                                       {"welcome_text": "Hi", "primary_color": "#123456"}, format="json")
+
+    assert response.status_code == 200
+    with schema_context("acme"):
+        entry = AuditEntry.objects.get(action="organization.settings_updated")
+    assert (entry.actor_email, entry.changes) == ("orgadmin@acme.example.com",
+                                                  {"fields": ["primary_color", "welcome_text"]})
+    assert entry.ip_address == "127.0.0.1"
