@@ -23,7 +23,8 @@ common_urlpatterns = [
     path("api/v1/auth/me", auth_api.MeView.as_view(), name="api-auth-me"),
     # An organization's matter (they answer 404 on BASE_DOMAIN).
     path("api/v1/auth/register", auth_api.RegisterView.as_view(), name="api-auth-register"),
-    path("api/v1/auth/forgot-password", auth_api.ForgotPasswordView.as_view(),
-         name="api-auth-forgot-password"),
+    path(
+        "api/v1/auth/forgot-password", auth_api.ForgotPasswordView.as_view(), name="api-auth-forgot-password"
+    ),
     path("api/v1/auth/reset-password", auth_api.ResetPasswordView.as_view(), name="api-auth-reset-password"),
 ]

@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from tenants.api import views as org_api
-
 from apps.core.views import page_not_found
+from tenants.api import views as org_api
 
 from .urls_common import api_docs, common_urlpatterns
 
@@ -18,8 +17,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/organizations", org_api.OrganizationListView.as_view(), name="api-organizations"),
     path("api/v1/organizations/<int:pk>", org_api.OrganizationDetailView.as_view(), name="api-organization"),
-    path("api/v1/organizations/<int:pk>/settings", org_api.OrganizationSettingsView.as_view(),
-         name="api-organization-settings"),
+    path(
+        "api/v1/organizations/<int:pk>/settings",
+        org_api.OrganizationSettingsView.as_view(),
+        name="api-organization-settings",
+    ),
 ]
 
 # Anything else under /api/ answers in the envelope, also with DEBUG on.

@@ -21,10 +21,16 @@ urlpatterns = [
     path("manage/audit/", include("apps.audit.urls")),
     # API, one app each.
     path("api/v1/organizations", org_views.OwnOrganizationListView.as_view(), name="api-own-organizations"),
-    path("api/v1/organizations/<int:pk>", org_views.OwnOrganizationDetailView.as_view(),
-         name="api-own-organization"),
-    path("api/v1/organizations/<int:pk>/settings", org_views.OwnOrganizationSettingsView.as_view(),
-         name="api-own-organization-settings"),
+    path(
+        "api/v1/organizations/<int:pk>",
+        org_views.OwnOrganizationDetailView.as_view(),
+        name="api-own-organization",
+    ),
+    path(
+        "api/v1/organizations/<int:pk>/settings",
+        org_views.OwnOrganizationSettingsView.as_view(),
+        name="api-own-organization-settings",
+    ),
     path("api/v1/", include("apps.hierarchy.api_urls")),
     path("api/v1/", include("apps.apikeys.api_urls")),
     path("api/v1/", include("apps.imports.api_urls")),

@@ -9,8 +9,8 @@ With DATABASE_URL already set, that server is used as it is. Otherwise an embedd
 """
 
 import os
-import warnings
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 

@@ -15,7 +15,15 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "slug", "admin_email")
-    readonly_fields = ("schema_name", "slug", "status", "suspended_at", "archived_at", "created_at", "updated_at")
+    readonly_fields = (
+        "schema_name",
+        "slug",
+        "status",
+        "suspended_at",
+        "archived_at",
+        "created_at",
+        "updated_at",
+    )
     inlines = [DomainInline]
 
     def has_add_permission(self, request):
@@ -27,7 +35,15 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "max_active_users", "max_courses", "max_storage_mb", "is_public", "sort_order")
+    list_display = (
+        "name",
+        "code",
+        "max_active_users",
+        "max_courses",
+        "max_storage_mb",
+        "is_public",
+        "sort_order",
+    )
     prepopulated_fields = {"code": ("name",)}
 
 

@@ -17,6 +17,7 @@ from apps.core.views import healthz
 from .models import Organization
 from .resolution import organization_for_host
 
+
 class TenantMiddleware(TenantMainMiddleware):
     def process_request(self, request):
         connection.set_schema_to_public()
@@ -48,8 +49,12 @@ class TenantMiddleware(TenantMainMiddleware):
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # Signing in and out changes no organization data: members of an archived org can still read it.
-ARCHIVED_WRITABLE_PREFIXES = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/authenticate/",
-                              "/api/v1/auth/")
+ARCHIVED_WRITABLE_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/2fa/authenticate/",
+    "/api/v1/auth/",
+)
 
 
 class TenantStatusMiddleware:
@@ -63,7 +68,8 @@ class TenantStatusMiddleware:
         if organization.status == Organization.Status.SUSPENDED:
             if is_api_path(request.path):
                 return error_response(
-                    403, "TENANT_SUSPENDED",
+                    403,
+                    "TENANT_SUSPENDED",
                     "This organization is suspended. Its data is kept; contact the platform operator.",
                 )
             return render(request, "errors/suspended.html", {"organization": organization}, status=403)

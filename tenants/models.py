@@ -31,7 +31,9 @@ class Plan(models.Model):
     max_active_users = models.PositiveIntegerField(null=True, blank=True)
     max_courses = models.PositiveIntegerField(null=True, blank=True)
     max_storage_mb = models.PositiveIntegerField(null=True, blank=True)
-    features = ArrayField(models.CharField(max_length=40, choices=PlanFeature.choices), default=list, blank=True)
+    features = ArrayField(
+        models.CharField(max_length=40, choices=PlanFeature.choices), default=list, blank=True
+    )
     monthly_price_cents = models.PositiveIntegerField(default=0)
     is_public = models.BooleanField(default=True, help_text="Offered when creating organizations.")
     sort_order = models.PositiveSmallIntegerField(default=0)

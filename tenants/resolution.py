@@ -23,10 +23,18 @@ def organization_for_host(hostname: str) -> Organization | None:
         return None
     if cached is not None:
         return cached
-    domain = Domain.objects.select_related("tenant", "tenant__settings", "tenant__subscription__plan").filter(domain__iexact=hostname).first()
+    domain = (
+        Domain.objects.select_related("tenant", "tenant__settings", "tenant__subscription__plan")
+        .filter(domain__iexact=hostname)
+        .first()
+    )
     organization = domain.tenant if domain else None
     # Unknown hosts are cached briefly too, so a flood of bogus hosts cannot hammer the database.
-    cache.set(_key(hostname), organization or _MISSING, timeout=settings.TENANT_CACHE_SECONDS if organization else 30)
+    cache.set(
+        _key(hostname),
+        organization or _MISSING,
+        timeout=settings.TENANT_CACHE_SECONDS if organization else 30,
+    )
     return organization
 
 

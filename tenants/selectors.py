@@ -15,7 +15,9 @@ def organization_list(*, search: str = "", status: str = "", plan=None) -> Query
     )
     if search:
         queryset = queryset.filter(
-            Q(name__icontains=search) | Q(slug__icontains=search) | Q(admin_email__icontains=search)
+            Q(name__icontains=search)
+            | Q(slug__icontains=search)
+            | Q(admin_email__icontains=search)
             | Q(domains__domain__icontains=search)
         ).distinct()
     if status:

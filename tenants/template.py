@@ -30,8 +30,12 @@ def ensure_public_tenant() -> Organization:
     public = settings.PUBLIC_SCHEMA_NAME
     organization, _ = Organization.objects.get_or_create(
         schema_name=public,
-        defaults={"name": "LearnStack platform", "slug": public, "status": Organization.Status.ACTIVE,
-                  "admin_email": "platform@localhost"},
+        defaults={
+            "name": "LearnStack platform",
+            "slug": public,
+            "status": Organization.Status.ACTIVE,
+            "admin_email": "platform@localhost",
+        },
     )
     domain = Domain.objects.filter(tenant=organization, is_primary=True).first()
     if domain is None:

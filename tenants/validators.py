@@ -3,13 +3,59 @@ import re
 # DNS label (RFC 1123), lower-case, starting with a letter so the slug can also name a PostgreSQL schema.
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
 
-RESERVED_SLUGS = frozenset({
-    "www", "api", "admin", "console", "public", "static", "media", "assets", "cdn", "mail", "email", "smtp",
-    "app", "apps", "auth", "login", "logout", "signup", "register", "account", "accounts", "billing",
-    "dashboard", "platform", "system", "root", "help", "support", "status", "docs", "blog", "dev", "test",
-    "staging", "demo-template", "tenant-template", "template", "internal", "health", "healthz", "metrics",
-    "information-schema", "default", "learnstack", "verify", "ws", "ftp", "ns1", "ns2",
-})
+RESERVED_SLUGS = frozenset(
+    {
+        "www",
+        "api",
+        "admin",
+        "console",
+        "public",
+        "static",
+        "media",
+        "assets",
+        "cdn",
+        "mail",
+        "email",
+        "smtp",
+        "app",
+        "apps",
+        "auth",
+        "login",
+        "logout",
+        "signup",
+        "register",
+        "account",
+        "accounts",
+        "billing",
+        "dashboard",
+        "platform",
+        "system",
+        "root",
+        "help",
+        "support",
+        "status",
+        "docs",
+        "blog",
+        "dev",
+        "test",
+        "staging",
+        "demo-template",
+        "tenant-template",
+        "template",
+        "internal",
+        "health",
+        "healthz",
+        "metrics",
+        "information-schema",
+        "default",
+        "learnstack",
+        "verify",
+        "ws",
+        "ftp",
+        "ns1",
+        "ns2",
+    }
+)
 
 
 def slug_problems(slug: str) -> list[str]:

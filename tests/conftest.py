@@ -44,8 +44,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         User.objects.create_superuser("admin@example.com", PASSWORD, full_name="Platform Operator")
         for slug, spec in ORGS.items():
             result = organization_provision(
-                name=spec["name"], slug=slug, plan=Plan.objects.get(code=spec["plan"]),
-                admin_email=spec["admin_email"], admin_name=f"{spec['name']} Admin", trial_days=0,
+                name=spec["name"],
+                slug=slug,
+                plan=Plan.objects.get(code=spec["plan"]),
+                admin_email=spec["admin_email"],
+                admin_name=f"{spec['name']} Admin",
+                trial_days=0,
             )
             with schema_context(result.organization.schema_name):
                 admin = User.objects.get(email=spec["admin_email"])
@@ -91,12 +95,15 @@ def _build_structure(slug: str) -> None:
     _separate_id_ranges(slug)
     spec = STRUCTURE[slug]
     branches = {code: Branch.objects.create(code=code, name=name) for code, name in spec["branches"]}
-    classes = {name: SchoolClass.objects.create(branch=branches[code], name=name, term="2026")
-               for code, name in spec["classes"]}
+    classes = {
+        name: SchoolClass.objects.create(branch=branches[code], name=name, term="2026")
+        for code, name in spec["classes"]
+    }
     for local, role, branch_code, class_name in spec["people"]:
         user = User.objects.create_user(f"{local}@{slug}.example.com", PASSWORD, full_name=local.title())
-        RoleAssignment.objects.create(user=user, role=role, branch=branches[branch_code],
-                                      school_class=classes.get(class_name))
+        RoleAssignment.objects.create(
+            user=user, role=role, branch=branches[branch_code], school_class=classes.get(class_name)
+        )
 
 
 def _separate_id_ranges(slug: str) -> None:

@@ -38,6 +38,7 @@ PLATFORM_NAME = "LearnStack"
 
 # --- organization and self-signup ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SignupPolicy:
     open: bool
@@ -50,8 +51,10 @@ class SignupPolicy:
     def domain_message(self) -> str:
         domains = list(self.allowed_domains)
         listed = domains[0] if len(domains) == 1 else ", ".join(domains[:-1]) + " or " + domains[-1]
-        return (f"Sign-up here is open to addresses at {listed} only. "
-                "Use such an address, or ask your organization's administrator for an invitation.")
+        return (
+            f"Sign-up here is open to addresses at {listed} only. "
+            "Use such an address, or ask your organization's administrator for an invitation."
+        )
 
 
 def _current_organization():
@@ -60,8 +63,11 @@ def _current_organization():
         return None
     from tenants.models import Organization
 
-    return (Organization.objects.select_related("settings", "subscription__plan")
-            .filter(schema_name=connection.schema_name).first())
+    return (
+        Organization.objects.select_related("settings", "subscription__plan")
+        .filter(schema_name=connection.schema_name)
+        .first()
+    )
 
 
 def organization_name() -> str:
@@ -125,6 +131,7 @@ def signup_user_save(user, *, email: str, password: str, full_name: str = ""):
 
 # --- email verification and passwords -----------------------------------------------------------------------
 
+
 def needs_email_verification(user) -> bool:
     """True for someone who signed up and has not confirmed their address yet (see the module docstring)."""
     from allauth.account.models import EmailAddress
@@ -180,6 +187,7 @@ class OrgEmailVerificationStage(EmailVerificationStage):
 
 # --- lockout (django-axes) ----------------------------------------------------------------------------------
 
+
 def axes_username(request, credentials: dict | None = None) -> str | None:
     """The account a sign-in attempt is for, whatever the form calls it: `login` (pages), `email` (API),
     `username` (admin, console). Lower-cased, as addresses are stored."""
@@ -213,8 +221,10 @@ def cooloff_minutes() -> int:
 
 def lockout_message() -> str:
     minutes = cooloff_minutes()
-    return (f"Too many failed sign-in attempts. Signing in to this account, or from your network, is paused "
-            f"for {minutes} minute{'s' if minutes != 1 else ''}. Try again later, or reset your password.")
+    return (
+        f"Too many failed sign-in attempts. Signing in to this account, or from your network, is paused "
+        f"for {minutes} minute{'s' if minutes != 1 else ''}. Try again later, or reset your password."
+    )
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -224,17 +234,25 @@ def lockout_response(request, original_response=None, credentials=None):
     if is_api_path(request.path):
         if original_response is not None and original_response.status_code == 429:
             return original_response  # the API view already answered in the envelope
-        response = error_response(429, str(AuthErrorCode.ACCOUNT_LOCKED), lockout_message(),
-                                  {"retry_after_seconds": int(retry_after)})
+        response = error_response(
+            429,
+            str(AuthErrorCode.ACCOUNT_LOCKED),
+            lockout_message(),
+            {"retry_after_seconds": int(retry_after)},
+        )
     else:
-        response = render(request, "account/lockout.html",
-                          {"lockout_message": lockout_message(), "cooloff_minutes": cooloff_minutes()},
-                          status=429)
+        response = render(
+            request,
+            "account/lockout.html",
+            {"lockout_message": lockout_message(), "cooloff_minutes": cooloff_minutes()},
+            status=429,
+        )
     response["Retry-After"] = retry_after
     return response
 
 
 # --- allauth adapters ---------------------------------------------------------------------------------------
+
 
 class OrgAccountAdapter(DefaultAccountAdapter):
     error_messages = {
@@ -248,8 +266,9 @@ class OrgAccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         data = form.cleaned_data
-        return signup_user_save(user, email=data["email"], password=data["password1"],
-                                full_name=data.get("full_name", ""))
+        return signup_user_save(
+            user, email=data["email"], password=data["password1"], full_name=data.get("full_name", "")
+        )
 
     def set_password(self, user, password: str) -> None:
         with transaction.atomic():
@@ -273,8 +292,9 @@ class OrgAccountAdapter(DefaultAccountAdapter):
         from django.utils.http import url_has_allowed_host_and_scheme
 
         request = context.request
-        return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()},
-                                               require_https=request.is_secure())
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
 
     def get_login_stages(self) -> list[str]:
         stages = super().get_login_stages()

@@ -8,11 +8,17 @@ from apps.core.errors import ApplicationError, ValidationFailed
 
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(max_length=150, required=False, label="Your name")
-    password1 = forms.CharField(label="Password", strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=password_validation.password_validators_help_text_html())
-    password2 = forms.CharField(label="Password again", strip=False, widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -45,8 +51,12 @@ class OrgSignupForm(SignupForm):
     """Self-signup: name, email, password twice. The organization's rules (on/off, email domains, plan limit)
     are checked on the address; whether it already has an account is never told (allauth emails its owner)."""
 
-    full_name = forms.CharField(max_length=150, required=False, label="Your name",
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Your name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     field_order = ["full_name", "email", "password1", "password2"]
 
     def __init__(self, *args, **kwargs):
@@ -73,8 +83,12 @@ class OrgSignupForm(SignupForm):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=150, required=False, label="Your name",
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="Your name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     language = forms.ChoiceField(required=False, label="Language")
     timezone = forms.ChoiceField(required=False, label="Time zone")
 
@@ -88,5 +102,6 @@ class ProfileForm(forms.Form):
             *settings.LANGUAGES,
         ]
         self.fields["timezone"].choices = [
-            ("", f"The organization's default ({org_timezone or 'UTC'})"), *timezone_choices(),
+            ("", f"The organization's default ({org_timezone or 'UTC'})"),
+            *timezone_choices(),
         ]

@@ -69,7 +69,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0])
+        return self.full_name.split(" ")[0] if self.full_name else self.email.split("@")[0]
 
 
 class RoleAssignment(models.Model):
@@ -86,16 +86,25 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=32, choices=Role.choices, db_index=True)
-    branch = models.ForeignKey("hierarchy.Branch", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="role_assignments")
-    school_class = models.ForeignKey("hierarchy.SchoolClass", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="role_assignments")
+    branch = models.ForeignKey(
+        "hierarchy.Branch", null=True, blank=True, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    school_class = models.ForeignKey(
+        "hierarchy.SchoolClass",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "branch", "school_class"], nulls_distinct=False,
-                                    name="unique_role_scope"),
+            models.UniqueConstraint(
+                fields=["user", "role", "branch", "school_class"],
+                nulls_distinct=False,
+                name="unique_role_scope",
+            ),
             models.CheckConstraint(
                 name="role_scope_matches_role",
                 condition=(

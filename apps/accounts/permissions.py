@@ -72,8 +72,14 @@ def scope_of(user) -> Scope:
             teaching.add(class_id)
         elif role == Role.STUDENT and class_id:
             learning.add(class_id)
-    scope = Scope(user.pk, frozenset(roles), frozenset(managed), frozenset(teaching), frozenset(learning),
-                  frozenset(branches))
+    scope = Scope(
+        user.pk,
+        frozenset(roles),
+        frozenset(managed),
+        frozenset(teaching),
+        frozenset(learning),
+        frozenset(branches),
+    )
     user._learnstack_scope = scope
     return scope
 
@@ -89,12 +95,15 @@ def is_org_admin(user) -> bool:
 
 # --- DRF permission classes -----------------------------------------------------------------------------
 
+
 class IsOrgMember(BasePermission):
     """Signed in on the organization's own host (tokens and sessions are bound to their org)."""
 
     def has_permission(self, request, view) -> bool:
         tenant = getattr(request, "tenant", None)
-        return bool(tenant is not None and not tenant.is_public and request.user and request.user.is_authenticated)
+        return bool(
+            tenant is not None and not tenant.is_public and request.user and request.user.is_authenticated
+        )
 
 
 class IsOrgAdmin(IsOrgMember):

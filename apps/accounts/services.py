@@ -95,10 +95,11 @@ def _check_may_grant_spec(actor, spec: RoleSpec) -> None:
         raise PermissionDenied("Only Org Admins may appoint Org Admins and Branch Managers.")
     from apps.hierarchy.models import SchoolClass
 
-    outside = (
-        (spec.branch_id is not None and spec.branch_id not in scope.managed_branch_ids)
-        or (spec.school_class_id is not None and not SchoolClass.objects.filter(
-            pk=spec.school_class_id, branch_id__in=scope.managed_branch_ids).exists())
+    outside = (spec.branch_id is not None and spec.branch_id not in scope.managed_branch_ids) or (
+        spec.school_class_id is not None
+        and not SchoolClass.objects.filter(
+            pk=spec.school_class_id, branch_id__in=scope.managed_branch_ids
+        ).exists()
     )
     if outside:
         raise PermissionDenied("You may only assign people within the branches you manage.")
@@ -123,7 +124,8 @@ def _resolve(spec: RoleSpec) -> RoleAssignment:
             raise ValidationFailed({"branch": ["No such branch."]})
     if spec.role == Role.ORG_ADMIN and (branch or school_class):
         raise ValidationFailed(
-            {"role": ["Org Admin applies to the whole organization, not a branch or class."]})
+            {"role": ["Org Admin applies to the whole organization, not a branch or class."]}
+        )
     if spec.role == Role.BRANCH_MANAGER and (branch is None or school_class is not None):
         raise ValidationFailed({"branch": ["A Branch Manager manages a branch: name one (and no class)."]})
     if spec.role in (Role.TEACHER, Role.STUDENT) and branch is None:
@@ -205,8 +207,16 @@ def _unique(assignments: list[RoleAssignment]) -> list[RoleAssignment]:
 
 
 @transaction.atomic
-def user_invite(*, email: str, full_name: str = "", roles: list[RoleSpec] | tuple = (), actor=None,
-                language: str = "", timezone_name: str = "", send_email: bool = False) -> Invitation:
+def user_invite(
+    *,
+    email: str,
+    full_name: str = "",
+    roles: list[RoleSpec] | tuple = (),
+    actor=None,
+    language: str = "",
+    timezone_name: str = "",
+    send_email: bool = False,
+) -> Invitation:
     """Create a person in the invited state with their roles, and return their invitation link.
     `roles` may also hold bare role names for organization-wide roles (used at provisioning).
     With `send_email`, the invitation email is queued once the transaction commits."""
@@ -223,8 +233,14 @@ def user_invite(*, email: str, full_name: str = "", roles: list[RoleSpec] | tupl
     from tenants.limits import enforce_limit
 
     enforce_limit(limit="max_active_users", current=active_user_count())
-    user = User(email=email, full_name=(full_name or "").strip(), status=User.Status.INVITED,
-                invited_at=timezone.now(), language=language, timezone=timezone_name)
+    user = User(
+        email=email,
+        full_name=(full_name or "").strip(),
+        status=User.Status.INVITED,
+        invited_at=timezone.now(),
+        language=language,
+        timezone=timezone_name,
+    )
     user.set_unusable_password()
     try:
         user.full_clean()
@@ -234,8 +250,12 @@ def user_invite(*, email: str, full_name: str = "", roles: list[RoleSpec] | tupl
     for assignment in assignments:
         assignment.user = user
         assignment.save()
-    audit_record(actor=actor, action="user.invited", target=user,
-                 changes={"roles": [_describe(a) for a in assignments]})
+    audit_record(
+        actor=actor,
+        action="user.invited",
+        target=user,
+        changes={"roles": [_describe(a) for a in assignments]},
+    )
     path = invitation_path(user)
     invitation = Invitation(user=user, path=path, url=invitation_url(path))
     if send_email:
@@ -319,8 +339,12 @@ def user_update(*, user: User, actor, **values) -> User:
 
 
 def _org_admin_count() -> int:
-    return (RoleAssignment.objects.filter(role=Role.ORG_ADMIN, user__status=User.Status.ACTIVE)
-            .values("user").distinct().count())
+    return (
+        RoleAssignment.objects.filter(role=Role.ORG_ADMIN, user__status=User.Status.ACTIVE)
+        .values("user")
+        .distinct()
+        .count()
+    )
 
 
 def _refuse_last_admin(user: User) -> None:
@@ -341,8 +365,9 @@ def user_deactivate(*, user: User, actor) -> User:
     user.status = User.Status.DEACTIVATED
     user.save(update_fields=["status"])
     _revoke_tokens(user)
-    audit_record(actor=actor, action="user.deactivated", target=user,
-                 changes={"status": [previous, user.status]})
+    audit_record(
+        actor=actor, action="user.deactivated", target=user, changes={"status": [previous, user.status]}
+    )
     return user
 
 
@@ -370,8 +395,9 @@ def user_delete(*, user: User, actor) -> None:
         if actor.pk == user.pk:
             raise ValidationFailed({"user": ["You cannot delete yourself."]})
     _refuse_last_admin(user)
-    audit_record(actor=actor, action="user.deleted", target=user, target_repr=user.email,
-                 changes={"email": user.email})
+    audit_record(
+        actor=actor, action="user.deleted", target=user, target_repr=user.email, changes={"email": user.email}
+    )
     user.delete()
 
 
@@ -395,8 +421,9 @@ def role_grant_or_get(*, user: User, spec: RoleSpec, actor) -> tuple[RoleAssignm
     if actor is not None and not scope_of(actor).is_org_admin:
         _visible_or_404(actor, user)
     assignment = _resolve_for(actor, spec)
-    existing = RoleAssignment.objects.filter(user=user, role=assignment.role, branch=assignment.branch,
-                                             school_class=assignment.school_class).first()
+    existing = RoleAssignment.objects.filter(
+        user=user, role=assignment.role, branch=assignment.branch, school_class=assignment.school_class
+    ).first()
     if existing:
         return existing, False
     assignment.user = user
@@ -415,8 +442,15 @@ class Membership:
 
 
 @transaction.atomic
-def member_add(*, actor, spec: RoleSpec, user: User | None = None, email: str = "", full_name: str = "",
-               send_email: bool = True) -> Membership:
+def member_add(
+    *,
+    actor,
+    spec: RoleSpec,
+    user: User | None = None,
+    email: str = "",
+    full_name: str = "",
+    send_email: bool = True,
+) -> Membership:
     """Give a role in a branch or class to an existing person (`user`, or the person with `email`), or invite
     a new person with that role. An existing email the actor cannot see is refused as a duplicate, exactly as
     an invitation would be, so people outside the actor's branches cannot be pulled in."""
@@ -424,8 +458,9 @@ def member_add(*, actor, spec: RoleSpec, user: User | None = None, email: str = 
         email = _clean_email(email)
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            invitation = user_invite(email=email, full_name=full_name, roles=[spec], actor=actor,
-                                     send_email=send_email)
+            invitation = user_invite(
+                email=email, full_name=full_name, roles=[spec], actor=actor, send_email=send_email
+            )
             assignment = invitation.user.role_assignments.get()
             return Membership(invitation.user, assignment, True, invitation)
         if actor is not None and not scope_of(actor).is_org_admin:

@@ -16,8 +16,9 @@ def send_invitation_email(self, *, user_id: int, url: str) -> bool:
         return False
     from tenants.models import Organization
 
-    organization = (Organization.objects.select_related("settings")
-                    .filter(schema_name=connection.schema_name).first())
+    organization = (
+        Organization.objects.select_related("settings").filter(schema_name=connection.schema_name).first()
+    )
     org_name = _display_name(organization)
     send_mail(
         subject=f"You are invited to {org_name} on LearnStack",

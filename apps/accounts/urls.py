@@ -15,8 +15,11 @@ urlpatterns = [
     path("logout/", views.OrgLogoutView.as_view(), name="logout"),
     path("signup/", views.OrgSignupView.as_view(), name="signup"),
     path("profile/", views.profile, name="profile"),
-    re_path(r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
-            views.OrgPasswordResetFromKeyView.as_view(), name="password_reset_from_key"),
+    re_path(
+        r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        views.OrgPasswordResetFromKeyView.as_view(),
+        name="password_reset_from_key",
+    ),
     re_path(r"^confirm-email/(?P<key>[-:\w]+)/$", views.OrgConfirmEmailView.as_view(), name="confirm_email"),
     # Addresses are changed by an Org Admin (apps.accounts.services.user_update), not managed here.
     path("email/", views.not_offered),

@@ -83,15 +83,20 @@ def invitation(request, uidb64: str, token: str):
     uid = decode_uid(uidb64)
     User = get_user_model()
     user = User.objects.filter(pk=uid).first() if uid and uid.isdigit() else None
-    valid = (user is not None and user.status == User.Status.INVITED
-             and invitation_tokens.check_token(user, token))
+    valid = (
+        user is not None and user.status == User.Status.INVITED and invitation_tokens.check_token(user, token)
+    )
     if not valid:
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = InvitationAcceptForm(request.POST or None, initial={"full_name": user.full_name})
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_accept(user=user, token=token, password=form.cleaned_data["password1"],
-                              full_name=form.cleaned_data["full_name"])
+            invitation_accept(
+                user=user,
+                token=token,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
         except ValidationFailed as exc:
             for field, errors in exc.field_errors.items():
                 for error in errors:
@@ -112,9 +117,12 @@ def profile(request):
     user = request.user
     branding = getattr(getattr(request, "tenant", None), "settings", None)
     initial = {"full_name": user.full_name, "language": user.language, "timezone": user.timezone}
-    form = ProfileForm(request.POST or None, initial=initial,
-                       org_language=getattr(branding, "default_language", ""),
-                       org_timezone=getattr(branding, "default_timezone", ""))
+    form = ProfileForm(
+        request.POST or None,
+        initial=initial,
+        org_language=getattr(branding, "default_language", ""),
+        org_timezone=getattr(branding, "default_timezone", ""),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user_update(user=user, actor=user, **form.cleaned_data)
@@ -126,8 +134,12 @@ def profile(request):
             messages.success(request, "Your profile has been saved.")
             return redirect("profile")
     mfa_types = set(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
-    return render(request, "accounts/profile.html", {
-        "form": form,
-        "totp_enabled": Authenticator.Type.TOTP in mfa_types,
-        "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in mfa_types,
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "totp_enabled": Authenticator.Type.TOTP in mfa_types,
+            "has_recovery_codes": Authenticator.Type.RECOVERY_CODES in mfa_types,
+        },
+    )

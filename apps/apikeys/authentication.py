@@ -29,8 +29,9 @@ class ApiKeyAuthenticationError(ApplicationError, exceptions.AuthenticationFaile
 
 
 def _refuse(error: ApplicationError) -> ApiKeyAuthenticationError:
-    return ApiKeyAuthenticationError(error.message, code=error.code, status_code=error.status_code,
-                                     details=error.details)
+    return ApiKeyAuthenticationError(
+        error.message, code=error.code, status_code=error.status_code, details=error.details
+    )
 
 
 class ApiKeyAuthentication(BaseAuthentication):

@@ -19,10 +19,12 @@ ACCESS_CHOICES = [("", "No access"), ("read", "Read"), ("write", "Read and write
 class ApiKeyForm(forms.Form):
     """Name, one access level per object (none, read, read and write) and an optional expiry date."""
 
-    name = forms.CharField(max_length=100,
-                           help_text="What the key is for, e.g. the service that will use it.")
+    name = forms.CharField(
+        max_length=100, help_text="What the key is for, e.g. the service that will use it."
+    )
     expires_on = forms.DateField(
-        required=False, label="Expires on",
+        required=False,
+        label="Expires on",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Optional. The key stops working at the start of this day. Leave empty for no expiry.",
     )
@@ -31,7 +33,10 @@ class ApiKeyForm(forms.Form):
         super().__init__(*args, **kwargs)
         for obj in SCOPE_OBJECTS:
             self.fields[f"scope_{obj}"] = forms.ChoiceField(
-                label=OBJECT_LABELS[obj], choices=ACCESS_CHOICES, required=False, initial="",
+                label=OBJECT_LABELS[obj],
+                choices=ACCESS_CHOICES,
+                required=False,
+                initial="",
                 widget=forms.RadioSelect,
             )
 
@@ -45,8 +50,11 @@ class ApiKeyForm(forms.Form):
         return day
 
     def scopes(self) -> list[str]:
-        return [f"{obj}:{self.cleaned_data[f'scope_{obj}']}" for obj in SCOPE_OBJECTS
-                if self.cleaned_data.get(f"scope_{obj}")]
+        return [
+            f"{obj}:{self.cleaned_data[f'scope_{obj}']}"
+            for obj in SCOPE_OBJECTS
+            if self.cleaned_data.get(f"scope_{obj}")
+        ]
 
     def expires_at(self) -> datetime.datetime | None:
         day = self.cleaned_data.get("expires_on")

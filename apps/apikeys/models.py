@@ -22,19 +22,23 @@ class ApiKey(models.Model):
 
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True, help_text="Public part of the key; finds its row.")
-    key_hash = models.CharField(max_length=64,
-                                help_text="HMAC-SHA256 of the whole key, keyed with SECRET_KEY.")
+    key_hash = models.CharField(
+        max_length=64, help_text="HMAC-SHA256 of the whole key, keyed with SECRET_KEY."
+    )
     last_four = models.CharField(max_length=4)
-    scopes = ArrayField(models.CharField(max_length=40, choices=[(s, s) for s in scopes.ALL_SCOPES]),
-                        default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                   related_name="api_keys")
+    scopes = ArrayField(
+        models.CharField(max_length=40, choices=[(s, s) for s in scopes.ALL_SCOPES]), default=list, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

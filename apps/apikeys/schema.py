@@ -13,5 +13,5 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "in": "header",
             "name": "X-API-Key",
             "description": "An API key of this organization (`lsk_<prefix>_<secret>`), also accepted as "
-                           "`Authorization: Api-Key <key>`. It acts as its creator within its scopes.",
+            "`Authorization: Api-Key <key>`. It acts as its creator within its scopes.",
         }

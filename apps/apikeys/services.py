@@ -44,8 +44,9 @@ def require_api_access() -> None:
         )
 
 
-def _clean(*, name: str, scopes: Iterable[str],
-           expires_at: datetime.datetime | None) -> tuple[str, list[str]]:
+def _clean(
+    *, name: str, scopes: Iterable[str], expires_at: datetime.datetime | None
+) -> tuple[str, list[str]]:
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
@@ -78,22 +79,37 @@ def _unused_prefix() -> str:
 
 
 @transaction.atomic
-def api_key_create(*, actor, name: str, scopes: Iterable[str],
-                   expires_at: datetime.datetime | None = None) -> IssuedApiKey:
+def api_key_create(
+    *, actor, name: str, scopes: Iterable[str], expires_at: datetime.datetime | None = None
+) -> IssuedApiKey:
     """A new key acting as `actor` within `scopes`. The returned `raw_key` is the only copy of the key."""
     _require_org_admin(actor)
     require_api_access()
     name, cleaned_scopes = _clean(name=name, scopes=scopes, expires_at=expires_at)
     prefix, secret = _unused_prefix(), keys.generate_secret()
     raw_key = keys.format_key(prefix, secret)
-    api_key = ApiKey(name=name, prefix=prefix, key_hash=keys.hash_key(raw_key), last_four=secret[-4:],
-                     scopes=cleaned_scopes, created_by=actor, expires_at=expires_at)
+    api_key = ApiKey(
+        name=name,
+        prefix=prefix,
+        key_hash=keys.hash_key(raw_key),
+        last_four=secret[-4:],
+        scopes=cleaned_scopes,
+        created_by=actor,
+        expires_at=expires_at,
+    )
     api_key.full_clean()
     api_key.save()
-    audit_record(actor=actor, action="api_key.created", target=api_key, changes={
-        "name": name, "prefix": prefix, "scopes": cleaned_scopes,
-        "expires_at": expires_at.isoformat() if expires_at else None,
-    })
+    audit_record(
+        actor=actor,
+        action="api_key.created",
+        target=api_key,
+        changes={
+            "name": name,
+            "prefix": prefix,
+            "scopes": cleaned_scopes,
+            "expires_at": expires_at.isoformat() if expires_at else None,
+        },
+    )
     return IssuedApiKey(api_key=api_key, raw_key=raw_key)
 
 
@@ -106,8 +122,12 @@ def api_key_revoke(*, actor, api_key: ApiKey) -> ApiKey:
         locked.revoked_at = timezone.now()
         locked.revoked_by = actor
         locked.save(update_fields=["revoked_at", "revoked_by"])
-        audit_record(actor=actor, action="api_key.revoked", target=locked,
-                     changes={"name": locked.name, "prefix": locked.prefix})
+        audit_record(
+            actor=actor,
+            action="api_key.revoked",
+            target=locked,
+            changes={"name": locked.name, "prefix": locked.prefix},
+        )
     api_key.revoked_at, api_key.revoked_by = locked.revoked_at, locked.revoked_by
     return api_key
 
@@ -129,8 +149,10 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey:
     if api_key.is_expired(now):
         raise ApiKeyRejectedError("This API key has expired.", code=ApiKeyErrorCode.API_KEY_EXPIRED)
     if not api_key.created_by.is_active:
-        raise ApiKeyRejectedError("The person this API key acts as is no longer active.",
-                             code=ApiKeyErrorCode.API_KEY_CREATOR_INACTIVE)
+        raise ApiKeyRejectedError(
+            "The person this API key acts as is no longer active.",
+            code=ApiKeyErrorCode.API_KEY_CREATOR_INACTIVE,
+        )
     require_api_access()
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
         # Conditional, so concurrent requests in several processes still write at most once a minute.

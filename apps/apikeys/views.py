@@ -39,8 +39,13 @@ def org_admin_required(view):
 def _list_context(request, form: ApiKeyForm) -> dict:
     api_access, plan_name = api_access_plan()
     page = Paginator(api_key_list(viewer=request.user), PER_PAGE).get_page(request.GET.get("page"))
-    return {"page": page, "api_keys": page.object_list, "form": form, "api_access": api_access,
-            "plan_name": plan_name}
+    return {
+        "page": page,
+        "api_keys": page.object_list,
+        "form": form,
+        "api_access": api_access,
+        "plan_name": plan_name,
+    }
 
 
 @org_admin_required
@@ -49,8 +54,12 @@ def api_key_list_page(request):
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            issued = api_key_create(actor=request.user, name=form.cleaned_data["name"], scopes=form.scopes(),
-                                    expires_at=form.expires_at())
+            issued = api_key_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.scopes(),
+                expires_at=form.expires_at(),
+            )
         except ValidationFailed as exc:
             for field, errors in exc.field_errors.items():
                 for error in errors:
@@ -59,8 +68,9 @@ def api_key_list_page(request):
             messages.error(request, exc.message)
         else:
             # Rendered, not redirected: the whole key exists only in this response, never in a session.
-            return render(request, "apikeys/created.html",
-                          {"api_key": issued.api_key, "raw_key": issued.raw_key})
+            return render(
+                request, "apikeys/created.html", {"api_key": issued.api_key, "raw_key": issued.raw_key}
+            )
     return render(request, "apikeys/list.html", _list_context(request, form))
 
 
@@ -73,8 +83,9 @@ def api_key_revoke_page(request, pk: int):
     if request.method == "POST":
         if api_key.revoked_at is None:
             api_key_revoke(actor=request.user, api_key=api_key)
-            messages.success(request,
-                             f"The API key “{api_key.name}” was revoked. Requests using it are refused.")
+            messages.success(
+                request, f"The API key “{api_key.name}” was revoked. Requests using it are refused."
+            )
         else:
             messages.info(request, f"The API key “{api_key.name}” was already revoked.")
         return redirect("apikeys:list")

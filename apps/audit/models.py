@@ -5,8 +5,9 @@ from django.db import models
 class AuditEntry(models.Model):
     """Who did what to which object, when, and from where. Written by services, never edited."""
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_email = models.EmailField(blank=True)
     action = models.CharField(max_length=64, db_index=True)
     target_type = models.CharField(max_length=64, blank=True, db_index=True)

@@ -13,8 +13,9 @@ from .models import AuditEntry
 USER_TYPE = "accounts.user"
 
 
-def audit_entry_list(*, actor: str = "", action: str = "", target_type: str = "", date_from=None,
-                     date_to=None) -> QuerySet[AuditEntry]:
+def audit_entry_list(
+    *, actor: str = "", action: str = "", target_type: str = "", date_from=None, date_to=None
+) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.select_related("actor")
     if actor:
         entries = entries.filter(Q(actor_email__icontains=actor) | Q(actor__full_name__icontains=actor))
@@ -57,10 +58,15 @@ def rows_for(entries) -> list[Row]:
     rows = []
     for entry in entries:
         target = people.get(_user_target(entry))
-        actor_name = (entry.actor.get_full_name() if entry.actor is not None
-                      else entry.actor_email or "System")
-        rows.append(Row(entry, actor_name, target.get_full_name() if target else entry.target_repr,
-                        target.pk if target else None))
+        actor_name = entry.actor.get_full_name() if entry.actor is not None else entry.actor_email or "System"
+        rows.append(
+            Row(
+                entry,
+                actor_name,
+                target.get_full_name() if target else entry.target_repr,
+                target.pk if target else None,
+            )
+        )
     return rows
 
 
@@ -70,5 +76,3 @@ def audit_entry_rows(*, limit: int, target=None) -> list[Row]:
     if target is not None:
         entries = entries.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
     return rows_for(entries[:limit])
-
-

@@ -2,7 +2,6 @@
 when and from where. Entries live in the organization's own schema, so no other organization's entry can
 ever be listed here."""
 
-
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -19,9 +18,12 @@ USER_TYPE = "accounts.user"
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(required=False, max_length=254, label="Actor",
-                            widget=forms.TextInput(attrs={"type": "search", "placeholder": "Email",
-                                                          "autocomplete": "off"}))
+    actor = forms.CharField(
+        required=False,
+        max_length=254,
+        label="Actor",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Email", "autocomplete": "off"}),
+    )
     action = forms.ChoiceField(required=False)
     target_type = forms.ChoiceField(required=False, label="Target type")
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
@@ -57,6 +59,13 @@ def audit_list(request):
         if "date_to" in form.errors:
             filters.pop("date_to", None)
     page = Paginator(audit_entry_list(**filters), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "org/audit_list.html", {
-        "form": form, "filtered": bool(filters), "page": page, "rows": rows_for(page.object_list),
-    })
+    return render(
+        request,
+        "org/audit_list.html",
+        {
+            "form": form,
+            "filtered": bool(filters),
+            "page": page,
+            "rows": rows_for(page.object_list),
+        },
+    )

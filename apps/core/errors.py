@@ -67,7 +67,9 @@ class ValidationFailed(ApplicationError):
     code = ErrorCode.VALIDATION_ERROR
     status_code = 400
 
-    def __init__(self, field_errors: dict[str, list[str]], message: str = "Some fields are not valid.") -> None:
+    def __init__(
+        self, field_errors: dict[str, list[str]], message: str = "Some fields are not valid."
+    ) -> None:
         super().__init__(message, details=field_errors)
 
     @property

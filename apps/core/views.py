@@ -29,7 +29,9 @@ def healthz(request):
         logger.warning("health: cache unavailable: %s", exc)
         checks["cache"] = "unavailable"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503
+    )
 
 
 def page_not_found(request, exception=None):
@@ -40,7 +42,9 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     if is_api_path(request.path):
-        return error_response(500, "SERVER_ERROR", "Something went wrong on our side. The error has been logged.")
+        return error_response(
+            500, "SERVER_ERROR", "Something went wrong on our side. The error has been logged."
+        )
     return render(request, "errors/500.html", status=500)
 
 

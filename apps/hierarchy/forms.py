@@ -21,8 +21,12 @@ User = get_user_model()
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_SIDE = 4096
 # Pillow format -> file extension and content type. No SVG: it can carry scripts.
-LOGO_FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"), "GIF": ("gif", "image/gif"),
-                "WEBP": ("webp", "image/webp")}
+LOGO_FORMATS = {
+    "PNG": ("png", "image/png"),
+    "JPEG": ("jpg", "image/jpeg"),
+    "GIF": ("gif", "image/gif"),
+    "WEBP": ("webp", "image/webp"),
+}
 LOGO_ACCEPT = ",".join(content_type for _, content_type in LOGO_FORMATS.values())
 
 
@@ -58,6 +62,7 @@ def _search_input(placeholder: str) -> forms.TextInput:
 
 # --- people -----------------------------------------------------------------------------------------------
 
+
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search", widget=_search_input("Name or email"))
     role = forms.ChoiceField(required=False, choices=[("", "Any role"), *Role.choices])
@@ -91,16 +96,21 @@ class RoleFieldsMixin:
 class RoleFields(RoleFieldsMixin, forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     branch = forms.ModelChoiceField(
-        required=False, queryset=None, empty_label="—",
-        help_text="Branch Managers manage a branch; teachers and students need a branch or a class.")
-    school_class = ClassChoiceField(required=False, queryset=None, empty_label="—", label="Class",
-                                    help_text="A class implies its branch.")
+        required=False,
+        queryset=None,
+        empty_label="—",
+        help_text="Branch Managers manage a branch; teachers and students need a branch or a class.",
+    )
+    school_class = ClassChoiceField(
+        required=False, queryset=None, empty_label="—", label="Class", help_text="A class implies its branch."
+    )
 
 
 class InviteForm(RoleFields):
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    full_name = forms.CharField(max_length=150, required=False, label="Name",
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(
+        max_length=150, required=False, label="Name", widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
     field_order = ["email", "full_name", "role", "branch", "school_class"]
 
     def __init__(self, *args, viewer, **kwargs):
@@ -129,9 +139,10 @@ class ProfileForm(forms.Form):
 
 
 class ConfirmDeleteForm(forms.Form):
-    confirm_email = forms.CharField(label="Type the person's email address to confirm",
-                                    widget=forms.TextInput(attrs={"autocomplete": "off",
-                                                                  "spellcheck": "false"}))
+    confirm_email = forms.CharField(
+        label="Type the person's email address to confirm",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     def __init__(self, *args, expected: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,14 +165,23 @@ class BranchForm(forms.Form):
     code = forms.SlugField(max_length=40, help_text="Short unique code used by imports, e.g. north.")
     address = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     timezone = forms.ChoiceField(required=False, label="Time zone")
-    display_name = forms.CharField(required=False, max_length=120, label="Display name",
-                                   help_text="Shown instead of the organization's name on this branch's "
-                                             "pages.")
-    primary_color = forms.RegexField(required=False, regex=r"^#[0-9a-fA-F]{6}$", max_length=7,
-                                     label="Primary colour", help_text=COLOR_HELP,
-                                     error_messages={"invalid": "Use a colour like #2457d6."})
-    welcome_text = forms.CharField(required=False, max_length=2000, label="Welcome text",
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+    display_name = forms.CharField(
+        required=False,
+        max_length=120,
+        label="Display name",
+        help_text="Shown instead of the organization's name on this branch's pages.",
+    )
+    primary_color = forms.RegexField(
+        required=False,
+        regex=r"^#[0-9a-fA-F]{6}$",
+        max_length=7,
+        label="Primary colour",
+        help_text=COLOR_HELP,
+        error_messages={"invalid": "Use a colour like #2457d6."},
+    )
+    welcome_text = forms.CharField(
+        required=False, max_length=2000, label="Welcome text", widget=forms.Textarea(attrs={"rows": 3})
+    )
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
     def __init__(self, *args, may_change_code: bool = True, **kwargs):
@@ -188,11 +208,15 @@ class ClassForm(forms.Form):
 
 
 class ClassMemberAddForm(forms.Form):
-    email = forms.EmailField(max_length=254, label="Email",
-                             widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-                             help_text="Someone who is not in the organization yet is invited.")
-    full_name = forms.CharField(max_length=150, required=False, label="Name",
-                                help_text="Only used when inviting someone new.")
+    email = forms.EmailField(
+        max_length=254,
+        label="Email",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text="Someone who is not in the organization yet is invited.",
+    )
+    full_name = forms.CharField(
+        max_length=150, required=False, label="Name", help_text="Only used when inviting someone new."
+    )
     role = forms.ChoiceField(choices=[(Role.STUDENT, "Student"), (Role.TEACHER, "Teacher")], label="As")
 
     def __init__(self, *args, **kwargs):
@@ -202,25 +226,41 @@ class ClassMemberAddForm(forms.Form):
 
 # --- organization settings --------------------------------------------------------------------------------
 
+
 class OrganizationSettingsForm(forms.Form):
-    display_name = forms.CharField(max_length=120, required=False, label="Display name",
-                                   help_text="Empty: the organization's name.")
-    logo = forms.FileField(required=False, help_text="PNG, JPEG, GIF or WebP, at most 1 MB.",
-                           widget=forms.FileInput(attrs={"accept": LOGO_ACCEPT}))
+    display_name = forms.CharField(
+        max_length=120, required=False, label="Display name", help_text="Empty: the organization's name."
+    )
+    logo = forms.FileField(
+        required=False,
+        help_text="PNG, JPEG, GIF or WebP, at most 1 MB.",
+        widget=forms.FileInput(attrs={"accept": LOGO_ACCEPT}),
+    )
     remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
-    primary_color = forms.RegexField(regex=r"^#[0-9a-fA-F]{6}$", max_length=7, label="Primary colour",
-                                     widget=forms.TextInput(attrs={"type": "color"}),
-                                     error_messages={"invalid": "Use a colour like #2457d6."})
-    welcome_text = forms.CharField(required=False, max_length=2000, label="Welcome text",
-                                   widget=forms.Textarea(attrs={"rows": 4}),
-                                   help_text="Shown on the sign-in and start pages.")
+    primary_color = forms.RegexField(
+        regex=r"^#[0-9a-fA-F]{6}$",
+        max_length=7,
+        label="Primary colour",
+        widget=forms.TextInput(attrs={"type": "color"}),
+        error_messages={"invalid": "Use a colour like #2457d6."},
+    )
+    welcome_text = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Welcome text",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown on the sign-in and start pages.",
+    )
     default_language = forms.ChoiceField(choices=settings.LANGUAGES, label="Default language")
     default_timezone = forms.ChoiceField(label="Default time zone")
     self_signup_enabled = forms.BooleanField(required=False, label="People may sign up by themselves")
     allowed_email_domains = forms.CharField(
-        required=False, label="Allowed email domains", widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Allowed email domains",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line or separated by commas, e.g. acme.example.com. "
-                  "Empty: any domain may sign up (when sign-up is on).")
+        "Empty: any domain may sign up (when sign-up is on).",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,7 +272,8 @@ class OrganizationSettingsForm(forms.Form):
             return None
         if upload.size > LOGO_MAX_BYTES:
             raise forms.ValidationError(
-                f"The logo is {upload.size / 1024 / 1024:.1f} MB; upload one of at most 1 MB.")
+                f"The logo is {upload.size / 1024 / 1024:.1f} MB; upload one of at most 1 MB."
+            )
         from PIL import Image, UnidentifiedImageError
 
         try:
@@ -242,15 +283,23 @@ class OrganizationSettingsForm(forms.Form):
                 with Image.open(upload) as image:
                     image_format, (width, height) = image.format, image.size
                     image.verify()
-        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-                SyntaxError, ValueError) as exc:
+        except (
+            UnidentifiedImageError,
+            Image.DecompressionBombError,
+            Image.DecompressionBombWarning,
+            OSError,
+            SyntaxError,
+            ValueError,
+        ) as exc:
             raise forms.ValidationError(
-                "This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP image.") from exc
+                "This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP image."
+            ) from exc
         if image_format not in LOGO_FORMATS:
             raise forms.ValidationError("Upload a PNG, JPEG, GIF or WebP image.")
         if width > LOGO_MAX_SIDE or height > LOGO_MAX_SIDE:
-            raise forms.ValidationError(f"The logo is {width} x {height} pixels; use at most "
-                                        f"{LOGO_MAX_SIDE} x {LOGO_MAX_SIDE}.")
+            raise forms.ValidationError(
+                f"The logo is {width} x {height} pixels; use at most {LOGO_MAX_SIDE} x {LOGO_MAX_SIDE}."
+            )
         upload.seek(0)
         # The stored name comes from what the file is, never from what it was called.
         upload.name = f"logo.{LOGO_FORMATS[image_format][0]}"

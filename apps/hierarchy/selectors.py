@@ -47,8 +47,10 @@ def class_get(*, viewer, pk) -> SchoolClass | None:
 
 def _with_roles(queryset):
     return queryset.prefetch_related(
-        Prefetch("role_assignments",
-                 queryset=RoleAssignment.objects.select_related("branch", "school_class").order_by("pk"))
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("branch", "school_class").order_by("pk"),
+        )
     )
 
 
@@ -115,8 +117,11 @@ def role_assignment_get(*, viewer, user, pk) -> RoleAssignment | None:
     """One of `user`'s roles by id, if the viewer may see that person and that role."""
     if not str(pk).isdigit():
         return None
-    assignment = (RoleAssignment.objects.select_related("user", "branch", "school_class")
-                  .filter(pk=pk, user=user).first())
+    assignment = (
+        RoleAssignment.objects.select_related("user", "branch", "school_class")
+        .filter(pk=pk, user=user)
+        .first()
+    )
     if assignment is None or not role_is_visible(scope_of(viewer), assignment):
         return None
     return assignment

@@ -21,8 +21,17 @@ from apps.core.errors import (
 from .models import Branch, SchoolClass
 
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-BRANCH_FIELDS = ("name", "code", "address", "timezone", "display_name", "primary_color", "welcome_text",
-                 "settings", "is_active")
+BRANCH_FIELDS = (
+    "name",
+    "code",
+    "address",
+    "timezone",
+    "display_name",
+    "primary_color",
+    "welcome_text",
+    "settings",
+    "is_active",
+)
 BRANCH_SETTINGS_FIELDS = ("display_name", "primary_color", "welcome_text", "timezone", "settings")
 CLASS_FIELDS = ("name", "term", "description", "is_active", "branch_id")
 DUPLICATE_CODE = "Another branch already uses this code."
@@ -96,15 +105,21 @@ def branch_create(*, actor, name: str, code: str, **values) -> Branch:
 
 @transaction.atomic
 def branch_update(*, branch: Branch, actor, **values) -> Branch:
-    return _branch_change(branch=branch, actor=actor, values=values, allowed=BRANCH_FIELDS,
-                          action="branch.updated")
+    return _branch_change(
+        branch=branch, actor=actor, values=values, allowed=BRANCH_FIELDS, action="branch.updated"
+    )
 
 
 @transaction.atomic
 def branch_settings_update(*, branch: Branch, actor, **values) -> Branch:
     """A branch's own settings and the branding that overrides the organization's (empty = inherit)."""
-    return _branch_change(branch=branch, actor=actor, values=values, allowed=BRANCH_SETTINGS_FIELDS,
-                          action="branch.settings_changed")
+    return _branch_change(
+        branch=branch,
+        actor=actor,
+        values=values,
+        allowed=BRANCH_SETTINGS_FIELDS,
+        action="branch.settings_changed",
+    )
 
 
 def _branch_change(*, branch: Branch, actor, values: dict, allowed: tuple[str, ...], action: str) -> Branch:
@@ -137,8 +152,9 @@ def branch_for_classes(*, actor, ref: int | str) -> Branch:
     else:
         branch = Branch.objects.filter(code__iexact=str(ref).strip()).first()
     scope = scope_of(actor) if actor is not None else None
-    managed = (scope is None or scope.is_org_admin
-               or (branch is not None and branch.pk in scope.managed_branch_ids))
+    managed = (
+        scope is None or scope.is_org_admin or (branch is not None and branch.pk in scope.managed_branch_ids)
+    )
     if not managed:
         raise PermissionDenied("You may only put classes in the branches you manage.")
     if branch is None:
@@ -150,8 +166,10 @@ def branch_for_classes(*, actor, ref: int | str) -> Branch:
 def branch_delete(*, branch: Branch, actor) -> None:
     _require_org_admin(actor)
     if branch.classes.exists():
-        raise Conflict("This branch still has classes. Move or delete them first, or deactivate the branch.",
-                       details={"classes": [str(c) for c in branch.classes.all()[:10]]})
+        raise Conflict(
+            "This branch still has classes. Move or delete them first, or deactivate the branch.",
+            details={"classes": [str(c) for c in branch.classes.all()[:10]]},
+        )
     audit_record(actor=actor, action="branch.deleted", target=branch, changes={"code": branch.code})
     try:
         branch.delete()
@@ -164,8 +182,9 @@ def _clean_class(values: dict) -> dict:
 
 
 @transaction.atomic
-def class_create(*, actor, branch: Branch, name: str, term: str = "", description: str = "",
-                 is_active: bool = True) -> SchoolClass:
+def class_create(
+    *, actor, branch: Branch, name: str, term: str = "", description: str = "", is_active: bool = True
+) -> SchoolClass:
     _require_branch_manager(actor, branch.pk)
     cleaned = _clean_class({"name": name, "term": term, "description": description})
     school_class = _save(
@@ -190,8 +209,11 @@ def class_update(*, school_class: SchoolClass, actor, **values) -> SchoolClass:
             school_class.role_assignments.update(branch=new_branch)
             values["branch"] = new_branch
     cleaned = _clean_class(values)
-    changes = {f: [str(getattr(school_class, f)), str(v)] for f, v in cleaned.items()
-               if getattr(school_class, f) != v}
+    changes = {
+        f: [str(getattr(school_class, f)), str(v)]
+        for f, v in cleaned.items()
+        if getattr(school_class, f) != v
+    }
     for field, value in cleaned.items():
         setattr(school_class, field, value)
     _save(school_class, unique_message={"name": ["This branch already has a class with this name and term."]})

@@ -13,12 +13,16 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/roles/", views.person_role_add, name="person_role_add"),
-    path("people/<int:pk>/roles/<int:assignment_pk>/remove/", views.person_role_remove,
-         name="person_role_remove"),
+    path(
+        "people/<int:pk>/roles/<int:assignment_pk>/remove/",
+        views.person_role_remove,
+        name="person_role_remove",
+    ),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
-    path("people/<int:pk>/resend-invitation/", views.person_resend_invitation,
-         name="person_resend_invitation"),
+    path(
+        "people/<int:pk>/resend-invitation/", views.person_resend_invitation, name="person_resend_invitation"
+    ),
     path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
     path("branches/", views.branch_list, name="branches"),
     path("branches/new/", views.branch_create, name="branch_create"),
@@ -31,8 +35,11 @@ urlpatterns = [
     path("classes/<int:pk>/edit/", views.class_edit, name="class_edit"),
     path("classes/<int:pk>/delete/", views.class_delete, name="class_delete"),
     path("classes/<int:pk>/members/", views.class_member_add, name="class_member_add"),
-    path("classes/<int:pk>/members/<int:assignment_pk>/remove/", views.class_member_remove,
-         name="class_member_remove"),
+    path(
+        "classes/<int:pk>/members/<int:assignment_pk>/remove/",
+        views.class_member_remove,
+        name="class_member_remove",
+    ),
     path("settings/", views.organization_settings, name="settings"),
     path("branding/logo", views.branding_logo, name="branding_logo"),
 ]

@@ -68,6 +68,7 @@ ROLE_ERROR_ALIASES = {"class": "school_class", "roles": "role", "user": None}
 
 # --- access -----------------------------------------------------------------------------------------------
 
+
 def member_required(view):
     """Anonymous: off to the sign-in page, coming back here afterwards. Pages are never cached."""
 
@@ -120,8 +121,9 @@ def _may_manage(scope: Scope, person) -> bool:
 def _may_revoke(scope: Scope, assignment) -> bool:
     if scope.is_org_admin:
         return True
-    return (assignment.role in (Role.TEACHER, Role.STUDENT)
-            and assignment.branch_id in scope.managed_branch_ids)
+    return (
+        assignment.role in (Role.TEACHER, Role.STUDENT) and assignment.branch_id in scope.managed_branch_ids
+    )
 
 
 def _with_visible_roles(viewer, people):
@@ -138,11 +140,15 @@ def _page(request, queryset):
 
 def _role_spec(data: dict) -> RoleSpec:
     branch, school_class = data["branch"], data["school_class"]
-    return RoleSpec(role=data["role"], branch_id=branch.pk if branch else None,
-                    school_class_id=school_class.pk if school_class else None)
+    return RoleSpec(
+        role=data["role"],
+        branch_id=branch.pk if branch else None,
+        school_class_id=school_class.pk if school_class else None,
+    )
 
 
 # --- dashboard --------------------------------------------------------------------------------------------
+
 
 def dashboard(request):
     """The start page of a signed-in member: one section per role they hold."""
@@ -158,7 +164,8 @@ def dashboard(request):
         context["teaching"] = _classes_with_students(viewer, scope.teaching_class_ids)
     if scope.learning_class_ids or (Role.STUDENT in scope.roles):
         context["learning_classes"] = list(
-            selectors.class_list(viewer=viewer).filter(pk__in=scope.learning_class_ids).order_by(*CLASS_ORDER))
+            selectors.class_list(viewer=viewer).filter(pk__in=scope.learning_class_ids).order_by(*CLASS_ORDER)
+        )
         context["learning_branches"] = list(selectors.branch_list(viewer=viewer).order_by("name", "pk"))
     response = render(request, "org/dashboard.html", context)
     add_never_cache_headers(response)
@@ -176,8 +183,11 @@ def _admin_dashboard(viewer) -> dict:
         deactivated=Count("pk", filter=Q(status="deactivated")),
     )
     role_counts = dict(
-        people.prefetch_related(None).filter(role_assignments__isnull=False).order_by()
-        .values_list("role_assignments__role").annotate(n=Count("pk", distinct=True))
+        people.prefetch_related(None)
+        .filter(role_assignments__isnull=False)
+        .order_by()
+        .values_list("role_assignments__role")
+        .annotate(n=Count("pk", distinct=True))
     )
     return {
         "people": by_status,
@@ -201,8 +211,9 @@ def _branches_with_classes(viewer, branch_ids) -> list:
 
 def _classes_with_students(viewer, class_ids) -> list:
     classes = list(selectors.class_list(viewer=viewer).filter(pk__in=class_ids).order_by(*CLASS_ORDER))
-    learners = (RoleAssignment.objects.filter(school_class_id__in=class_ids, role=Role.STUDENT)
-                .values("user_id"))
+    learners = RoleAssignment.objects.filter(school_class_id__in=class_ids, role=Role.STUDENT).values(
+        "user_id"
+    )
     students = defaultdict(list)
     for person in selectors.user_list(viewer=viewer).filter(pk__in=learners):
         for assignment in person.role_assignments.all():
@@ -214,6 +225,7 @@ def _classes_with_students(viewer, class_ids) -> list:
 
 
 # --- people -----------------------------------------------------------------------------------------------
+
 
 def filter_people(people, *, scope: Scope, q="", role="", branch=None, school_class=None, status=""):
     """Narrow a user_list() queryset by the people page's filters. Role, branch and class apply to one and
@@ -233,9 +245,12 @@ def filter_people(people, *, scope: Scope, q="", role="", branch=None, school_cl
     if held:
         roles = RoleAssignment.objects.filter(**held)
         if not scope.is_org_admin:
-            roles = roles.filter(Q(user_id=scope.user_id) | Q(role=Role.ORG_ADMIN)
-                                 | Q(branch_id__in=scope.managed_branch_ids)
-                                 | Q(school_class_id__in=scope.teaching_class_ids))
+            roles = roles.filter(
+                Q(user_id=scope.user_id)
+                | Q(role=Role.ORG_ADMIN)
+                | Q(branch_id__in=scope.managed_branch_ids)
+                | Q(school_class_id__in=scope.teaching_class_ids)
+            )
         people = people.filter(pk__in=roles.values("user_id"))
     return people
 
@@ -252,12 +267,16 @@ def people_list(request):
     people = filter_people(selectors.user_list(viewer=request.user), scope=scope, **filters)
     page = _page(request, people)
     page.object_list = _with_visible_roles(request.user, page.object_list)
-    return render(request, "org/people_list.html", {
-        "form": form,
-        "filtered": bool(filters),
-        "page": page,
-        "may_invite": scope.can_manage_people(),
-    })
+    return render(
+        request,
+        "org/people_list.html",
+        {
+            "form": form,
+            "filtered": bool(filters),
+            "page": page,
+            "may_invite": scope.can_manage_people(),
+        },
+    )
 
 
 @member_required
@@ -265,14 +284,22 @@ def person_invite(request):
     scope = _people_scope(request)
     if not scope.can_manage_people():
         return forbidden(request, "Only Org Admins and Branch Managers may invite people.")
-    form = InviteForm(request.POST or None, viewer=request.user,
-                      initial={"branch": request.GET.get("branch"), "school_class": request.GET.get("class")})
+    form = InviteForm(
+        request.POST or None,
+        viewer=request.user,
+        initial={"branch": request.GET.get("branch"), "school_class": request.GET.get("class")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         spec = _role_spec(data)
         try:
-            invitation = user_invite(email=data["email"], full_name=data["full_name"], roles=[spec],
-                                     actor=request.user, send_email=True)
+            invitation = user_invite(
+                email=data["email"],
+                full_name=data["full_name"],
+                roles=[spec],
+                actor=request.user,
+                send_email=True,
+            )
         except ValidationFailed as exc:
             add_service_errors(form, exc, ROLE_ERROR_ALIASES)
         except PermissionDenied as exc:
@@ -281,8 +308,9 @@ def person_invite(request):
             form.add_error(None, exc.message)
         else:
             _remember_invitation(request, invitation)
-            messages.success(request,
-                             f"{invitation.user.email} is invited. An invitation email is on its way.")
+            messages.success(
+                request, f"{invitation.user.email} is invited. An invitation email is on its way."
+            )
             return redirect("hierarchy:person", pk=invitation.user.pk)
     return render(request, "org/person_invite.html", {"form": form})
 
@@ -310,20 +338,28 @@ def _render_person(request, person, *, role_form=None, status=200):
     else:
         invitation = None
     may_manage = _may_manage(scope, person)
-    roles = [(a, may_manage and _may_revoke(scope, a))
-             for a in selectors.visible_roles(viewer=request.user, user=person)]
-    return render(request, "org/person_detail.html", {
-        "person": person,
-        "roles": roles,
-        "may_manage": may_manage,
-        "may_edit": may_manage or person.pk == request.user.pk,
-        "may_delete": scope.is_org_admin and person.pk != request.user.pk,
-        "is_self": person.pk == request.user.pk,
-        "role_form": role_form if role_form is not None else (
-            RoleAddForm(viewer=request.user) if may_manage else None),
-        "invitation": invitation,
-        "history": audit_entry_rows(limit=10, target=person) if scope.is_org_admin else None,
-    }, status=status)
+    roles = [
+        (a, may_manage and _may_revoke(scope, a))
+        for a in selectors.visible_roles(viewer=request.user, user=person)
+    ]
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "roles": roles,
+            "may_manage": may_manage,
+            "may_edit": may_manage or person.pk == request.user.pk,
+            "may_delete": scope.is_org_admin and person.pk != request.user.pk,
+            "is_self": person.pk == request.user.pk,
+            "role_form": role_form
+            if role_form is not None
+            else (RoleAddForm(viewer=request.user) if may_manage else None),
+            "invitation": invitation,
+            "history": audit_entry_rows(limit=10, target=person) if scope.is_org_admin else None,
+        },
+        status=status,
+    )
 
 
 @member_required
@@ -384,10 +420,16 @@ def person_edit(request, pk):
     person = _person_or_404(request, pk)
     if not (_may_manage(scope, person) or person.pk == request.user.pk):
         return forbidden(request, "You may not change this person's profile.")
-    form = ProfileForm(request.POST or None, may_change_email=scope.is_org_admin, initial={
-        "full_name": person.full_name, "email": person.email, "language": person.language,
-        "timezone": person.timezone,
-    })
+    form = ProfileForm(
+        request.POST or None,
+        may_change_email=scope.is_org_admin,
+        initial={
+            "full_name": person.full_name,
+            "email": person.email,
+            "language": person.language,
+            "timezone": person.timezone,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         changed = {field: form.cleaned_data[field] for field in form.changed_data}
         try:
@@ -459,6 +501,7 @@ def person_delete(request, pk):
 
 # --- branches ---------------------------------------------------------------------------------------------
 
+
 def _branch_or_404(request, pk):
     branch = selectors.branch_get(viewer=request.user, pk=pk)
     if branch is None:
@@ -478,9 +521,15 @@ def branch_list(request):
     branches = selectors.branch_list(viewer=request.user).order_by("name", "pk")
     if q:
         branches = branches.filter(Q(name__icontains=q) | Q(code__icontains=q))
-    return render(request, "org/branch_list.html", {
-        "page": _page(request, branches), "q": q, "may_create": scope.is_org_admin,
-    })
+    return render(
+        request,
+        "org/branch_list.html",
+        {
+            "page": _page(request, branches),
+            "q": q,
+            "may_create": scope.is_org_admin,
+        },
+    )
 
 
 @member_required
@@ -509,14 +558,18 @@ def branch_detail(request, pk):
     branch = _branch_or_404(request, pk)
     scope = scope_of(request.user)
     members = selectors.branch_members(viewer=request.user, branch=branch)
-    return render(request, "org/branch_detail.html", {
-        "branch": branch,
-        "classes": selectors.class_list(viewer=request.user).filter(branch=branch).order_by(*CLASS_ORDER),
-        "members": _with_visible_roles(request.user, members[:MEMBERS_SHOWN]),
-        "may_edit": scope.manages_branch(branch.pk),
-        "may_delete": scope.is_org_admin,
-        "may_list_people": scope.can_manage_people() or scope.is_teacher,
-    })
+    return render(
+        request,
+        "org/branch_detail.html",
+        {
+            "branch": branch,
+            "classes": selectors.class_list(viewer=request.user).filter(branch=branch).order_by(*CLASS_ORDER),
+            "members": _with_visible_roles(request.user, members[:MEMBERS_SHOWN]),
+            "may_edit": scope.manages_branch(branch.pk),
+            "may_delete": scope.is_org_admin,
+            "may_list_people": scope.can_manage_people() or scope.is_teacher,
+        },
+    )
 
 
 @member_required
@@ -525,10 +578,21 @@ def branch_edit(request, pk):
     scope = scope_of(request.user)
     if not scope.manages_branch(branch.pk):
         return forbidden(request, "Only this branch's managers and Org Admins may change it.")
-    fields = ("name", "code", "address", "timezone", "display_name", "primary_color", "welcome_text",
-              "is_active")
-    form = BranchForm(request.POST or None, may_change_code=scope.is_org_admin,
-                      initial={field: getattr(branch, field) for field in fields})
+    fields = (
+        "name",
+        "code",
+        "address",
+        "timezone",
+        "display_name",
+        "primary_color",
+        "welcome_text",
+        "is_active",
+    )
+    form = BranchForm(
+        request.POST or None,
+        may_change_code=scope.is_org_admin,
+        initial={field: getattr(branch, field) for field in fields},
+    )
     if request.method == "POST" and form.is_valid():
         from .services import branch_update
 
@@ -564,6 +628,7 @@ def branch_delete(request, pk):
 
 # --- classes ----------------------------------------------------------------------------------------------
 
+
 def _class_or_404(request, pk):
     school_class = selectors.class_get(viewer=request.user, pk=pk)
     if school_class is None:
@@ -584,10 +649,17 @@ def class_list(request):
         classes = classes.filter(Q(name__icontains=q) | Q(term__icontains=q))
     if branch is not None:
         classes = classes.filter(branch=branch)
-    return render(request, "org/class_list.html", {
-        "page": _page(request, classes), "q": q, "branch": branch, "branches": branches,
-        "may_create": scope.is_org_admin or scope.is_branch_manager,
-    })
+    return render(
+        request,
+        "org/class_list.html",
+        {
+            "page": _page(request, classes),
+            "q": q,
+            "branch": branch,
+            "branches": branches,
+            "may_create": scope.is_org_admin or scope.is_branch_manager,
+        },
+    )
 
 
 @member_required
@@ -615,19 +687,28 @@ def _render_class(request, school_class, *, member_form=None, status=200):
     scope = scope_of(request.user)
     may_manage = scope.manages_branch(school_class.branch_id)
     members = {Role.TEACHER: [], Role.STUDENT: []}
-    memberships = (selectors.class_memberships(viewer=request.user, school_class=school_class)
-                   .order_by("user__full_name", "user__email"))
+    memberships = selectors.class_memberships(viewer=request.user, school_class=school_class).order_by(
+        "user__full_name", "user__email"
+    )
     for assignment in memberships:
         members.setdefault(assignment.role, []).append(assignment)
-    return render(request, "org/class_detail.html", {
-        "school_class": school_class,
-        "member_sections": [("Teachers", Role.TEACHER.value, members[Role.TEACHER]),
-                            ("Students", Role.STUDENT.value, members[Role.STUDENT])],
-        "may_manage": may_manage,
-        "may_see_people": scope.can_manage_people() or scope.is_teacher,
-        "member_form": (member_form if member_form is not None
-                        else ClassMemberAddForm() if may_manage else None),
-    }, status=status)
+    return render(
+        request,
+        "org/class_detail.html",
+        {
+            "school_class": school_class,
+            "member_sections": [
+                ("Teachers", Role.TEACHER.value, members[Role.TEACHER]),
+                ("Students", Role.STUDENT.value, members[Role.STUDENT]),
+            ],
+            "may_manage": may_manage,
+            "may_see_people": scope.can_manage_people() or scope.is_teacher,
+            "member_form": (
+                member_form if member_form is not None else ClassMemberAddForm() if may_manage else None
+            ),
+        },
+        status=status,
+    )
 
 
 @member_required
@@ -642,8 +723,11 @@ def class_edit(request, pk):
     if not scope_of(request.user).manages_branch(school_class.branch_id):
         return forbidden(request, "Only the managers of this class's branch and Org Admins may change it.")
     fields = ("branch", "name", "term", "description", "is_active")
-    form = ClassForm(request.POST or None, viewer=request.user,
-                     initial={field: getattr(school_class, field) for field in fields})
+    form = ClassForm(
+        request.POST or None,
+        viewer=request.user,
+        initial={field: getattr(school_class, field) for field in fields},
+    )
     if request.method == "POST" and form.is_valid():
         from .services import class_update
 
@@ -691,8 +775,13 @@ def class_member_add(request, pk):
     if form.is_valid():
         spec = RoleSpec(role=form.cleaned_data["role"], school_class_id=school_class.pk)
         try:
-            membership = member_add(actor=request.user, spec=spec, email=form.cleaned_data["email"],
-                                    full_name=form.cleaned_data["full_name"], send_email=True)
+            membership = member_add(
+                actor=request.user,
+                spec=spec,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                send_email=True,
+            )
         except ValidationFailed as exc:
             add_service_errors(form, exc, {"class": None, "branch": None, "user": "email", "roles": "role"})
         except ApplicationError as exc:
@@ -716,8 +805,11 @@ def class_member_remove(request, pk, assignment_pk):
     school_class = _class_or_404(request, pk)
     if not scope_of(request.user).manages_branch(school_class.branch_id):
         return forbidden(request, MEMBERS_FORBIDDEN)
-    assignment = (selectors.class_memberships(viewer=request.user, school_class=school_class)
-                  .filter(pk=assignment_pk).first())
+    assignment = (
+        selectors.class_memberships(viewer=request.user, school_class=school_class)
+        .filter(pk=assignment_pk)
+        .first()
+    )
     if assignment is None:
         raise Http404
     try:
@@ -733,8 +825,15 @@ def class_member_remove(request, pk, assignment_pk):
 
 # --- organization settings and branding -------------------------------------------------------------------
 
-SETTINGS_FIELDS = ("display_name", "primary_color", "welcome_text", "default_language", "default_timezone",
-                   "self_signup_enabled", "allowed_email_domains")
+SETTINGS_FIELDS = (
+    "display_name",
+    "primary_color",
+    "welcome_text",
+    "default_language",
+    "default_timezone",
+    "self_signup_enabled",
+    "allowed_email_domains",
+)
 
 
 @member_required
@@ -770,8 +869,9 @@ def organization_settings_save(request, *, values: dict, logo=None, remove_logo:
     from tenants import services
 
     actor = services.Actor(user=request.user, ip_address=client_ip(request), schema=connection.schema_name)
-    return services.organization_settings_update(organization=request.tenant, actor=actor, logo=logo,
-                                                 remove_logo=remove_logo, **values)
+    return services.organization_settings_update(
+        organization=request.tenant, actor=actor, logo=logo, remove_logo=remove_logo, **values
+    )
 
 
 @require_GET
@@ -782,8 +882,11 @@ def branding_logo(request):
     organization = getattr(request, "tenant", None)
     if organization is None or organization.is_public:
         raise Http404
-    name = (OrganizationSettings.objects.filter(organization_id=organization.pk)
-            .values_list("logo", flat=True).first()) or ""
+    name = (
+        OrganizationSettings.objects.filter(organization_id=organization.pk)
+        .values_list("logo", flat=True)
+        .first()
+    ) or ""
     if not name.startswith(f"{organization.schema_name}/branding/"):
         raise Http404
     extension = name.rsplit(".", 1)[-1]

@@ -18,8 +18,9 @@ class ImportJob(models.Model):
 
     FINISHED = (Status.COMPLETED, Status.FAILED)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by_email = models.EmailField(blank=True, help_text="Kept when the uploader is deleted.")
     filename = models.CharField(max_length=255)
     file_format = models.CharField(max_length=8, choices=Format.choices)

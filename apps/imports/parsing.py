@@ -77,8 +77,10 @@ def file_format_for(filename: str) -> str:
         if name.endswith(extension):
             return file_format
     if name.endswith(".xls"):
-        raise FileRefusedError("Old Excel files (.xls) are not supported. Save the sheet as .xlsx or as "
-                               "CSV UTF-8, then upload it again.")
+        raise FileRefusedError(
+            "Old Excel files (.xls) are not supported. Save the sheet as .xlsx or as "
+            "CSV UTF-8, then upload it again."
+        )
     raise FileRefusedError("Upload a .csv or .xlsx file.")
 
 
@@ -102,32 +104,38 @@ def parse_people_file(*, filename: str, content: bytes) -> ParsedFile:
     is_zip = content.startswith(b"PK\x03\x04")
     if file_format == "xlsx":
         if not is_zip:
-            raise FileRefusedError("This file is named .xlsx but is not an Excel workbook. Save it from "
-                                   "your spreadsheet program as .xlsx, or as CSV UTF-8 named .csv.")
+            raise FileRefusedError(
+                "This file is named .xlsx but is not an Excel workbook. Save it from "
+                "your spreadsheet program as .xlsx, or as CSV UTF-8 named .csv."
+            )
         table = _xlsx_rows(content)
     else:
         if is_zip:
-            raise FileRefusedError("This file is named .csv but is a ZIP archive (perhaps an Excel "
-                                   "workbook): name it .xlsx, or save it as CSV UTF-8.")
+            raise FileRefusedError(
+                "This file is named .csv but is a ZIP archive (perhaps an Excel "
+                "workbook): name it .xlsx, or save it as CSV UTF-8."
+            )
         table = _csv_rows(content)
     return _to_people(file_format, table)
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------
 
+
 def _decode(content: bytes) -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefusedError("The file is encoded as UTF-16. Save it as CSV UTF-8 and upload it again.")
     if b"\x00" in content[:65536]:
-        raise FileRefusedError("This is not a text file, so it cannot be a CSV file. Upload a CSV (UTF-8) "
-                               "or an XLSX file.")
+        raise FileRefusedError(
+            "This is not a text file, so it cannot be a CSV file. Upload a CSV (UTF-8) or an XLSX file."
+        )
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
         raise FileRefusedError(
             f"The file is not UTF-8 encoded (byte 0x{content[exc.start]:02x} on line {line} is not UTF-8; "
-            "the file is probably Latin-1 or Windows-1252). Save it as \"CSV UTF-8\" and upload it again."
+            'the file is probably Latin-1 or Windows-1252). Save it as "CSV UTF-8" and upload it again.'
         ) from None
 
 
@@ -138,15 +146,19 @@ def _csv_rows(content: bytes):
         for index, row in enumerate(reader, start=1):
             yield index, row[:MAX_COLUMNS]
     except csv.Error as exc:
-        raise FileRefusedError(f"Row {reader.line_num} could not be read as CSV ({exc}). Check its "
-                               "quotes.") from None
+        raise FileRefusedError(
+            f"Row {reader.line_num} could not be read as CSV ({exc}). Check its quotes."
+        ) from None
 
 
-DAMAGED_WORKBOOK = ("This Excel workbook could not be read; it may be damaged. Open it and save it again, or "
-                    "save it as CSV UTF-8.")
+DAMAGED_WORKBOOK = (
+    "This Excel workbook could not be read; it may be damaged. Open it and save it again, or "
+    "save it as CSV UTF-8."
+)
 
 
 # --- XLSX --------------------------------------------------------------------------------------------------
+
 
 def _xlsx_rows(content: bytes):
     try:
@@ -187,6 +199,7 @@ def _cell_text(value) -> str:
 
 # --- rows --------------------------------------------------------------------------------------------------
 
+
 def _header_key(raw: str) -> str:
     return "_".join(raw.strip().lower().replace("-", " ").split())
 
@@ -207,17 +220,22 @@ def _columns(header: list[str]) -> dict[str, int]:
     if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
         separator = next(sep for sep in (";", "\t", "|") if sep in header[0])
         shown = "tab" if separator == "\t" else f"'{separator}'"
-        raise FileRefusedError(f"The columns are separated by {shown}; separate them with commas (save the "
-                               "file as CSV UTF-8, comma delimited).")
+        raise FileRefusedError(
+            f"The columns are separated by {shown}; separate them with commas (save the "
+            "file as CSV UTF-8, comma delimited)."
+        )
     if unknown:
         names = ", ".join(f"'{name}'" for name in unknown[:5])
-        raise FileRefusedError(f"Unknown column{'s' if len(unknown) > 1 else ''} {names}. The columns are: "
-                          f"{ACCEPTED_HEADERS}.")
+        raise FileRefusedError(
+            f"Unknown column{'s' if len(unknown) > 1 else ''} {names}. The columns are: {ACCEPTED_HEADERS}."
+        )
     missing = [column for column in REQUIRED_COLUMNS if column not in positions]
     if missing:
-        raise FileRefusedError(f"The header row lacks the required column{'s' if len(missing) > 1 else ''} "
-                          f"{' and '.join(missing)}. The columns are: {ACCEPTED_HEADERS}; the first row must "
-                          "name them.")
+        raise FileRefusedError(
+            f"The header row lacks the required column{'s' if len(missing) > 1 else ''} "
+            f"{' and '.join(missing)}. The columns are: {ACCEPTED_HEADERS}; the first row must "
+            "name them."
+        )
     return positions
 
 
@@ -231,15 +249,24 @@ def _to_people(file_format: str, table) -> ParsedFile:
             positions = _columns(values)
             continue
         if len(rows) >= MAX_ROWS:
-            raise FileRefusedError(f"The file has more than {MAX_ROWS:,} rows. Split it into files of at "
-                                   f"most {MAX_ROWS:,} rows.")
+            raise FileRefusedError(
+                f"The file has more than {MAX_ROWS:,} rows. Split it into files of at most {MAX_ROWS:,} rows."
+            )
 
         def cell(column: str, values=values, positions=positions) -> str:
             position = positions.get(column)
             return values[position].strip() if position is not None and position < len(values) else ""
 
-        rows.append(SourceRow(number=number, email=cell("email"), name=cell("name"), role=cell("role"),
-                              branch=cell("branch"), class_name=cell("class_name")))
+        rows.append(
+            SourceRow(
+                number=number,
+                email=cell("email"),
+                name=cell("name"),
+                role=cell("role"),
+                branch=cell("branch"),
+                class_name=cell("class_name"),
+            )
+        )
     if positions is None:
         raise FileRefusedError("The file is empty.")
     if not rows:

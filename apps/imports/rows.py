@@ -63,16 +63,24 @@ class JobContext:
     send_invitations: bool
 
     @classmethod
-    def load(cls, *, actor: User, scope: Scope, seat_limit: int | None, plan_name: str,
-             send_invitations: bool) -> "JobContext":
+    def load(
+        cls, *, actor: User, scope: Scope, seat_limit: int | None, plan_name: str, send_invitations: bool
+    ) -> "JobContext":
         branches = {branch.code.lower(): branch for branch in Branch.objects.all()}
         by_pk = {branch.pk: branch for branch in branches.values()}
         classes: dict[tuple[int, str], list[SchoolClass]] = {}
         for school_class in SchoolClass.objects.order_by("pk"):
             school_class.branch = by_pk[school_class.branch_id]
             classes.setdefault((school_class.branch_id, school_class.name.lower()), []).append(school_class)
-        return cls(actor=actor, scope=scope, branches=branches, classes=classes, seat_limit=seat_limit,
-                   plan_name=plan_name, send_invitations=send_invitations)
+        return cls(
+            actor=actor,
+            scope=scope,
+            branches=branches,
+            classes=classes,
+            seat_limit=seat_limit,
+            plan_name=plan_name,
+            send_invitations=send_invitations,
+        )
 
     @property
     def managed_codes(self) -> list[str]:
@@ -130,8 +138,9 @@ def apply_chunk(context: JobContext, rows: list[SourceRow], *, job_id: int) -> C
         except RowError as failure:
             emails[row.number] = failure
     people = _load_people({email for email in emails.values() if isinstance(email, str)})
-    active = (User.objects.exclude(status=User.Status.DEACTIVATED).count()
-              if context.seat_limit is not None else 0)
+    active = (
+        User.objects.exclude(status=User.Status.DEACTIVATED).count() if context.seat_limit is not None else 0
+    )
     new_users: list[User] = []
     renamed: dict[int, User] = {}
     new_assignments: list[RoleAssignment] = []
@@ -152,8 +161,10 @@ def apply_chunk(context: JobContext, rows: list[SourceRow], *, job_id: int) -> C
             if person is not None:
                 _check_existing(context, person, name)
             elif context.seat_limit is not None and active + 1 > context.seat_limit:
-                raise RowError(f"Plan limit reached: the {context.plan_name} plan allows "
-                               f"{context.seat_limit} active users.")
+                raise RowError(
+                    f"Plan limit reached: the {context.plan_name} plan allows "
+                    f"{context.seat_limit} active users."
+                )
             changes = []
             school_class = None
             if classes is not None:
@@ -167,8 +178,13 @@ def apply_chunk(context: JobContext, rows: list[SourceRow], *, job_id: int) -> C
             continue
 
         if person is None:
-            user = User(email=email, full_name=name, status=User.Status.INVITED, invited_at=now,
-                        password=_unusable_password())
+            user = User(
+                email=email,
+                full_name=name,
+                status=User.Status.INVITED,
+                invited_at=now,
+                password=_unusable_password(),
+            )
             person = people[email] = _Person(user=user, is_new=True)
             new_users.append(user)
             active += 1
@@ -184,8 +200,9 @@ def apply_chunk(context: JobContext, rows: list[SourceRow], *, job_id: int) -> C
         key = (role, branch.pk if branch else None, school_class.pk if school_class else None)
         if key not in person.held:
             person.held.add(key)
-            new_assignments.append(RoleAssignment(user=person.user, role=role, branch=branch,
-                                                  school_class=school_class))
+            new_assignments.append(
+                RoleAssignment(user=person.user, role=role, branch=branch, school_class=school_class)
+            )
             if outcome != Outcome.CREATED:
                 outcome = Outcome.UPDATED
                 changes.append(f"added {_describe(role, branch, school_class)}")
@@ -222,8 +239,11 @@ def _unusable_password() -> str:
 
 def _report(result: ChunkResult, row: SourceRow, email: str, outcome: str, reason: str, job_id: int) -> None:
     result.counts[outcome] += 1
-    result.report.append(ImportRow(job_id=job_id, row_number=row.number, email=email[:254], outcome=outcome,
-                                   reason=reason[:500]))
+    result.report.append(
+        ImportRow(
+            job_id=job_id, row_number=row.number, email=email[:254], outcome=outcome, reason=reason[:500]
+        )
+    )
 
 
 def _load_people(emails: set[str]) -> dict[str, _Person]:
@@ -261,8 +281,10 @@ def _branch_for(context: JobContext, row: SourceRow, role: str) -> Branch | None
         branch = context.branches.get(code.lower())
         if branch is None or branch.pk not in context.scope.managed_branch_ids:
             # The same answer for a branch that exists and one that does not: no probing of codes.
-            raise RowError(f"You may only import people into the branches you manage "
-                            f"({', '.join(context.managed_codes)}); '{code}' is not one of them.")
+            raise RowError(
+                f"You may only import people into the branches you manage "
+                f"({', '.join(context.managed_codes)}); '{code}' is not one of them."
+            )
         return branch
     branch = context.branches.get(code.lower())
     if branch is None:
@@ -277,13 +299,16 @@ def _classes_for(context: JobContext, row: SourceRow, branch: Branch) -> list[Sc
     matches = context.classes.get((branch.pk, name.lower()), [])
     if len(matches) > 1:
         terms = ", ".join(sorted(c.term or "no term" for c in matches))
-        raise RowError(f"Branch {branch.code} has several classes named '{name}' ({terms}); rename one "
-                       "of them so the import knows which class is meant.")
+        raise RowError(
+            f"Branch {branch.code} has several classes named '{name}' ({terms}); rename one "
+            "of them so the import knows which class is meant."
+        )
     return matches
 
 
-def _class_for(context: JobContext, row: SourceRow, branch: Branch,
-               matches: list[SchoolClass]) -> tuple[SchoolClass, bool]:
+def _class_for(
+    context: JobContext, row: SourceRow, branch: Branch, matches: list[SchoolClass]
+) -> tuple[SchoolClass, bool]:
     if matches:
         return matches[0], False
     from apps.hierarchy.services import class_create
@@ -291,8 +316,9 @@ def _class_for(context: JobContext, row: SourceRow, branch: Branch,
     try:
         school_class = class_create(actor=context.actor, branch=branch, name=row.class_name.strip())
     except ApplicationError as exc:
-        details = "; ".join(m for messages in (exc.details or {}).values() for m in messages
-                            if isinstance(messages, list))
+        details = "; ".join(
+            m for messages in (exc.details or {}).values() for m in messages if isinstance(messages, list)
+        )
         raise RowError(f"The class could not be created: {details or exc.message}") from None
     school_class.branch = branch
     context.classes[(branch.pk, school_class.name.lower())] = [school_class]
@@ -308,8 +334,10 @@ def _check_existing(context: JobContext, person: _Person, name: str) -> None:
         return
     visible = any(branch_id in scope.managed_branch_ids for _, branch_id, _ in person.held)
     if not visible:
-        raise RowError("Someone with this email already belongs to this organization outside your branches; "
-                        "ask an Org Admin to add them.")
+        raise RowError(
+            "Someone with this email already belongs to this organization outside your branches; "
+            "ask an Org Admin to add them."
+        )
     if name and name != user.full_name and person.is_admin_or_manager:
         raise RowError("Only Org Admins may change the name of an Org Admin or Branch Manager.")
 

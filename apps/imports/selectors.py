@@ -25,5 +25,9 @@ def import_get(*, viewer, pk) -> ImportJob | None:
 
 def import_report_rows(*, job: ImportJob):
     """(row number, email, outcome, reason) of every processed row, in file order, read in batches."""
-    return (ImportRow.objects.filter(job=job).order_by("row_number")
-            .values_list("row_number", "email", "outcome", "reason").iterator(chunk_size=2000))
+    return (
+        ImportRow.objects.filter(job=job)
+        .order_by("row_number")
+        .values_list("row_number", "email", "outcome", "reason")
+        .iterator(chunk_size=2000)
+    )

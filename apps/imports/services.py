@@ -37,8 +37,12 @@ logger = logging.getLogger(__name__)
 # request sees the job's progress move in steps of this size.
 CHUNK_SIZE = 250
 CHUNK_ATTEMPTS = 3
-COUNT_FIELDS = {"created": "created_count", "updated": "updated_count", "unchanged": "unchanged_count",
-                "failed": "failed_count"}
+COUNT_FIELDS = {
+    "created": "created_count",
+    "updated": "updated_count",
+    "unchanged": "unchanged_count",
+    "failed": "failed_count",
+}
 
 
 def may_import(user) -> bool:
@@ -63,13 +67,23 @@ def import_create(*, actor, filename: str, content: bytes, send_invitations: boo
     where = current_origin()
     with transaction.atomic():
         job = ImportJob.objects.create(
-            created_by=actor, created_by_email=actor.email, filename=filename, file_format=parsed.file_format,
-            size_bytes=len(content), source=content, send_invitations=send_invitations,
-            total_rows=len(parsed.rows), ip_address=where.ip_address, user_agent=where.user_agent,
+            created_by=actor,
+            created_by_email=actor.email,
+            filename=filename,
+            file_format=parsed.file_format,
+            size_bytes=len(content),
+            source=content,
+            send_invitations=send_invitations,
+            total_rows=len(parsed.rows),
+            ip_address=where.ip_address,
+            user_agent=where.user_agent,
         )
-        audit_record(actor=actor, action="import.created", target=job,
-                     changes={"filename": filename, "rows": job.total_rows,
-                              "send_invitations": send_invitations})
+        audit_record(
+            actor=actor,
+            action="import.created",
+            target=job,
+            changes={"filename": filename, "rows": job.total_rows, "send_invitations": send_invitations},
+        )
         schema_name = connection.schema_name
         transaction.on_commit(lambda: queue_import(schema_name, job.pk))
     return job
@@ -101,29 +115,42 @@ def import_run(*, job_id: int) -> ImportJob | None:
 
 def import_fail(*, job_id: int, reason: str) -> ImportJob | None:
     with transaction.atomic():
-        job = (ImportJob.objects.select_for_update(of=("self",)).defer("source").select_related("created_by")
-               .filter(pk=job_id).first())
+        job = (
+            ImportJob.objects.select_for_update(of=("self",))
+            .defer("source")
+            .select_related("created_by")
+            .filter(pk=job_id)
+            .first()
+        )
         if job is None or job.is_finished:
             return job
         job.status = ImportJob.Status.FAILED
         job.error = reason
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
-        audit_record(actor=job.created_by, action="import.failed", target=job,
-                     changes={"reason": reason, **_counts(job)})
+        audit_record(
+            actor=job.created_by,
+            action="import.failed",
+            target=job,
+            changes={"reason": reason, **_counts(job)},
+        )
     return job
 
 
 def _counts(job: ImportJob) -> dict[str, int]:
-    return {"rows": job.total_rows, "processed": job.processed_rows,
-            **{outcome: getattr(job, attr) for outcome, attr in COUNT_FIELDS.items()}}
+    return {
+        "rows": job.total_rows,
+        "processed": job.processed_rows,
+        **{outcome: getattr(job, attr) for outcome, attr in COUNT_FIELDS.items()},
+    }
 
 
 def _run(job: ImportJob) -> ImportJob:
     actor = job.created_by
     if actor is None or not may_import(actor):
-        return import_fail(job_id=job.pk,
-                           reason="The person who uploaded this file may no longer import people.")
+        return import_fail(
+            job_id=job.pk, reason="The person who uploaded this file may no longer import people."
+        )
     try:
         rows = parse_people_file(filename=job.filename, content=bytes(job.source)).rows
     except FileRefusedError as refused:  # checked on upload; only a change of the rules could bring this here
@@ -156,20 +183,28 @@ def _context(job: ImportJob, actor) -> JobContext:
 
     subscription = current_subscription()
     seat_limit = effective_limit(subscription, "max_active_users") if subscription else None
-    return JobContext.load(actor=actor, scope=scope_of(actor), seat_limit=seat_limit,
-                           plan_name=subscription.plan.name if subscription else "",
-                           send_invitations=job.send_invitations)
+    return JobContext.load(
+        actor=actor,
+        scope=scope_of(actor),
+        seat_limit=seat_limit,
+        plan_name=subscription.plan.name if subscription else "",
+        send_invitations=job.send_invitations,
+    )
 
 
 def _run_chunk(job_id: int, rows: list, context: JobContext) -> tuple[ImportJob, bool]:
     """Apply the next chunk, record its report rows and counters, all in one transaction."""
     with transaction.atomic():
-        job = (ImportJob.objects.select_for_update(of=("self",)).defer("source").select_related("created_by")
-               .get(pk=job_id))
+        job = (
+            ImportJob.objects.select_for_update(of=("self",))
+            .defer("source")
+            .select_related("created_by")
+            .get(pk=job_id)
+        )
         if job.status != ImportJob.Status.RUNNING:
             return job, True  # finished (or failed) by another run meanwhile
         start = job.processed_rows
-        chunk = rows[start:start + CHUNK_SIZE]
+        chunk = rows[start : start + CHUNK_SIZE]
         result = apply_chunk(context, chunk, job_id=job.pk) if chunk else ChunkResult()
         ImportRow.objects.bulk_create(result.report)
         job.processed_rows = start + len(chunk)

@@ -17,6 +17,8 @@ def run_import(self, *, job_id: int) -> str | None:
     except (OperationalError, InterfaceError) as exc:
         if not self.request.is_eager and self.request.retries < self.max_retries:
             raise self.retry(exc=exc, countdown=RETRY_SECONDS * 2**self.request.retries) from exc
-        job = services.import_fail(job_id=job_id, reason="The import stopped: the database was unavailable. "
-                                                         "Upload the file again to finish it.")
+        job = services.import_fail(
+            job_id=job_id,
+            reason="The import stopped: the database was unavailable. Upload the file again to finish it.",
+        )
     return job.status if job is not None else None

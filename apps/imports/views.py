@@ -39,8 +39,12 @@ def import_list_page(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = import_create(actor=request.user, filename=upload.name, content=read_upload(upload),
-                                send_invitations=form.cleaned_data["send_invitations"])
+            job = import_create(
+                actor=request.user,
+                filename=upload.name,
+                content=read_upload(upload),
+                send_invitations=form.cleaned_data["send_invitations"],
+            )
         except ValidationFailed as exc:
             for field, errors in exc.field_errors.items():
                 for error in errors:

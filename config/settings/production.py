@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

@@ -1,6 +1,6 @@
 """Settings for the test suite: a real PostgreSQL (DATABASE_URL), fast hashing, in-process tasks."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 BASE_DOMAIN = "learnstack.test"

@@ -14,7 +14,11 @@ from apps.core.errors import ValidationFailed
 from tenants import services
 from tenants.models import Organization, OrganizationSettings
 
-from .serializers import OrganizationSettingsSerializer, OwnOrganizationSerializer, OwnOrganizationUpdateSerializer
+from .serializers import (
+    OrganizationSettingsSerializer,
+    OwnOrganizationSerializer,
+    OwnOrganizationUpdateSerializer,
+)
 from .views import actor_for
 
 
@@ -64,14 +68,18 @@ class OwnOrganizationDetailView(OwnOrganizationMixin, ApiGenericView):
     def get(self, request, pk):
         return Response(OwnOrganizationSerializer(self.get_organization()).data)
 
-    @extend_schema(request=OwnOrganizationUpdateSerializer, responses={200: OwnOrganizationSerializer},
-                   tags=["organization"])
+    @extend_schema(
+        request=OwnOrganizationUpdateSerializer,
+        responses={200: OwnOrganizationSerializer},
+        tags=["organization"],
+    )
     def put(self, request, pk):
         organization = self.get_organization()
         serializer = OwnOrganizationUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.organization_update(organization=organization, actor=actor_for(request),
-                                     **serializer.validated_data)
+        services.organization_update(
+            organization=organization, actor=actor_for(request), **serializer.validated_data
+        )
         return Response(OwnOrganizationSerializer(own_organization(request)).data)
 
     patch = put
@@ -86,12 +94,17 @@ class OwnOrganizationSettingsView(OwnOrganizationMixin, ApiGenericView):
         org_settings = OrganizationSettings.objects.filter(organization=organization).first()
         return Response(OrganizationSettingsSerializer(org_settings).data)
 
-    @extend_schema(request=OrganizationSettingsSerializer, responses={200: OrganizationSettingsSerializer},
-                   tags=["organization"])
+    @extend_schema(
+        request=OrganizationSettingsSerializer,
+        responses={200: OrganizationSettingsSerializer},
+        tags=["organization"],
+    )
     def put(self, request, pk):
         organization = self.get_organization()
         current = OrganizationSettings.objects.filter(organization=organization).first()
-        serializer = OrganizationSettingsSerializer(current, data=request.data, partial=request.method == "PATCH")
+        serializer = OrganizationSettingsSerializer(
+            current, data=request.data, partial=request.method == "PATCH"
+        )
         if not serializer.is_valid():
             raise ValidationFailed({k: [str(m) for m in v] for k, v in serializer.errors.items()})
         updated = services.organization_settings_update(

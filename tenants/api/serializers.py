@@ -6,8 +6,16 @@ from tenants.models import Domain, Organization, OrganizationSettings, Plan, Sub
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
-        fields = ["id", "code", "name", "max_active_users", "max_courses", "max_storage_mb", "features",
-                  "monthly_price_cents"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "max_active_users",
+            "max_courses",
+            "max_storage_mb",
+            "features",
+            "monthly_price_cents",
+        ]
         read_only_fields = fields
 
 
@@ -35,8 +43,23 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "slug", "schema_name", "status", "status_reason", "admin_email", "url",
-                  "domains", "subscription", "usage", "suspended_at", "archived_at", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "schema_name",
+            "status",
+            "status_reason",
+            "admin_email",
+            "url",
+            "domains",
+            "subscription",
+            "usage",
+            "suspended_at",
+            "archived_at",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_usage(self, organization) -> dict:
@@ -63,7 +86,8 @@ class OrganizationUpdateSerializer(serializers.Serializer):
     plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all(), required=False)
     seats = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     status = serializers.ChoiceField(
-        choices=["active", "suspended", "archived"], required=False,
+        choices=["active", "suspended", "archived"],
+        required=False,
         help_text="active reactivates a suspended or archived organization.",
     )
     status_reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
@@ -74,8 +98,16 @@ class OrganizationSettingsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = OrganizationSettings
-        fields = ["display_name", "primary_color", "welcome_text", "default_language", "default_timezone",
-                  "self_signup_enabled", "allowed_email_domains", "updated_at"]
+        fields = [
+            "display_name",
+            "primary_color",
+            "welcome_text",
+            "default_language",
+            "default_timezone",
+            "self_signup_enabled",
+            "allowed_email_domains",
+            "updated_at",
+        ]
         read_only_fields = ["updated_at"]
 
 

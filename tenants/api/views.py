@@ -60,9 +60,11 @@ class OrganizationListView(ApiGenericView):
         serializer = OrganizationSerializer(page, many=True, context={"usage": usage})
         return self.get_paginated_response(serializer.data)
 
-    @extend_schema(request=OrganizationCreateSerializer, responses={201: OrganizationProvisionedSerializer,
-                                                                    200: OrganizationProvisionedSerializer},
-                   tags=["organizations"])
+    @extend_schema(
+        request=OrganizationCreateSerializer,
+        responses={201: OrganizationProvisionedSerializer, 200: OrganizationProvisionedSerializer},
+        tags=["organizations"],
+    )
     def post(self, request):
         data = _valid(OrganizationCreateSerializer, request.data)
         result = services.organization_provision(actor=actor_for(request), **data)
@@ -98,8 +100,9 @@ class OrganizationDetailView(OrganizationObjectMixin, ApiGenericView):
     def get(self, request, pk):
         return self._render(self.get_organization())
 
-    @extend_schema(request=OrganizationUpdateSerializer, responses={200: OrganizationSerializer},
-                   tags=["organizations"])
+    @extend_schema(
+        request=OrganizationUpdateSerializer, responses={200: OrganizationSerializer}, tags=["organizations"]
+    )
     def put(self, request, pk):
         organization = self.get_organization()
         data = _valid(OrganizationUpdateSerializer, request.data)
@@ -113,8 +116,10 @@ class OrganizationDetailView(OrganizationObjectMixin, ApiGenericView):
             services.organization_update(organization=organization, name=data["name"], actor=actor)
         if "plan" in data or "seats" in data:
             services.subscription_change_plan(
-                organization=organization, plan=data.get("plan") or organization.subscription.plan,
-                seats=data.get("seats", organization.subscription.seats), actor=actor,
+                organization=organization,
+                plan=data.get("plan") or organization.subscription.plan,
+                seats=data.get("seats", organization.subscription.seats),
+                actor=actor,
             )
         target = data.get("status")
         if target and target != organization.status:
@@ -147,12 +152,17 @@ class OrganizationSettingsView(OrganizationObjectMixin, ApiGenericView):
     def get(self, request, pk):
         return Response(OrganizationSettingsSerializer(self._settings(self.get_organization())).data)
 
-    @extend_schema(request=OrganizationSettingsSerializer, responses={200: OrganizationSettingsSerializer},
-                   tags=["organizations"])
+    @extend_schema(
+        request=OrganizationSettingsSerializer,
+        responses={200: OrganizationSettingsSerializer},
+        tags=["organizations"],
+    )
     def put(self, request, pk):
         organization = self.get_organization()
         partial = request.method == "PATCH"
-        serializer = OrganizationSettingsSerializer(self._settings(organization), data=request.data, partial=partial)
+        serializer = OrganizationSettingsSerializer(
+            self._settings(organization), data=request.data, partial=partial
+        )
         if not serializer.is_valid():
             raise ValidationFailed({k: [str(m) for m in v] for k, v in serializer.errors.items()})
         updated = services.organization_settings_update(

@@ -28,20 +28,35 @@ class OperatorAuthenticationForm(AuthenticationForm):
 
 
 class OrganizationCreateForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Organization name",
-                           widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    name = forms.CharField(
+        max_length=120,
+        label="Organization name",
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     slug = forms.CharField(
-        max_length=63, label="Subdomain",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
-                                      "autocapitalize": "none"}),
+        max_length=63,
+        label="Subdomain",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        ),
     )
     plan = forms.ModelChoiceField(queryset=Plan.objects.filter(is_public=True), empty_label=None)
-    admin_email = forms.EmailField(label="First Org Admin's email",
-                                   widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    admin_name = forms.CharField(max_length=150, required=False, label="First Org Admin's name",
-                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    trial_days = forms.IntegerField(min_value=0, max_value=365, initial=settings.ORGANIZATION_TRIAL_DAYS,
-                                    label="Trial days", help_text="0 starts the subscription as active.")
+    admin_email = forms.EmailField(
+        label="First Org Admin's email", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    admin_name = forms.CharField(
+        max_length=150,
+        required=False,
+        label="First Org Admin's name",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    trial_days = forms.IntegerField(
+        min_value=0,
+        max_value=365,
+        initial=settings.ORGANIZATION_TRIAL_DAYS,
+        label="Trial days",
+        help_text="0 starts the subscription as active.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,16 +84,26 @@ class ChangePlanForm(forms.Form):
 
 
 class LifecycleForm(forms.Form):
-    action = forms.ChoiceField(choices=[("suspend", "Suspend"), ("reactivate", "Reactivate"),
-                                        ("archive", "Archive"), ("delete", "Delete")])
+    action = forms.ChoiceField(
+        choices=[
+            ("suspend", "Suspend"),
+            ("reactivate", "Reactivate"),
+            ("archive", "Archive"),
+            ("delete", "Delete"),
+        ]
+    )
     reason = forms.CharField(max_length=255, required=False)
     confirm_slug = forms.CharField(max_length=63, required=False)
 
 
 class OrganizationSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search",
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "Name, subdomain, email or domain"}))
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, subdomain, email or domain"}),
+    )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Organization.Status.choices])
-    plan = forms.ModelChoiceField(queryset=Plan.objects.all(), required=False, empty_label="Any plan",
-                                  to_field_name="code")
+    plan = forms.ModelChoiceField(
+        queryset=Plan.objects.all(), required=False, empty_label="Any plan", to_field_name="code"
+    )

@@ -99,16 +99,20 @@ def organization_list(request):
     paginator = Paginator(queries.console_organization_list(**filters), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     rows, usage_available = queries.organization_rows(list(page.object_list))
-    return render(request, "console/organization_list.html", {
-        "form": form,
-        "filtered": any(filters.values()),
-        "page": page,
-        "rows": rows,
-        "usage_columns": queries.usage_columns(),
-        "usage_available": usage_available,
-        "recent": queries.recent_provisioning(limit=8),
-        "failures": queries.recent_failures(limit=8),
-    })
+    return render(
+        request,
+        "console/organization_list.html",
+        {
+            "form": form,
+            "filtered": any(filters.values()),
+            "page": page,
+            "rows": rows,
+            "usage_columns": queries.usage_columns(),
+            "usage_available": usage_available,
+            "recent": queries.recent_provisioning(limit=8),
+            "failures": queries.recent_failures(limit=8),
+        },
+    )
 
 
 @operator_required
@@ -124,18 +128,24 @@ def organization_create(request):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         except Exception:  # logged and recorded as a provisioning failure by the service
-            form.add_error(None, "Provisioning failed and was rolled back; nothing was created. "
-                                 "The failure is listed under recent provisioning failures.")
+            form.add_error(
+                None,
+                "Provisioning failed and was rolled back; nothing was created. "
+                "The failure is listed under recent provisioning failures.",
+            )
         else:
             organization = result.organization
             if result.created:
                 request.session[INVITATION_SESSION_KEY] = {
-                    "org": organization.pk, "url": result.invitation_url, "seconds": round(result.seconds, 2),
+                    "org": organization.pk,
+                    "url": result.invitation_url,
+                    "seconds": round(result.seconds, 2),
                 }
                 messages.success(request, f"{organization.name} is ready at {organization.base_url}.")
             else:
-                messages.info(request, f"{organization.name} already exists with this admin; "
-                                       "nothing was changed.")
+                messages.info(
+                    request, f"{organization.name} already exists with this admin; nothing was changed."
+                )
             return redirect("console:organization", pk=organization.pk)
     return render(request, "console/organization_create.html", {"form": form})
 
@@ -158,20 +168,25 @@ def organization_detail(request, pk):
     rows, usage_available = queries.organization_rows([organization])
     subscription = organization.subscription
     deletable_at = services.organization_deletable_at(organization)
-    return render(request, "console/organization_detail.html", {
-        "org": organization,
-        "subscription": subscription,
-        "usage": rows[0].counts,
-        "usage_available": usage_available,
-        "domains": list(organization.domains.all()),
-        "plan_form": ChangePlanForm(initial={"plan": subscription.plan, "seats": subscription.seats},
-                                    auto_id="plan_%s"),
-        "events": selectors.organization_events(organization=organization, limit=20),
-        "invitation": invitation,
-        "deletable_at": deletable_at,
-        "can_delete_now": deletable_at is not None and timezone.now() >= deletable_at,
-        "grace_days": settings.ORGANIZATION_DELETE_GRACE_DAYS,
-    })
+    return render(
+        request,
+        "console/organization_detail.html",
+        {
+            "org": organization,
+            "subscription": subscription,
+            "usage": rows[0].counts,
+            "usage_available": usage_available,
+            "domains": list(organization.domains.all()),
+            "plan_form": ChangePlanForm(
+                initial={"plan": subscription.plan, "seats": subscription.seats}, auto_id="plan_%s"
+            ),
+            "events": selectors.organization_events(organization=organization, limit=20),
+            "invitation": invitation,
+            "deletable_at": deletable_at,
+            "can_delete_now": deletable_at is not None and timezone.now() >= deletable_at,
+            "grace_days": settings.ORGANIZATION_DELETE_GRACE_DAYS,
+        },
+    )
 
 
 @operator_required
@@ -180,15 +195,21 @@ def organization_change_plan(request, pk):
     organization = _get(pk)
     form = ChangePlanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The plan was not changed: " + " ".join(
-            f"{form.fields[field].label or field.capitalize()}: {' '.join(errors)}"
-            for field, errors in form.errors.items()))
+        messages.error(
+            request,
+            "The plan was not changed: "
+            + " ".join(
+                f"{form.fields[field].label or field.capitalize()}: {' '.join(errors)}"
+                for field, errors in form.errors.items()
+            ),
+        )
         return redirect("console:organization", pk=organization.pk)
     plan, seats = form.cleaned_data["plan"], form.cleaned_data["seats"]
     before = (organization.subscription.plan_id, organization.subscription.seats)
     try:
-        services.subscription_change_plan(organization=organization, plan=plan, seats=seats,
-                                          actor=_actor(request))
+        services.subscription_change_plan(
+            organization=organization, plan=plan, seats=seats, actor=_actor(request)
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -226,8 +247,11 @@ def organization_lifecycle(request, pk):
             services.organization_archive(organization=organization, actor=actor, reason=reason)
         elif action == "delete":
             if form.cleaned_data["confirm_slug"].strip() != organization.slug:
-                messages.error(request, f"Type the organization's subdomain ({organization.slug}) exactly to "
-                                        "confirm deletion; nothing was deleted.")
+                messages.error(
+                    request,
+                    f"Type the organization's subdomain ({organization.slug}) exactly to "
+                    "confirm deletion; nothing was deleted.",
+                )
                 return redirect("console:organization", pk=organization.pk)
             services.organization_delete(organization=organization, actor=actor)
             messages.success(request, f"{organization.name} was deleted and its schema dropped.")

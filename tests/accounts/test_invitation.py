@@ -24,7 +24,9 @@ def test_invitation_page_asks_for_a_password(invitation):
 
 
 def test_mismatched_passwords_are_a_form_error_and_change_nothing(invitation):
-    response = client_for("acme").post(invitation.path, {"password1": "long-enough-1", "password2": "different-2"})
+    response = client_for("acme").post(
+        invitation.path, {"password1": "long-enough-1", "password2": "different-2"}
+    )
 
     assert response.status_code == 200
     assert "The two passwords differ." in response.content.decode()
@@ -54,8 +56,10 @@ def test_garbage_uid_is_dead_not_an_error(acme):
 def test_accepting_activates_signs_in_and_kills_the_link(invitation):
     client = client_for("acme")
 
-    response = client.post(invitation.path, {"full_name": "Newbie Smith", "password1": "learn-all-day-7",
-                                             "password2": "learn-all-day-7"})
+    response = client.post(
+        invitation.path,
+        {"full_name": "Newbie Smith", "password1": "learn-all-day-7", "password2": "learn-all-day-7"},
+    )
 
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -68,8 +72,9 @@ def test_accepting_activates_signs_in_and_kills_the_link(invitation):
 
 
 def test_invited_people_cannot_sign_in_before_accepting(invitation):
-    response = client_for("acme").post("/api/v1/auth/login", {"email": "newbie@acme.example.com",
-                                                               "password": ""}, format="json")
+    response = client_for("acme").post(
+        "/api/v1/auth/login", {"email": "newbie@acme.example.com", "password": ""}, format="json"
+    )
 
     assert response.status_code == 400
 

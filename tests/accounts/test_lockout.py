@@ -27,8 +27,9 @@ def api_login(slug, email, password, ip="192.0.2.10"):
 
 def admin_login(email, password, ip="192.0.2.10"):
     client = Client(HTTP_HOST=host_of(None), REMOTE_ADDR=ip)
-    return client, client.post("/admin/login/?next=/admin/", {"username": email, "password": password,
-                                                              "next": "/admin/"})
+    return client, client.post(
+        "/admin/login/?next=/admin/", {"username": email, "password": password, "next": "/admin/"}
+    )
 
 
 def test_page_locks_the_account_after_five_failures_even_with_the_right_password(acme, acme_admin):
@@ -173,8 +174,9 @@ def test_a_success_clears_the_accounts_count(acme, acme_admin):
         api_login("acme", acme_admin.email, f"wrong-{n}", ip=f"198.51.100.{n + 1}")
     assert api_login("acme", acme_admin.email, PASSWORD, ip="198.51.100.30").status_code == 200
 
-    after = [api_login("acme", acme_admin.email, "wrong", ip=f"198.51.100.{n + 40}").status_code
-             for n in range(4)]
+    after = [
+        api_login("acme", acme_admin.email, "wrong", ip=f"198.51.100.{n + 40}").status_code for n in range(4)
+    ]
 
     assert after == [401, 401, 401, 401]
 

@@ -23,7 +23,7 @@ def totp(secret: str, *, step: int = 0) -> str:
     key = base64.b32decode(secret, casefold=True)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    value = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**6
+    value = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 10**6
     return f"{value:06d}"
 
 
@@ -63,6 +63,7 @@ def api_login(email, password=PASSWORD, **extra):
 
 # --- setting it up in the browser ---------------------------------------------------------------------------
 
+
 def test_setting_up_an_authenticator_app_then_signing_in_with_it(acme, acme_teacher):
     client = browser_for(acme)
     signed_in(client, acme_teacher.email)
@@ -70,8 +71,9 @@ def test_setting_up_an_authenticator_app_then_signing_in_with_it(acme, acme_teac
     overview = client.get("/accounts/2fa/")
     confirm_password(client)
     setup = client.get("/accounts/2fa/totp/activate/")
-    secret = re.search(r'id="authenticator_secret" class="copy" value="([A-Z2-7]+)"',
-                       setup.content.decode()).group(1)
+    secret = re.search(
+        r'id="authenticator_secret" class="copy" value="([A-Z2-7]+)"', setup.content.decode()
+    ).group(1)
     wrong = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
     activated = client.post("/accounts/2fa/totp/activate/", {"code": totp(secret)})
     codes_page = client.get(activated["Location"])
@@ -84,14 +86,19 @@ def test_setting_up_an_authenticator_app_then_signing_in_with_it(acme, acme_teac
     assert "Incorrect code." in wrong.content.decode()
     assert activated.status_code == 302
     assert activated["Location"] == "/accounts/2fa/recovery-codes/"
-    shown_codes = re.search(r'<textarea id="recovery_codes"[^>]*>([^<]*)</textarea>',
-                            codes_page.content.decode()).group(1).split()
+    shown_codes = (
+        re.search(r'<textarea id="recovery_codes"[^>]*>([^<]*)</textarea>', codes_page.content.decode())
+        .group(1)
+        .split()
+    )
     assert len(shown_codes) == 10
     with in_org(acme):
         kinds = Authenticator.objects.filter(user_id=acme_teacher.pk).values_list("type", flat=True)
         assert sorted(kinds) == ["recovery_codes", "totp"]
-    assert "Signing in asks for a code from your authenticator app" in client.get(
-        "/accounts/profile/").content.decode()
+    assert (
+        "Signing in asks for a code from your authenticator app"
+        in client.get("/accounts/profile/").content.decode()
+    )
 
     # Signing in again now takes the password, then the code.
     other = browser_for(acme)
@@ -206,6 +213,7 @@ def test_someone_who_has_not_confirmed_their_address_cannot_set_it_up(acme):
 
 # --- the API ----------------------------------------------------------------------------------------------
 
+
 def test_api_login_asks_for_the_code_only_after_the_right_password(acme, acme_teacher):
     enable_totp(acme, acme_teacher)
 
@@ -270,8 +278,9 @@ def test_a_code_of_one_organization_means_nothing_in_another(acme, globex, acme_
         twin = get_user_model().objects.create_user("teacher@acme.example.com", PASSWORD)
     enable_totp(globex, twin)
 
-    response = client_for("globex").post(LOGIN_API, {"email": twin.email, "password": PASSWORD,
-                                                     "otp": codes[0]}, format="json")
+    response = client_for("globex").post(
+        LOGIN_API, {"email": twin.email, "password": PASSWORD, "otp": codes[0]}, format="json"
+    )
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "MFA_INVALID"

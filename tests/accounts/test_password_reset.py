@@ -15,7 +15,8 @@ RESET = "/api/v1/auth/reset-password"
 REFRESH = "/api/v1/auth/refresh-token"
 NEW_PASSWORD = "a-Brand-new-passphrase-77"
 FORGOT_ANSWER = {
-    "detail": "If an account uses this address, we have sent it a link to choose a new password."}
+    "detail": "If an account uses this address, we have sent it a link to choose a new password."
+}
 
 
 def reset_link(message) -> str:
@@ -41,6 +42,7 @@ def reset_mails():
 
 
 # --- the pages --------------------------------------------------------------------------------------------
+
 
 def test_reset_page_end_to_end(acme, acme_teacher):
     old_tokens = tokens_of(acme, acme_teacher)
@@ -107,8 +109,10 @@ def test_changing_the_password_in_the_browser_kills_the_refresh_tokens(acme, acm
     client = browser_for(acme)
     client.post("/accounts/login/", {"login": acme_teacher.email, "password": PASSWORD})
 
-    response = client.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": NEW_PASSWORD,
-                                                          "password2": NEW_PASSWORD})
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
 
     assert response.status_code == 302
     assert client.get("/api/v1/auth/me").json()["data"]["email"] == acme_teacher.email  # still signed in here
@@ -125,8 +129,10 @@ def test_changing_the_password_needs_the_current_one(acme, acme_teacher):
     client = browser_for(acme)
     client.post("/accounts/login/", {"login": acme_teacher.email, "password": PASSWORD})
 
-    response = client.post("/accounts/password/change/", {"oldpassword": "wrong", "password1": NEW_PASSWORD,
-                                                          "password2": NEW_PASSWORD})
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "wrong", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
 
     assert response.status_code == 200
     assert "Please type your current password." in response.content.decode()
@@ -140,6 +146,7 @@ def test_password_change_page_needs_a_sign_in(acme):
 
 
 # --- the API ----------------------------------------------------------------------------------------------
+
 
 def test_forgot_password_gives_the_same_answer_for_known_and_unknown_addresses(acme, acme_teacher):
     known = client_for("acme").post(FORGOT, {"email": acme_teacher.email}, format="json")
@@ -188,8 +195,9 @@ def test_reset_password_through_the_api_end_to_end(acme, acme_teacher):
     client_for("acme").post(FORGOT, {"email": acme_teacher.email}, format="json")
     uid, token = uid_and_token(reset_link(mail.outbox[0]))
 
-    response = client_for("acme").post(RESET, {"uid": uid, "token": token, "password": NEW_PASSWORD},
-                                       format="json")
+    response = client_for("acme").post(
+        RESET, {"uid": uid, "token": token, "password": NEW_PASSWORD}, format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["data"] == {"detail": "Your password has been changed. Sign in with the new one."}
@@ -197,21 +205,25 @@ def test_reset_password_through_the_api_end_to_end(acme, acme_teacher):
     assert api_login("acme", acme_teacher.email, PASSWORD).status_code == 401
     old_refresh = client_for("acme").post(REFRESH, {"refresh": old_tokens["refresh"]}, format="json")
     assert old_refresh.status_code == 401
-    again = client_for("acme").post(RESET, {"uid": uid, "token": token, "password": "another-Long-pass-99"},
-                                    format="json")
+    again = client_for("acme").post(
+        RESET, {"uid": uid, "token": token, "password": "another-Long-pass-99"}, format="json"
+    )
     assert again.status_code == 400
     assert again.json()["error"]["details"] == {
-        "token": ["This password reset link is invalid or has expired. Ask for a new one."]}
+        "token": ["This password reset link is invalid or has expired. Ask for a new one."]
+    }
 
 
 def test_reset_password_refuses_a_bad_token_and_a_weak_password(acme, acme_teacher):
     client_for("acme").post(FORGOT, {"email": acme_teacher.email}, format="json")
     uid, token = uid_and_token(reset_link(mail.outbox[0]))
 
-    bad_token = client_for("acme").post(RESET, {"uid": uid, "token": token + "x", "password": NEW_PASSWORD},
-                                        format="json")
-    bad_uid = client_for("acme").post(RESET, {"uid": "zzzzzz", "token": token, "password": NEW_PASSWORD},
-                                      format="json")
+    bad_token = client_for("acme").post(
+        RESET, {"uid": uid, "token": token + "x", "password": NEW_PASSWORD}, format="json"
+    )
+    bad_uid = client_for("acme").post(
+        RESET, {"uid": "zzzzzz", "token": token, "password": NEW_PASSWORD}, format="json"
+    )
     weak = client_for("acme").post(RESET, {"uid": uid, "token": token, "password": "password"}, format="json")
 
     assert bad_token.status_code == bad_uid.status_code == 400
@@ -226,23 +238,32 @@ def test_a_reset_link_of_acme_does_not_work_at_globex(acme, globex, acme_teacher
     client_for("acme").post(FORGOT, {"email": acme_teacher.email}, format="json")
     uid, token = uid_and_token(reset_link(mail.outbox[0]))
 
-    response = client_for("globex").post(RESET, {"uid": uid, "token": token, "password": NEW_PASSWORD},
-                                         format="json")
+    response = client_for("globex").post(
+        RESET, {"uid": uid, "token": token, "password": NEW_PASSWORD}, format="json"
+    )
 
     assert response.status_code == 400
 
 
 def test_password_reset_endpoints_do_not_exist_on_the_platform_host(operator):
     assert client_for(None).post(FORGOT, {"email": operator.email}, format="json").status_code == 404
-    assert client_for(None).post(RESET, {"uid": "1", "token": "x", "password": NEW_PASSWORD},
-                                 format="json").status_code == 404
+    assert (
+        client_for(None)
+        .post(RESET, {"uid": "1", "token": "x", "password": NEW_PASSWORD}, format="json")
+        .status_code
+        == 404
+    )
     assert mail.outbox == []
 
 
 def test_a_completed_reset_lifts_the_accounts_lockout(acme, acme_teacher):
     for n in range(5):
-        client_for("acme").post("/api/v1/auth/login", {"email": acme_teacher.email, "password": "wrong"},
-                                format="json", REMOTE_ADDR=f"198.51.100.{n + 1}")
+        client_for("acme").post(
+            "/api/v1/auth/login",
+            {"email": acme_teacher.email, "password": "wrong"},
+            format="json",
+            REMOTE_ADDR=f"198.51.100.{n + 1}",
+        )
     assert api_login("acme", acme_teacher.email, PASSWORD).status_code == 429
     client_for("acme").post(FORGOT, {"email": acme_teacher.email}, format="json")
     uid, token = uid_and_token(reset_link(mail.outbox[0]))
@@ -258,8 +279,11 @@ def test_a_reset_confirms_the_address_of_someone_who_signed_up(acme):
     from tenants.models import OrganizationSettings
 
     OrganizationSettings.objects.filter(organization=acme).update(self_signup_enabled=True)
-    client_for("acme").post("/api/v1/auth/register", {"email": "nina@acme.example.com",
-                                                      "password": "first-Long-passphrase-1"}, format="json")
+    client_for("acme").post(
+        "/api/v1/auth/register",
+        {"email": "nina@acme.example.com", "password": "first-Long-passphrase-1"},
+        format="json",
+    )
     client_for("acme").post(FORGOT, {"email": "nina@acme.example.com"}, format="json")
     uid, token = uid_and_token(reset_link(reset_mails()[0]))
 

@@ -21,7 +21,8 @@ def allow_signup(organization, *, domains=("acme.example.com",), enabled=True):
     from tenants.models import OrganizationSettings
 
     OrganizationSettings.objects.filter(organization=organization).update(
-        self_signup_enabled=enabled, allowed_email_domains=list(domains))
+        self_signup_enabled=enabled, allowed_email_domains=list(domains)
+    )
 
 
 def signup_form(email, password=NEW_PASSWORD, full_name="Nina New"):
@@ -43,6 +44,7 @@ def person(organization, email):
 
 
 # --- off --------------------------------------------------------------------------------------------------
+
 
 def test_signup_page_does_not_exist_when_the_organization_takes_no_signups(acme):
     assert browser_for(acme).get(SIGNUP).status_code == 404
@@ -85,6 +87,7 @@ def test_signup_is_off_in_an_archived_organization(acme):
 
 # --- on: the page -----------------------------------------------------------------------------------------
 
+
 def test_login_page_links_to_signup_when_it_is_on(acme):
     allow_signup(acme)
 
@@ -111,8 +114,10 @@ def test_signup_page_refuses_other_domains_with_a_clear_error(acme):
     response = browser_for(acme).post(SIGNUP, signup_form("nina@gmail.com"))
 
     assert response.status_code == 200
-    assert ("Sign-up here is open to addresses at acme.example.com only. Use such an address, or ask your "
-            "organization&#x27;s administrator for an invitation.") in response.content.decode()
+    assert (
+        "Sign-up here is open to addresses at acme.example.com only. Use such an address, or ask your "
+        "organization&#x27;s administrator for an invitation."
+    ) in response.content.decode()
     assert person(acme, "nina@gmail.com") is None
     assert mail.outbox == []
 
@@ -140,7 +145,8 @@ def test_signup_creates_an_active_person_without_a_role_pending_verification(acm
     with in_org(acme):
         assert not RoleAssignment.objects.filter(user=nina).exists()
         assert list(EmailAddress.objects.filter(user=nina).values_list("email", "verified", "primary")) == [
-            ("nina@acme.example.com", False, True)]
+            ("nina@acme.example.com", False, True)
+        ]
         assert AuditEntry.objects.filter(action="user.signed_up", target_id=str(nina.pk)).count() == 1
     assert client.get("/api/v1/auth/me").status_code in (401, 403)  # not signed in yet
     assert len(mail.outbox) == 1
@@ -192,8 +198,9 @@ def test_confirming_the_address_signs_in_and_later_sign_ins_just_work(acme):
     nina = person(acme, "nina@acme.example.com")
     with in_org(acme):
         assert EmailAddress.objects.get(user=nina).verified is True
-    later = browser_for(acme).post("/accounts/login/", {"login": "nina@acme.example.com",
-                                                        "password": NEW_PASSWORD})
+    later = browser_for(acme).post(
+        "/accounts/login/", {"login": "nina@acme.example.com", "password": NEW_PASSWORD}
+    )
     assert later.status_code == 302
     assert later["Location"] == "/"
 
@@ -249,8 +256,10 @@ def test_signup_respects_the_plans_active_user_limit(acme):
 # --- on: the API ------------------------------------------------------------------------------------------
 
 REGISTERED = {
-    "email": "nina@acme.example.com", "email_verification": "pending",
-    "detail": "If this address can join, we have sent it a link to confirm it. Follow it, then sign in."}
+    "email": "nina@acme.example.com",
+    "email_verification": "pending",
+    "detail": "If this address can join, we have sent it a link to confirm it. Follow it, then sign in.",
+}
 
 
 def test_register_creates_the_person_pending_verification(acme):
@@ -290,9 +299,12 @@ def test_register_refuses_other_domains(acme):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "VALIDATION_ERROR"
-    assert error["details"] == {"email": [
-        "Sign-up here is open to addresses at acme.example.com only. Use such an address, or ask your "
-        "organization's administrator for an invitation."]}
+    assert error["details"] == {
+        "email": [
+            "Sign-up here is open to addresses at acme.example.com only. Use such an address, or ask your "
+            "organization's administrator for an invitation."
+        ]
+    }
 
 
 def test_register_applies_the_password_validators(acme):
@@ -311,8 +323,9 @@ def test_a_registered_person_cannot_get_tokens_before_confirming(acme):
     allow_signup(acme)
     register("acme", "nina@acme.example.com")
 
-    response = client_for("acme").post("/api/v1/auth/login", {"email": "nina@acme.example.com",
-                                                              "password": NEW_PASSWORD}, format="json")
+    response = client_for("acme").post(
+        "/api/v1/auth/login", {"email": "nina@acme.example.com", "password": NEW_PASSWORD}, format="json"
+    )
 
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "EMAIL_NOT_VERIFIED"
@@ -324,8 +337,9 @@ def test_a_registered_person_signs_in_through_the_api_once_confirmed(acme):
     link = confirmation_link(mail.outbox[0]).replace("http://acme.learnstack.test", "")
     browser_for(acme).post(link)
 
-    response = client_for("acme").post("/api/v1/auth/login", {"email": "nina@acme.example.com",
-                                                              "password": NEW_PASSWORD}, format="json")
+    response = client_for("acme").post(
+        "/api/v1/auth/login", {"email": "nina@acme.example.com", "password": NEW_PASSWORD}, format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["data"]["user"]["roles"] == []
@@ -335,17 +349,20 @@ def test_wrong_password_of_an_unconfirmed_person_tells_nothing_more(acme):
     allow_signup(acme)
     register("acme", "nina@acme.example.com")
 
-    unconfirmed = client_for("acme").post("/api/v1/auth/login", {"email": "nina@acme.example.com",
-                                                                 "password": "wrong"}, format="json")
-    unknown = client_for("acme").post("/api/v1/auth/login", {"email": "nobody@acme.example.com",
-                                                             "password": "wrong"}, format="json")
+    unconfirmed = client_for("acme").post(
+        "/api/v1/auth/login", {"email": "nina@acme.example.com", "password": "wrong"}, format="json"
+    )
+    unknown = client_for("acme").post(
+        "/api/v1/auth/login", {"email": "nobody@acme.example.com", "password": "wrong"}, format="json"
+    )
 
     assert unconfirmed.json() == unknown.json()
     assert unconfirmed.json()["error"]["code"] == "AUTHENTICATION_FAILED"
 
 
-@pytest.mark.parametrize("body", [{}, {"email": "not-an-email", "password": "x"},
-                                  {"email": "a@acme.example.com"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"email": "not-an-email", "password": "x"}, {"email": "a@acme.example.com"}]
+)
 def test_register_refuses_bad_input_with_field_details(acme, body):
     allow_signup(acme)
 

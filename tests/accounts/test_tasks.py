@@ -18,8 +18,9 @@ def test_a_task_runs_in_the_schema_named_in_its_headers_not_the_callers(acme, gl
     connection.set_schema_to_public()
 
     # What a worker does with a message queued from acme: the schema travels in the headers.
-    result = send_invitation_email.apply(kwargs={"user_id": acme_user.pk, "url": "http://x/invite/"},
-                                         headers={"_schema_name": "acme"})
+    result = send_invitation_email.apply(
+        kwargs={"user_id": acme_user.pk, "url": "http://x/invite/"}, headers={"_schema_name": "acme"}
+    )
 
     assert result.get() is True
     assert [m.to for m in mailoutbox] == [["only-in-acme@acme.example.com"]]
@@ -30,8 +31,9 @@ def test_the_same_id_in_another_schema_is_a_different_person(acme, globex, mailo
     with schema_context("acme"):
         acme_user = user_invite(email="acme-person@acme.example.com").user
 
-    result = send_invitation_email.apply(kwargs={"user_id": acme_user.pk, "url": "http://x/"},
-                                         headers={"_schema_name": "globex"})
+    result = send_invitation_email.apply(
+        kwargs={"user_id": acme_user.pk, "url": "http://x/"}, headers={"_schema_name": "globex"}
+    )
 
     assert result.get() is False  # globex has no invited person with that id
     assert mailoutbox == []

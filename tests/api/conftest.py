@@ -20,9 +20,9 @@ WINDOW_RESET = 1_700_000_040
 def catalog(acme, globex):
     """Besides acme (growth, active) and globex (starter, active), three organizations:
 
-        hooli     "hooli academy"    growth      archived   created 2024-03-10
-        initech   "Initech Labs"     enterprise  trial      created 2024-01-10
-        umbrella  "Umbrella School"  starter     suspended  created 2024-02-10
+    hooli     "hooli academy"    growth      archived   created 2024-03-10
+    initech   "Initech Labs"     enterprise  trial      created 2024-01-10
+    umbrella  "Umbrella School"  starter     suspended  created 2024-02-10
     """
     from tenants.models import Organization
     from tenants.services import organization_archive, organization_suspend

@@ -50,7 +50,10 @@ def provision(name: str, slug: str, *, plan: str = "starter", trial_days: int = 
     from tenants.services import organization_provision
 
     result = organization_provision(
-        name=name, slug=slug, plan=Plan.objects.get(code=plan), admin_email=f"admin@{slug}.example.com",
+        name=name,
+        slug=slug,
+        plan=Plan.objects.get(code=plan),
+        admin_email=f"admin@{slug}.example.com",
         trial_days=trial_days,
     )
     connection.set_schema_to_public()

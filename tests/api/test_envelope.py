@@ -41,8 +41,12 @@ def test_detail_answers_the_object_with_null_meta(operator_client, acme):
 def test_create_answers_201_in_the_envelope(operator_client):
     response = operator_client.post(
         ORGANIZATIONS,
-        {"name": "Wayne Academy", "slug": "wayne", "plan": "starter",
-         "admin_email": "admin@wayne.example.com"},
+        {
+            "name": "Wayne Academy",
+            "slug": "wayne",
+            "plan": "starter",
+            "admin_email": "admin@wayne.example.com",
+        },
         format="json",
     )
 
@@ -184,8 +188,15 @@ def test_every_code_the_api_answers_is_a_stable_error_code(operator_client, staf
 
     codes = [r.json()["error"]["code"] for r in responses]
     assert codes == [
-        "NOT_AUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND", "METHOD_NOT_ALLOWED", "VALIDATION_ERROR",
-        "INVALID_FILTER", "INVALID_SORT", "INVALID_FIELDS", "INVALID_PAGINATION",
+        "NOT_AUTHENTICATED",
+        "PERMISSION_DENIED",
+        "NOT_FOUND",
+        "METHOD_NOT_ALLOWED",
+        "VALIDATION_ERROR",
+        "INVALID_FILTER",
+        "INVALID_SORT",
+        "INVALID_FIELDS",
+        "INVALID_PAGINATION",
     ]
     assert set(codes) <= {code.value for code in ErrorCode}
 
@@ -194,21 +205,29 @@ def test_every_code_the_api_answers_is_a_stable_error_code(operator_client, staf
     ("status", "data", "code", "message", "details"),
     [
         (409, {"detail": "Already there."}, "CONFLICT", "Already there.", {}),
-        (422, {"title": ["Too long."]}, "UNPROCESSABLE", "The request could not be completed.",
-         {"title": ["Too long."]}),
+        (
+            422,
+            {"title": ["Too long."]},
+            "UNPROCESSABLE",
+            "The request could not be completed.",
+            {"title": ["Too long."]},
+        ),
         (503, None, "SERVICE_UNAVAILABLE", "The request could not be completed.", {}),
         (418, "I'm a teapot", "BAD_REQUEST", "I'm a teapot", {}),
         (502, None, "SERVER_ERROR", "The request could not be completed.", {}),
     ],
 )
-def test_an_error_response_a_view_returns_itself_still_gets_a_stable_code(status, data, code, message,
-                                                                           details):
+def test_an_error_response_a_view_returns_itself_still_gets_a_stable_code(
+    status, data, code, message, details
+):
     response = Response(data, status=status)
 
     rendered = EnvelopeJSONRenderer().render(data, renderer_context={"response": response})
 
     assert json.loads(rendered) == {
-        "success": False, "data": None, "meta": None,
+        "success": False,
+        "data": None,
+        "meta": None,
         "error": {"code": code, "message": message, "details": details},
     }
 
@@ -244,7 +263,8 @@ def test_token_issued_for_the_platform_is_not_an_operator_on_an_org_host(operato
 
 
 @pytest.mark.parametrize(
-    "exc", [ApplicationError("No."), ValidationError({"name": ["Bad."]}), RuntimeError("boom")],
+    "exc",
+    [ApplicationError("No."), ValidationError({"name": ["Bad."]}), RuntimeError("boom")],
     ids=["application", "validation", "unhandled"],
 )
 def test_a_refused_request_rolls_back_its_writes_under_atomic_requests(db, monkeypatch, exc):

@@ -52,8 +52,10 @@ OPERATOR_CASES = [
 COMBINED_CASES = [
     # Filters on different fields: AND.
     ("filter[plan]=growth&filter[status]=active", ["acme"]),
-    ("filter[plan][ne]=enterprise&filter[created_at][lt]=2024-12-31&filter[name][ilike]=school",
-     ["umbrella"]),
+    (
+        "filter[plan][ne]=enterprise&filter[created_at][lt]=2024-12-31&filter[name][ilike]=school",
+        ["umbrella"],
+    ),
     ("filter[status]=active&filter[slug][ne]=acme", ["globex"]),
     # The same filter repeated: every value applies.
     ("filter[status][ne]=active&filter[status][ne]=archived", ["initech", "umbrella"]),
@@ -127,8 +129,16 @@ def test_an_operator_the_field_does_not_allow_is_400(operator_client, acme, key,
 
 @pytest.mark.parametrize(
     "key",
-    ["filter", "filter[status", "filter[]", "filter[status][eq][x]", "filter[status][EQ]", "filters[status]",
-     "filter[status]x", "filter[sta tus]"],
+    [
+        "filter",
+        "filter[status",
+        "filter[]",
+        "filter[status][eq][x]",
+        "filter[status][EQ]",
+        "filters[status]",
+        "filter[status]x",
+        "filter[sta tus]",
+    ],
 )
 def test_a_malformed_filter_key_is_400(operator_client, acme, key):
     response = operator_client.get(ORGANIZATIONS, {key: "active"})
@@ -149,8 +159,9 @@ def test_a_malformed_filter_key_is_400(operator_client, acme, key):
         ("filter[status][nin]", "bogus", "bogus", "status"),
     ],
 )
-def test_a_value_that_does_not_fit_the_field_is_400_not_500(operator_client, acme, key, value, refused,
-                                                            field):
+def test_a_value_that_does_not_fit_the_field_is_400_not_500(
+    operator_client, acme, key, value, refused, field
+):
     response = operator_client.get(ORGANIZATIONS, {key: value})
 
     error = assert_error(response, 400, "INVALID_FILTER")

@@ -87,9 +87,15 @@ def test_every_success_response_is_documented_inside_the_envelope(acme, host):
                 continue
             for media in response.get("content", {}).values():
                 body = media["schema"]
-                if body.get("required") != ENVELOPE_KEYS or body["properties"]["success"] != {
-                    "type": "boolean", "enum": [True],
-                } or body["properties"]["meta"] != {"$ref": "#/components/schemas/Meta"}:
+                if (
+                    body.get("required") != ENVELOPE_KEYS
+                    or body["properties"]["success"]
+                    != {
+                        "type": "boolean",
+                        "enum": [True],
+                    }
+                    or body["properties"]["meta"] != {"$ref": "#/components/schemas/Meta"}
+                ):
                     unwrapped.append(f"{name} {status}")
                 wrapped += 1
 
@@ -128,7 +134,9 @@ def test_bearer_jwt_is_documented_and_required_where_it_applies(acme, host):
     schema = schema_of(host)
 
     assert schema["components"]["securitySchemes"]["jwtAuth"] == {
-        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
     }
     assert {"jwtAuth": []} in schema["paths"]["/api/v1/auth/me"]["get"]["security"]
     assert schema["paths"]["/api/v1/auth/login"]["post"].get("security", [{}]) in ([{}], [])

@@ -113,8 +113,11 @@ def test_links_keep_filters_sort_and_fields(operator_client, seven_orgs):
     next_link = response.json()["meta"]["links"]["next"]
     assert next_link.startswith(f"{BASE}?")
     assert parse_qs(urlsplit(next_link).query) == {
-        "filter[slug][like]": ["org-"], "sort": ["-slug"], "fields": ["id,slug"],
-        "per_page": ["3"], "page": ["2"],
+        "filter[slug][like]": ["org-"],
+        "sort": ["-slug"],
+        "fields": ["id,slug"],
+        "per_page": ["3"],
+        "page": ["2"],
     }
     follow = operator_client.get(next_link)
     assert [org["slug"] for org in assert_ok(follow)] == ["org-02", "org-01"]

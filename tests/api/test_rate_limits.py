@@ -3,7 +3,6 @@ X-RateLimit-* headers on every API response; over the limit, 429 RATE_LIMITED wi
 
 The rate limiter's clock is frozen 45 s into a window (conftest.FROZEN_NOW), so headers are exact."""
 
-import pytest
 from django.test import override_settings
 
 from tests.conftest import PASSWORD, client_for, jwt_for
@@ -44,8 +43,9 @@ def test_anonymous_callers_get_100_a_minute_by_default(acme_client, frozen_clock
 
 
 @override_settings(API_RATE_LIMITS={"authenticated": 10, "anonymous": 5, "window_seconds": 60})
-def test_every_kind_of_api_response_carries_the_headers(operator_client, staff_client, public_client, acme,
-                                                        frozen_clock):
+def test_every_kind_of_api_response_carries_the_headers(
+    operator_client, staff_client, public_client, acme, frozen_clock
+):
     responses = {
         "200 list": operator_client.get(ORGANIZATIONS),
         "200 detail": operator_client.get(f"{ORGANIZATIONS}/{acme.pk}"),
@@ -117,8 +117,9 @@ def test_failed_authentication_is_rate_limited_too(db, frozen_clock, small_limit
     assert responses[2]["Retry-After"] == "15"
 
 
-def test_unauthenticated_calls_to_protected_endpoints_spend_the_anonymous_budget(acme_client, frozen_clock,
-                                                                                 small_limits):
+def test_unauthenticated_calls_to_protected_endpoints_spend_the_anonymous_budget(
+    acme_client, frozen_clock, small_limits
+):
     first = acme_client.get(ME)
     second = bad_login(acme_client)
     third = acme_client.get(ME)
@@ -128,8 +129,9 @@ def test_unauthenticated_calls_to_protected_endpoints_spend_the_anonymous_budget
     assert rate_limit_headers(second) == headers(2, 0)
 
 
-def test_one_orgs_anonymous_traffic_does_not_spend_another_orgs_budget(acme_client, globex_client,
-                                                                      frozen_clock, small_limits):
+def test_one_orgs_anonymous_traffic_does_not_spend_another_orgs_budget(
+    acme_client, globex_client, frozen_clock, small_limits
+):
     for _ in range(3):
         bad_login(acme_client)
     assert bad_login(acme_client).status_code == 429
@@ -140,8 +142,9 @@ def test_one_orgs_anonymous_traffic_does_not_spend_another_orgs_budget(acme_clie
     assert rate_limit_headers(response) == headers(2, 1)
 
 
-def test_the_platforms_traffic_does_not_spend_an_orgs_budget(public_client, acme_client, frozen_clock,
-                                                             small_limits):
+def test_the_platforms_traffic_does_not_spend_an_orgs_budget(
+    public_client, acme_client, frozen_clock, small_limits
+):
     for _ in range(3):
         bad_login(public_client)
 
@@ -163,8 +166,9 @@ def test_two_users_of_one_org_do_not_share_a_budget(acme, acme_admin_client, fro
     assert rate_limit_headers(response) == headers(3, 2)
 
 
-def test_same_user_id_in_two_orgs_has_two_budgets(acme_admin_client, globex_admin_client, frozen_clock,
-                                                 small_limits):
+def test_same_user_id_in_two_orgs_has_two_budgets(
+    acme_admin_client, globex_admin_client, frozen_clock, small_limits
+):
     for _ in range(3):
         acme_admin_client.get(ME)
     assert acme_admin_client.get(ME).status_code == 429
@@ -175,8 +179,9 @@ def test_same_user_id_in_two_orgs_has_two_budgets(acme_admin_client, globex_admi
     assert rate_limit_headers(response) == headers(3, 2)
 
 
-def test_signing_in_does_not_spend_the_anonymous_budget_of_the_same_ip(acme_client, acme_admin_client,
-                                                                      frozen_clock, small_limits):
+def test_signing_in_does_not_spend_the_anonymous_budget_of_the_same_ip(
+    acme_client, acme_admin_client, frozen_clock, small_limits
+):
     for _ in range(3):
         bad_login(acme_client)
     assert bad_login(acme_client).status_code == 429
@@ -202,24 +207,38 @@ def test_anonymous_callers_are_told_apart_by_ip(acme, frozen_clock, small_limits
 
 def test_a_forged_forwarded_for_header_does_not_buy_a_new_budget(acme_client, frozen_clock, small_limits):
     for index in range(2):
-        acme_client.post(LOGIN, {"email": "x@example.com", "password": "x"}, format="json",
-                         HTTP_X_FORWARDED_FOR=f"198.51.100.{index}")
+        acme_client.post(
+            LOGIN,
+            {"email": "x@example.com", "password": "x"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{index}",
+        )
 
-    response = acme_client.post(LOGIN, {"email": "x@example.com", "password": "x"}, format="json",
-                                HTTP_X_FORWARDED_FOR="198.51.100.99")
+    response = acme_client.post(
+        LOGIN,
+        {"email": "x@example.com", "password": "x"},
+        format="json",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
 
     assert_error(response, 429, "RATE_LIMITED")
 
 
 @override_settings(NUM_PROXIES=1)
-def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(acme_client, frozen_clock,
-                                                                        small_limits):
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(
+    acme_client, frozen_clock, small_limits
+):
     for _ in range(3):
-        acme_client.post(LOGIN, {"email": "x@example.com", "password": "x"}, format="json",
-                         HTTP_X_FORWARDED_FOR="198.51.100.1")
+        acme_client.post(
+            LOGIN,
+            {"email": "x@example.com", "password": "x"},
+            format="json",
+            HTTP_X_FORWARDED_FOR="198.51.100.1",
+        )
 
-    response = acme_client.post(LOGIN, {"email": "x@example.com", "password": "x"}, format="json",
-                                HTTP_X_FORWARDED_FOR="198.51.100.2")
+    response = acme_client.post(
+        LOGIN, {"email": "x@example.com", "password": "x"}, format="json", HTTP_X_FORWARDED_FOR="198.51.100.2"
+    )
 
     assert_error(response, 401, "AUTHENTICATION_FAILED")
     assert rate_limit_headers(response) == headers(2, 1)

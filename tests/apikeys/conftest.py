@@ -27,8 +27,9 @@ def issue(organization, creator, *, scopes=("organization:read",), name="Reporti
     return issued.api_key, issued.raw_key
 
 
-def store(organization, creator, *, scopes=("organization:read",), name="Stored key", expires_at=None,
-          revoked=False):
+def store(
+    organization, creator, *, scopes=("organization:read",), name="Stored key", expires_at=None, revoked=False
+):
     """A key row written directly, for states the service will not make (past expiry, a plan without
     API access): (ApiKey, raw key)."""
     from apps.apikeys import keys
@@ -38,8 +39,14 @@ def store(organization, creator, *, scopes=("organization:read",), name="Stored 
     raw = keys.format_key(prefix, secret)
     with schema_context(organization.schema_name):
         api_key = ApiKey.objects.create(
-            name=name, prefix=prefix, key_hash=keys.hash_key(raw), last_four=secret[-4:], scopes=list(scopes),
-            created_by=creator, expires_at=expires_at, revoked_at=timezone.now() if revoked else None,
+            name=name,
+            prefix=prefix,
+            key_hash=keys.hash_key(raw),
+            last_four=secret[-4:],
+            scopes=list(scopes),
+            created_by=creator,
+            expires_at=expires_at,
+            revoked_at=timezone.now() if revoked else None,
         )
     return api_key, raw
 

@@ -17,8 +17,21 @@ from tests.conftest import client_for, jwt_for, person
 from .conftest import API_KEYS, in_days, issue, key_client, org_path, store
 
 KEY_FORMAT = re.compile(r"^lsk_[a-z0-9]{8}_[A-Za-z0-9]{40}$")
-LISTED_FIELDS = {"id", "name", "prefix", "last_four", "masked_key", "scopes", "status", "created_by",
-                 "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_by"}
+LISTED_FIELDS = {
+    "id",
+    "name",
+    "prefix",
+    "last_four",
+    "masked_key",
+    "scopes",
+    "status",
+    "created_by",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+    "revoked_by",
+}
 
 
 def create(client, **body):
@@ -39,8 +52,11 @@ def test_org_admin_creates_a_key_and_gets_the_whole_key_once(acme, acme_admin_cl
     assert data["scopes"] == ["classes:write", "users:read"]
     assert data["status"] == "active"
     assert data["expires_at"] == "2099-01-01T00:00:00Z"
-    assert data["created_by"] == {"id": data["created_by"]["id"], "email": "orgadmin@acme.example.com",
-                                  "full_name": "Acme Academy Admin"}
+    assert data["created_by"] == {
+        "id": data["created_by"]["id"],
+        "email": "orgadmin@acme.example.com",
+        "full_name": "Acme Academy Admin",
+    }
     detail = assert_ok(acme_admin_client.get(f"{API_KEYS}/{data['id']}"))
     listed = assert_ok(acme_admin_client.get(API_KEYS))
     assert set(detail) == LISTED_FIELDS
@@ -90,10 +106,12 @@ def test_a_key_needs_a_name_a_scope_and_a_future_expiry(acme, acme_admin_client)
     past = create(acme_admin_client, expires_at="2020-01-01T00:00:00Z")
 
     assert assert_error(no_scope, 400, "VALIDATION_ERROR")["details"] == {
-        "scopes": ["Choose at least one scope."]}
+        "scopes": ["Choose at least one scope."]
+    }
     assert list(assert_error(no_name, 400, "VALIDATION_ERROR")["details"]) == ["name"]
     assert assert_error(past, 400, "VALIDATION_ERROR")["details"] == {
-        "expires_at": ["The expiry must be in the future."]}
+        "expires_at": ["The expiry must be in the future."]
+    }
     with schema_context("acme"):
         assert ApiKey.objects.count() == 0
 
@@ -138,7 +156,10 @@ def test_keys_are_listed_with_filters_sort_and_pagination(acme, acme_admin, acme
     assert names(sort="-name") == ["Gamma", "Beta", "Alpha"]
     page = acme_admin_client.get(API_KEYS, {"sort": "name", "per_page": 2, "page": 2}).json()
     assert ([item["name"] for item in page["data"]], page["meta"]["total"], page["meta"]["total_pages"]) == (
-        ["Gamma"], 3, 2)
+        ["Gamma"],
+        3,
+        2,
+    )
     assert_error(acme_admin_client.get(API_KEYS, {"filter[key_hash]": "x"}), 400, "INVALID_FILTER")
     assert_error(acme_admin_client.get(API_KEYS, {"sort": "key_hash"}), 400, "INVALID_SORT")
 
@@ -173,13 +194,19 @@ def test_revoking_a_key_refuses_it_from_the_next_request_and_is_audited(acme, ac
     assert detail["revoked_at"] is not None
     assert_error(key_client("acme", acme_key.raw).get(org_path(acme)), 401, "API_KEY_REVOKED")
     with schema_context("acme"):
-        revocations = list(AuditEntry.objects.filter(action="api_key.revoked").values(
-            "actor_email", "target_type", "target_id", "changes"))
-    assert revocations == [{
-        "actor_email": "orgadmin@acme.example.com", "target_type": "apikeys.apikey",
-        "target_id": str(acme_key.api_key.pk),
-        "changes": {"name": "Reporting service", "prefix": acme_key.api_key.prefix},
-    }]
+        revocations = list(
+            AuditEntry.objects.filter(action="api_key.revoked").values(
+                "actor_email", "target_type", "target_id", "changes"
+            )
+        )
+    assert revocations == [
+        {
+            "actor_email": "orgadmin@acme.example.com",
+            "target_type": "apikeys.apikey",
+            "target_id": str(acme_key.api_key.pk),
+            "changes": {"name": "Reporting service", "prefix": acme_key.api_key.prefix},
+        }
+    ]
 
 
 def test_creating_a_key_is_audited_without_the_secret(acme, acme_admin_client):
@@ -189,9 +216,14 @@ def test_creating_a_key_is_audited_without_the_secret(acme, acme_admin_client):
         entry = AuditEntry.objects.get(action="api_key.created")
 
     assert (entry.actor_email, entry.target_type, entry.target_id) == (
-        "orgadmin@acme.example.com", "apikeys.apikey", str(data["id"]))
+        "orgadmin@acme.example.com",
+        "apikeys.apikey",
+        str(data["id"]),
+    )
     assert entry.changes == {
-        "name": "Payroll sync", "prefix": data["prefix"], "scopes": ["classes:write", "users:read"],
+        "name": "Payroll sync",
+        "prefix": data["prefix"],
+        "scopes": ["classes:write", "users:read"],
         "expires_at": "2099-01-01T00:00:00+00:00",
     }
     assert entry.ip_address == "127.0.0.1"
@@ -207,7 +239,9 @@ def test_the_openapi_document_describes_api_keys(acme):
     schema = client_for("acme").get("/api/v1/schema/", {"format": "json"}).json()
 
     assert schema["components"]["securitySchemes"]["apiKeyAuth"] == {
-        "type": "apiKey", "in": "header", "name": "X-API-Key",
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
         "description": schema["components"]["securitySchemes"]["apiKeyAuth"]["description"],
     }
     assert set(schema["paths"]["/api/v1/api-keys"]) == {"get", "post"}

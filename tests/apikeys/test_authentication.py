@@ -67,13 +67,16 @@ def test_without_a_key_header_jwt_and_sessions_decide(acme, acme_admin):
     assert assert_ok(jwt_client.get(org_path(acme)))["slug"] == "acme"
 
 
-@pytest.mark.parametrize("mangle", [
-    pytest.param(lambda raw: raw[:-1] + ("A" if raw[-1] != "A" else "B"), id="wrong-secret"),
-    pytest.param(lambda raw: "lsk_zzzzzzzz_" + raw.split("_")[2], id="unknown-prefix"),
-    pytest.param(lambda raw: raw + "x", id="too-long"),
-    pytest.param(lambda raw: "not-a-key", id="malformed"),
-    pytest.param(lambda raw: "", id="empty"),
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        pytest.param(lambda raw: raw[:-1] + ("A" if raw[-1] != "A" else "B"), id="wrong-secret"),
+        pytest.param(lambda raw: "lsk_zzzzzzzz_" + raw.split("_")[2], id="unknown-prefix"),
+        pytest.param(lambda raw: raw + "x", id="too-long"),
+        pytest.param(lambda raw: "not-a-key", id="malformed"),
+        pytest.param(lambda raw: "", id="empty"),
+    ],
+)
 def test_a_wrong_key_is_refused(acme, acme_key, mangle):
     response = key_client("acme", mangle(acme_key.raw), header="x-api-key").get(org_path(acme))
 

@@ -23,8 +23,9 @@ def revoke_path(api_key) -> str:
 
 
 def test_org_admin_sees_every_key_with_its_details(acme, acme_admin):
-    store(acme, acme_admin, name="Payroll sync", scopes=["users:read", "classes:write"],
-          expires_at=in_days(30))
+    store(
+        acme, acme_admin, name="Payroll sync", scopes=["users:read", "classes:write"], expires_at=in_days(30)
+    )
     revoked, _ = store(acme, person(acme, "manager"), name="Old exporter", revoked=True)
 
     response = browser_for(acme, acme_admin).get(LIST)
@@ -66,8 +67,15 @@ def test_the_page_costs_the_same_queries_for_one_key_or_many(acme, acme_admin):
 def test_creating_a_key_shows_it_once(acme, acme_admin):
     browser = browser_for(acme, acme_admin)
 
-    response = browser.post(LIST, {"name": "Payroll sync", "scope_users": "read", "scope_classes": "write",
-                                   "expires_on": in_days(10).date().isoformat()})
+    response = browser.post(
+        LIST,
+        {
+            "name": "Payroll sync",
+            "scope_users": "read",
+            "scope_classes": "write",
+            "expires_on": in_days(10).date().isoformat(),
+        },
+    )
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -96,7 +104,8 @@ def test_a_key_without_scopes_is_a_form_error(acme, acme_admin):
 
 def test_a_past_expiry_is_a_form_error(acme, acme_admin):
     response = browser_for(acme, acme_admin).post(
-        LIST, {"name": "Payroll sync", "scope_users": "read", "expires_on": "2020-01-01"})
+        LIST, {"name": "Payroll sync", "scope_users": "read", "expires_on": "2020-01-01"}
+    )
 
     assert "Choose a day after today." in response.content.decode()
     with schema_context("acme"):
@@ -131,7 +140,10 @@ def test_creating_through_the_page_is_audited(acme, acme_admin):
     with schema_context("acme"):
         entry = AuditEntry.objects.get(action="api_key.created")
     assert (entry.actor_email, entry.changes["scopes"], entry.changes["expires_at"]) == (
-        "orgadmin@acme.example.com", ["audit:read"], None)
+        "orgadmin@acme.example.com",
+        ["audit:read"],
+        None,
+    )
 
 
 @pytest.mark.parametrize("local", ["manager", "teacher", "student"])
@@ -139,8 +151,12 @@ def test_other_roles_are_refused(acme, acme_admin, local):
     api_key, _ = store(acme, acme_admin, name="Payroll sync")
     browser = browser_for(acme, person(acme, local))
 
-    answers = [browser.get(LIST), browser.post(LIST, {"name": "Mine", "scope_users": "write"}),
-               browser.get(revoke_path(api_key)), browser.post(revoke_path(api_key))]
+    answers = [
+        browser.get(LIST),
+        browser.post(LIST, {"name": "Mine", "scope_users": "write"}),
+        browser.get(revoke_path(api_key)),
+        browser.post(revoke_path(api_key)),
+    ]
 
     assert [r.status_code for r in answers] == [403, 403, 403, 403]
     assert all("Payroll sync" not in r.content.decode() for r in answers)

@@ -41,7 +41,8 @@ def test_existing_keys_stop_when_the_org_moves_to_a_plan_without_api_access(acme
 def test_existing_keys_stop_when_the_plan_itself_loses_api_access(acme, acme_key):
     growth = Plan.objects.get(code="growth")
     Plan.objects.filter(pk=growth.pk).update(
-        features=[f for f in growth.features if f != PlanFeature.API_ACCESS])
+        features=[f for f in growth.features if f != PlanFeature.API_ACCESS]
+    )
 
     response = key_client("acme", acme_key.raw).get(org_path(acme))
 

@@ -38,20 +38,23 @@ def refusal(method: str, scopes: list[str], view=UsersView) -> PermissionDenied 
     return None
 
 
-@pytest.mark.parametrize(("method", "scopes", "allowed"), [
-    ("GET", ["users:read"], True),
-    ("HEAD", ["users:read"], True),
-    ("OPTIONS", ["users:read"], True),
-    ("GET", ["users:write"], True),  # write implies read
-    ("POST", ["users:write"], True),
-    ("PUT", ["users:write"], True),
-    ("PATCH", ["users:write"], True),
-    ("DELETE", ["users:write"], True),
-    ("POST", ["users:read"], False),
-    ("DELETE", ["users:read"], False),
-    ("GET", ["classes:write", "branches:read"], False),
-    ("GET", [], False),
-])
+@pytest.mark.parametrize(
+    ("method", "scopes", "allowed"),
+    [
+        ("GET", ["users:read"], True),
+        ("HEAD", ["users:read"], True),
+        ("OPTIONS", ["users:read"], True),
+        ("GET", ["users:write"], True),  # write implies read
+        ("POST", ["users:write"], True),
+        ("PUT", ["users:write"], True),
+        ("PATCH", ["users:write"], True),
+        ("DELETE", ["users:write"], True),
+        ("POST", ["users:read"], False),
+        ("DELETE", ["users:read"], False),
+        ("GET", ["classes:write", "branches:read"], False),
+        ("GET", [], False),
+    ],
+)
 def test_scope_matrix(method, scopes, allowed):
     refused = refusal(method, scopes)
 
@@ -88,7 +91,10 @@ def test_write_implies_read_and_nothing_else():
 
 def test_scopes_are_normalized_and_unknown_ones_refused():
     assert normalize_scopes([" Users:Read", "users:read", "audit:read", "branches:write"]) == [
-        "branches:write", "users:read", "audit:read"]
+        "branches:write",
+        "users:read",
+        "audit:read",
+    ]
     with pytest.raises(ValueError, match="users:admin"):
         normalize_scopes(["users:admin"])
 
@@ -99,7 +105,8 @@ def test_scopes_are_normalized_and_unknown_ones_refused():
 # attribute is there but the hook is not).
 SCOPE_WIRED = getattr(OwnOrganizationDetailView, "api_key_scope", None) == "organization"
 needs_scope_hook = pytest.mark.xfail(
-    not SCOPE_WIRED, strict=True,
+    not SCOPE_WIRED,
+    strict=True,
     reason="needs check_api_key_scope in ApiMixin.initial and api_key_scope='organization' in org_views",
 )
 

@@ -31,8 +31,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("LEARNSTACK_CHROMIUM", "/usr/bin/chromium")  # Debian's package puts it here
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--host-resolver-rules=MAP * 127.0.0.1",
 ]
 OPERATOR_EMAIL = "operator@example.com"
@@ -72,8 +78,14 @@ def _install_chromium() -> str | None:
     for command in (["apt-get", *lock_wait, "update"], ["apt-get", *lock_wait, "install", "-y", "chromium"]):
         print(f"\n$ {' '.join(command)}")
         try:
-            completed = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
-                                       timeout=900, check=False)
+            completed = subprocess.run(
+                command,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
             return f"{' '.join(command)} failed: {exc}"
         if completed.returncode != 0:
@@ -89,8 +101,10 @@ def chromium_executable() -> str:
             if problem:
                 _cannot_run(problem)
         else:
-            _cannot_run(f"{CHROMIUM} is missing; install Debian's chromium package, or set "
-                        "LEARNSTACK_INSTALL_BROWSER=1 (as root) to let the tests install it")
+            _cannot_run(
+                f"{CHROMIUM} is missing; install Debian's chromium package, or set "
+                "LEARNSTACK_INSTALL_BROWSER=1 (as root) to let the tests install it"
+            )
     return CHROMIUM
 
 
@@ -102,8 +116,9 @@ def browser(chromium_executable):
         _cannot_run(f"the playwright package is not installed ({exc})")
     with sync_playwright() as playwright:
         try:
-            chromium = playwright.chromium.launch(executable_path=chromium_executable, headless=True,
-                                                  args=CHROMIUM_ARGS)
+            chromium = playwright.chromium.launch(
+                executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
+            )
         except Exception as exc:  # a broken install: say so instead of a traceback from deep inside
             _cannot_run(f"{chromium_executable} did not start: {exc}")
         yield chromium
@@ -159,8 +174,13 @@ def provisioned(server):
 
     def _provision(*, plan: str = "starter", name: str = "Browser Test School"):
         slug = unique_slug()
-        result = organization_provision(name=name, slug=slug, plan=Plan.objects.get(code=plan),
-                                        admin_email=f"admin@{slug}.example.com", trial_days=14)
+        result = organization_provision(
+            name=name,
+            slug=slug,
+            plan=Plan.objects.get(code=plan),
+            admin_email=f"admin@{slug}.example.com",
+            trial_days=14,
+        )
         connection.set_schema_to_public()
         return result.organization
 

@@ -31,8 +31,13 @@ def school(server):
 
     slug = unique_slug("a")
     result = organization_provision(
-        name="Riverside Academy", slug=slug, plan=Plan.objects.get(code="starter"),
-        admin_email=f"head@{slug}.example.com", admin_name="Hana Head", trial_days=14)
+        name="Riverside Academy",
+        slug=slug,
+        plan=Plan.objects.get(code="starter"),
+        admin_email=f"head@{slug}.example.com",
+        admin_name="Hana Head",
+        trial_days=14,
+    )
     connection.set_schema_to_public()
     return result.organization
 
@@ -75,8 +80,9 @@ def test_a_member_signs_in_after_a_wrong_password_and_signs_out(page, server, sc
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/accounts/profile/$"))
 
 
-def test_the_first_org_admin_accepts_the_emailed_invitation_and_signs_in_again_later(page, context, server,
-                                                                                       school):
+def test_the_first_org_admin_accepts_the_emailed_invitation_and_signs_in_again_later(
+    page, context, server, school
+):
     invitations = [m for m in mail.outbox if m.to == [f"head@{school.slug}.example.com"]]
     assert len(invitations) == 1
     link = re.search(r"http://\S+/invite/\S+/", invitations[0].body).group(0)

@@ -94,10 +94,15 @@ def test_operator_provisions_an_organization_and_its_admin_signs_in(page, contex
     assert len(held) == 1
     during, second_submit = reports
     assert during == {
-        "disabled": True, "label": "Provisioning…",
+        "disabled": True,
+        "label": "Provisioning…",
         "progress": "Creating the schema, domain and first admin. This takes a few seconds; "
-                    "please keep this page open.",
-        "role": "status", "live": "polite", "visible": True, "spinner": True, "busy": "true",
+        "please keep this page open.",
+        "role": "status",
+        "live": "polite",
+        "visible": True,
+        "spinner": True,
+        "busy": "true",
     }
     assert second_submit == {"prevented": True}  # a second submit while the first runs is refused
     assert len(held) == 1
@@ -107,7 +112,8 @@ def test_operator_provisions_an_organization_and_its_admin_signs_in(page, contex
     expect(page).to_have_url(re.compile(r"/console/organizations/\d+/$"))
     expect(page.get_by_role("heading", name=re.compile("Initech Academy"))).to_be_visible()
     expect(page.get_by_role("status").first).to_contain_text(
-        f"Initech Academy is ready at {server.url('', slug=slug).rstrip('/')}")
+        f"Initech Academy is ready at {server.url('', slug=slug).rstrip('/')}"
+    )
     invitation = page.get_by_label("Invitation link")
     invitation_url = invitation.input_value()
     assert invitation_url.startswith(server.url("/invite/", slug=slug))
@@ -141,7 +147,8 @@ def test_suspending_in_the_console_makes_the_org_host_answer_suspended(page, ser
     page.get_by_label("Reason").first.fill("Unpaid invoice")
     page.get_by_role("button", name="Suspend organization").click()
     expect(page.get_by_role("status").first).to_contain_text(
-        "Browser Test School is suspended. Its members see a suspended page")
+        "Browser Test School is suspended. Its members see a suspended page"
+    )
     expect(page.get_by_role("button", name="Reactivate organization")).to_be_visible()
 
     answer = page.goto(server.url("/", slug=organization.slug))

@@ -90,7 +90,7 @@ def test_the_progress_bar_follows_a_job_running_in_the_background(admin_page, se
     expect(page.locator("#import-progress-bar")).to_have_js_property("value", 0)
     expect(page.get_by_role("link", name="Download the report (CSV)")).to_be_hidden()
     page.evaluate("window.notReloaded = true")
-    (schema, job_id), = queued
+    ((schema, job_id),) = queued
     with schema_context(schema):
         services.import_run(job_id=job_id)  # the worker
 

@@ -40,11 +40,20 @@ def provision(plans):
     """provision("initech", plan="growth", ...) -> the new Organization, through the real service."""
     from tenants.services import organization_provision
 
-    def _provision(slug: str, *, name: str | None = None, plan: str = "starter", trial_days: int = 14,
-                   admin_email: str | None = None):
+    def _provision(
+        slug: str,
+        *,
+        name: str | None = None,
+        plan: str = "starter",
+        trial_days: int = 14,
+        admin_email: str | None = None,
+    ):
         result = organization_provision(
-            name=name or slug.replace("-", " ").title(), slug=slug, plan=plans[plan],
-            admin_email=admin_email or f"admin@{slug}.example.com", trial_days=trial_days,
+            name=name or slug.replace("-", " ").title(),
+            slug=slug,
+            plan=plans[plan],
+            admin_email=admin_email or f"admin@{slug}.example.com",
+            trial_days=trial_days,
         )
         connection.set_schema_to_public()
         return result.organization

@@ -34,8 +34,9 @@ def accessibility_problems(html: str) -> list[str]:
     parser.feed(html)
     ids = set(parser.ids)
     problems = [f"duplicate id {i!r}" for i in ids if parser.ids.count(i) > 1]
-    problems += [f"<{tag} {attr}={ref!r}> names no element"
-                 for tag, attr, ref in parser.references if ref not in ids]
+    problems += [
+        f"<{tag} {attr}={ref!r}> names no element" for tag, attr, ref in parser.references if ref not in ids
+    ]
     labelled = {ref for _, attr, ref in parser.references if attr == "for"}
     for control in parser.controls:
         named = control.get("aria-label") or control.get("aria-labelledby")

@@ -16,14 +16,24 @@ def _request(name, acme, plans):
         "list": ("get", console_url("organizations"), None),
         "search": ("get", console_url("organizations") + "?q=acme&status=active&plan=growth", None),
         "create-form": ("get", console_url("organization_create"), None),
-        "create": ("post", console_url("organization_create"),
-                   {"name": "Initech", "slug": "initech", "plan": plans["starter"].pk,
-                    "admin_email": "boss@initech.example.com", "trial_days": 14}),
+        "create": (
+            "post",
+            console_url("organization_create"),
+            {
+                "name": "Initech",
+                "slug": "initech",
+                "plan": plans["starter"].pk,
+                "admin_email": "boss@initech.example.com",
+                "trial_days": 14,
+            },
+        ),
         "detail": ("get", console_url("organization", acme.pk), None),
-        "change-plan": ("post", console_url("organization_plan", acme.pk),
-                        {"plan": plans["enterprise"].pk}),
-        "suspend": ("post", console_url("organization_lifecycle", acme.pk),
-                    {"action": "suspend", "reason": "x"}),
+        "change-plan": ("post", console_url("organization_plan", acme.pk), {"plan": plans["enterprise"].pk}),
+        "suspend": (
+            "post",
+            console_url("organization_lifecycle", acme.pk),
+            {"action": "suspend", "reason": "x"},
+        ),
     }[name]
 
 

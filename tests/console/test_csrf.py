@@ -42,9 +42,16 @@ def test_lifecycle_action_without_the_token_is_refused_and_with_it_works(operato
 def test_provisioning_without_the_token_creates_nothing(operator, plans):
     client = _strict_client(operator)
 
-    response = client.post(console_url("organization_create"), {
-        "name": "Initech", "slug": "initech", "plan": plans["starter"].pk,
-        "admin_email": "bill@initech.example.com", "trial_days": 14})
+    response = client.post(
+        console_url("organization_create"),
+        {
+            "name": "Initech",
+            "slug": "initech",
+            "plan": plans["starter"].pk,
+            "admin_email": "bill@initech.example.com",
+            "trial_days": 14,
+        },
+    )
 
     assert response.status_code == 403
     assert not Organization.objects.filter(slug="initech").exists()
@@ -57,6 +64,8 @@ def test_sign_in_needs_the_token(operator):
     assert refused.status_code == 403
 
     token = _token(client, console_url("login"))
-    accepted = client.post(console_url("login"), {"username": "admin@example.com", "password": PASSWORD,
-                                                  "csrfmiddlewaretoken": token})
+    accepted = client.post(
+        console_url("login"),
+        {"username": "admin@example.com", "password": PASSWORD, "csrfmiddlewaretoken": token},
+    )
     assert accepted.status_code == 302

@@ -33,15 +33,19 @@ def test_operator_is_sent_on_to_the_page_they_asked_for(operator, acme):
     client = _client()
     wanted = console_url("organization", acme.pk)
 
-    response = client.post(console_url("login") + f"?next={wanted}",
-                           {"username": "admin@example.com", "password": PASSWORD, "next": wanted})
+    response = client.post(
+        console_url("login") + f"?next={wanted}",
+        {"username": "admin@example.com", "password": PASSWORD, "next": wanted},
+    )
 
     assert response["Location"] == wanted
 
 
 def test_next_pointing_off_site_is_ignored(operator):
-    response = _client().post(console_url("login"), {
-        "username": "admin@example.com", "password": PASSWORD, "next": "https://evil.example.com/"})
+    response = _client().post(
+        console_url("login"),
+        {"username": "admin@example.com", "password": PASSWORD, "next": "https://evil.example.com/"},
+    )
 
     assert response["Location"] == console_url("organizations")
 
@@ -70,8 +74,9 @@ def test_wrong_password_is_refused(operator):
 
 def test_org_members_cannot_sign_in_to_the_console(acme_admin):
     """acme's Org Admin exists only in acme's schema: the console does not know them."""
-    response = _client().post(console_url("login"),
-                              {"username": "orgadmin@acme.example.com", "password": PASSWORD})
+    response = _client().post(
+        console_url("login"), {"username": "orgadmin@acme.example.com", "password": PASSWORD}
+    )
 
     assert response.status_code == 200
     assert "Please enter a correct email and password" in response.content.decode()
@@ -89,7 +94,8 @@ def test_signed_in_non_operator_sees_the_login_page_with_a_notice_not_a_redirect
 
     assert response.status_code == 200
     assert "You are signed in as <strong>staff@example.com</strong>, which is not a platform operator" in (
-        response.content.decode())
+        response.content.decode()
+    )
 
 
 def test_sign_out(operator):

@@ -18,8 +18,14 @@ CREATE = console_url("organization_create")
 
 @pytest.fixture
 def form_data(plans):
-    return {"name": "Initech", "slug": "initech", "plan": plans["starter"].pk,
-            "admin_email": "Bill@Initech.example.com", "admin_name": "Bill Lumbergh", "trial_days": 14}
+    return {
+        "name": "Initech",
+        "slug": "initech",
+        "plan": plans["starter"].pk,
+        "admin_email": "Bill@Initech.example.com",
+        "admin_name": "Bill Lumbergh",
+        "trial_days": 14,
+    }
 
 
 def test_form_page_has_labelled_fields_and_a_progress_region(console):
@@ -47,18 +53,24 @@ def test_console_script_is_served_and_drives_the_progress_region(console):
     assert "form.dataset.progressText" in script
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("slug", "Not A Slug!", "Use lower-case letters, digits and hyphens; start with a letter and end with a "
-                            "letter or digit."),
-    ("slug", "ab", "Use between 3 and 63 characters."),
-    ("slug", "console", "&#x27;console&#x27; is reserved."),
-    ("slug", "www", "&#x27;www&#x27; is reserved."),
-    ("slug", "globex", "This slug is already taken."),
-    ("admin_email", "not-an-email", "Enter a valid email address."),
-    ("name", "", "This field is required."),
-    ("plan", "999999", "Select a valid choice. That choice is not one of the available choices."),
-    ("trial_days", "400", "Ensure this value is less than or equal to 365."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "slug",
+            "Not A Slug!",
+            "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit.",
+        ),
+        ("slug", "ab", "Use between 3 and 63 characters."),
+        ("slug", "console", "&#x27;console&#x27; is reserved."),
+        ("slug", "www", "&#x27;www&#x27; is reserved."),
+        ("slug", "globex", "This slug is already taken."),
+        ("admin_email", "not-an-email", "Enter a valid email address."),
+        ("name", "", "This field is required."),
+        ("plan", "999999", "Select a valid choice. That choice is not one of the available choices."),
+        ("trial_days", "400", "Ensure this value is less than or equal to 365."),
+    ],
+)
 def test_field_errors_are_shown_next_to_the_field(console, form_data, field, value, message):
     response = console.post(CREATE, {**form_data, field: value})
 
@@ -77,7 +89,8 @@ def test_field_errors_are_shown_next_to_the_field(console, form_data, field, val
 
 
 def test_provisioning_through_the_form_creates_a_working_organization(
-        console, form_data, django_capture_on_commit_callbacks):
+    console, form_data, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = console.post(CREATE, form_data)
 
@@ -106,8 +119,9 @@ def test_provisioning_through_the_form_creates_a_working_organization(
     assert "Initech" in home.content.decode()
     path = urlsplit(invitation_url).path
     assert org_client.get(path).status_code == 200
-    accepted = org_client.post(path, {"full_name": "Bill Lumbergh",
-                                      "password1": PASSWORD, "password2": PASSWORD})
+    accepted = org_client.post(
+        path, {"full_name": "Bill Lumbergh", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert accepted.status_code == 302
     signed_in = org_client.get("/").content.decode()
     assert "You are signed in as <strong>bill@initech.example.com</strong> (Org Admin)" in signed_in

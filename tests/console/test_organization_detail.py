@@ -21,9 +21,9 @@ def test_shows_domains_subscription_usage_and_history(console, acme):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<h1>Acme Academy <span class=\"status status-active\">Active</span></h1>" in body
+    assert '<h1>Acme Academy <span class="status status-active">Active</span></h1>' in body
     assert '<a href="http://acme.learnstack.test/">http://acme.learnstack.test</a>' in body
-    assert "<code>acme.learnstack.test</code> <span class=\"badge\">primary</span>" in body
+    assert '<code>acme.learnstack.test</code> <span class="badge">primary</span>' in body
     assert "<code>learn.acme-corp.example</code></li>" in body
     assert "<dt>Plan</dt><dd>Growth</dd>" in body
     assert "<dt>Status</dt><dd>Active</dd>" in body
@@ -36,9 +36,16 @@ def test_shows_domains_subscription_usage_and_history(console, acme):
 
 
 def test_invitation_link_is_shown_once_and_only_on_its_organizations_page(console, plans, globex):
-    console.post(console_url("organization_create"), {
-        "name": "Initech", "slug": "initech", "plan": plans["starter"].pk,
-        "admin_email": "bill@initech.example.com", "trial_days": 14})
+    console.post(
+        console_url("organization_create"),
+        {
+            "name": "Initech",
+            "slug": "initech",
+            "plan": plans["starter"].pk,
+            "admin_email": "bill@initech.example.com",
+            "trial_days": 14,
+        },
+    )
     from tenants.models import Organization
 
     initech = Organization.objects.get(slug="initech")
@@ -48,8 +55,9 @@ def test_invitation_link_is_shown_once_and_only_on_its_organizations_page(consol
     second = console.get(console_url("organization", initech.pk)).content.decode()
 
     assert "/invite/" not in other
-    assert re.search(r'<input type="text" readonly value="http://initech\.learnstack\.test/invite/[^"]+/"',
-                     first)
+    assert re.search(
+        r'<input type="text" readonly value="http://initech\.learnstack\.test/invite/[^"]+/"', first
+    )
     assert "Invitation for bill@initech.example.com" in first
     assert "This link is shown only once" in first
     assert 'data-copy="invitation-url"' in first
@@ -59,8 +67,9 @@ def test_invitation_link_is_shown_once_and_only_on_its_organizations_page(consol
 
 
 def test_change_plan_records_who_did_it(console, acme, plans):
-    response = console.post(console_url("organization_plan", acme.pk),
-                            {"plan": plans["enterprise"].pk, "seats": 40}, follow=True)
+    response = console.post(
+        console_url("organization_plan", acme.pk), {"plan": plans["enterprise"].pk, "seats": 40}, follow=True
+    )
 
     subscription = Subscription.objects.get(organization=acme)
     assert (subscription.plan.code, subscription.seats) == ("enterprise", 40)
@@ -74,18 +83,22 @@ def test_change_plan_records_who_did_it(console, acme, plans):
 
 
 def test_change_plan_to_the_same_plan_changes_nothing(console, acme, plans):
-    response = console.post(console_url("organization_plan", acme.pk), {"plan": plans["growth"].pk},
-                            follow=True)
+    response = console.post(
+        console_url("organization_plan", acme.pk), {"plan": plans["growth"].pk}, follow=True
+    )
 
     assert "Acme Academy is already on Growth; nothing was changed." in response.content.decode()
     assert not OrganizationEvent.objects.filter(organization=acme, action="plan_changed").exists()
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"plan": "999999"}, "The plan was not changed: Plan: Select a valid choice."),
-    ({"plan": "", "seats": "0"}, "Seats: Ensure this value is greater than or equal to 1."),
-    ({}, "The plan was not changed: Plan: This field is required."),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"plan": "999999"}, "The plan was not changed: Plan: Select a valid choice."),
+        ({"plan": "", "seats": "0"}, "Seats: Ensure this value is greater than or equal to 1."),
+        ({}, "The plan was not changed: Plan: This field is required."),
+    ],
+)
 def test_invalid_plan_change_is_refused_with_a_message(console, acme, data, message):
     response = console.post(console_url("organization_plan", acme.pk), data, follow=True)
 

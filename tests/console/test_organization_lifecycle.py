@@ -19,8 +19,11 @@ def act(console, django_capture_on_commit_callbacks):
 
     def _act(organization, action, **data):
         with django_capture_on_commit_callbacks(execute=True):  # host-cache invalidation runs on commit
-            return console.post(console_url("organization_lifecycle", organization.pk),
-                                {"action": action, **data}, follow=True)
+            return console.post(
+                console_url("organization_lifecycle", organization.pk),
+                {"action": action, **data},
+                follow=True,
+            )
 
     return _act
 
@@ -78,16 +81,22 @@ def test_archive_records_the_operator_and_makes_the_org_read_only(act, acme):
     assert organization.archived_at is not None
     [event] = _events(acme, "archived")
     assert (event.actor_email, event.ip_address, event.details["reason"]) == (
-        "admin@example.com", OPERATOR_IP, "Contract ended")
+        "admin@example.com",
+        OPERATOR_IP,
+        "Contract ended",
+    )
     assert client_for("acme").get("/").status_code == 200
     assert client_for("acme").post("/invite/x/y/").status_code == 403
 
 
-@pytest.mark.parametrize(("setup", "action", "message"), [
-    ("archive", "suspend", "An organization that is archived cannot be suspended."),
-    (None, "reactivate", "An organization that is active cannot be reactivated."),
-    ("archive", "archive", "An organization that is archived cannot be archived."),
-])
+@pytest.mark.parametrize(
+    ("setup", "action", "message"),
+    [
+        ("archive", "suspend", "An organization that is archived cannot be suspended."),
+        (None, "reactivate", "An organization that is active cannot be reactivated."),
+        ("archive", "archive", "An organization that is archived cannot be archived."),
+    ],
+)
 def test_impossible_transitions_are_refused_with_a_message(act, acme, setup, action, message):
     if setup:
         act(acme, setup)
@@ -141,8 +150,9 @@ def test_delete_is_refused_without_the_slug_typed_exactly(act, acme, typed):
     response = act(acme, "delete", confirm_slug=typed)
 
     body = response.content.decode()
-    assert ("Type the organization&#x27;s subdomain (acme) exactly to confirm deletion; "
-            "nothing was deleted.") in body
+    assert (
+        "Type the organization&#x27;s subdomain (acme) exactly to confirm deletion; nothing was deleted."
+    ) in body
     assert Organization.objects.filter(pk=acme.pk).exists()
     assert schema_exists("acme")
     assert not _events(acme, "deleted")

@@ -88,7 +88,8 @@ def test_plan_filter(console):
 def test_filters_combine_and_invalid_values_are_ignored(console):
     assert _names(console.get(LIST, {"q": "acme", "plan": "starter"})) == []
     assert _names(console.get(LIST, {"q": "globex", "status": "no-such-status", "plan": "nope"})) == [
-        "Globex Institute"]
+        "Globex Institute"
+    ]
 
 
 def test_no_match_says_so_and_offers_to_clear_the_filters(console):
@@ -138,8 +139,9 @@ def test_list_page_query_count_does_not_grow_with_the_number_of_organizations(co
 def test_a_failing_usage_count_does_not_take_the_page_down(console, monkeypatch):
     from tenants import selectors
 
-    monkeypatch.setitem(selectors.USAGE_COUNTERS, "courses",
-                        'SELECT count(*) FROM "{schema}"."no_such_table"')
+    monkeypatch.setitem(
+        selectors.USAGE_COUNTERS, "courses", 'SELECT count(*) FROM "{schema}"."no_such_table"'
+    )
 
     response = console.get(LIST)
 
@@ -153,9 +155,16 @@ def test_a_failing_usage_count_does_not_take_the_page_down(console, monkeypatch)
 def test_recent_provisioning_and_failures_are_listed(console, plans, monkeypatch):
     from tenants import services
 
-    response = console.post(console_url("organization_create"), {
-        "name": "Initech", "slug": "initech", "plan": plans["starter"].pk,
-        "admin_email": "boss@initech.example.com", "trial_days": 14})
+    response = console.post(
+        console_url("organization_create"),
+        {
+            "name": "Initech",
+            "slug": "initech",
+            "plan": plans["starter"].pk,
+            "admin_email": "boss@initech.example.com",
+            "trial_days": 14,
+        },
+    )
     assert response.status_code == 302
 
     def broken(*args, **kwargs):
@@ -163,8 +172,9 @@ def test_recent_provisioning_and_failures_are_listed(console, plans, monkeypatch
 
     monkeypatch.setattr(services, "_create_schema", broken)
     with pytest.raises(RuntimeError):
-        services.organization_provision(name="Hooli", slug="hooli", plan=plans["starter"],
-                                        admin_email="gavin@hooli.example.com")
+        services.organization_provision(
+            name="Hooli", slug="hooli", plan=plans["starter"], admin_email="gavin@hooli.example.com"
+        )
     connection.set_schema_to_public()
 
     response = console.get(LIST)

@@ -56,8 +56,9 @@ def api_for(organization, user):
 def upload(client, content: bytes, filename: str = "people.csv", **fields):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post("/api/v1/imports", {"file": SimpleUploadedFile(filename, content), **fields},
-                       format="multipart")
+    return client.post(
+        "/api/v1/imports", {"file": SimpleUploadedFile(filename, content), **fields}, format="multipart"
+    )
 
 
 def in_schema(organization):

@@ -29,8 +29,13 @@ def test_progress_is_committed_chunk_by_chunk_and_a_retry_resumes(acme, acme_adm
     job_id = make_job(acme, acme_admin, rows)  # queued: nothing runs before the upload's transaction commits
     client = api_for(acme, acme_admin)
     queued = assert_ok(client.get(f"/api/v1/imports/{job_id}"))
-    assert (queued["status"], queued["total_rows"], queued["processed_rows"], queued["progress_percent"],
-            queued["report_url"]) == ("queued", 5, 0, 0, None)
+    assert (
+        queued["status"],
+        queued["total_rows"],
+        queued["processed_rows"],
+        queued["progress_percent"],
+        queued["report_url"],
+    ) == ("queued", 5, 0, 0, None)
     real_apply = services.apply_chunk
     calls = []
 
@@ -45,8 +50,13 @@ def test_progress_is_committed_chunk_by_chunk_and_a_retry_resumes(acme, acme_adm
         services.import_run(job_id=job_id)
 
     running = assert_ok(client.get(f"/api/v1/imports/{job_id}"))
-    assert (running["status"], running["processed_rows"], running["progress_percent"], running["created"],
-            running["report_url"]) == ("running", 2, 40, 2, None)
+    assert (
+        running["status"],
+        running["processed_rows"],
+        running["progress_percent"],
+        running["created"],
+        running["report_url"],
+    ) == ("running", 2, 40, 2, None)
     assert_error(client.get(f"/api/v1/imports/{job_id}/report"), 409, "INVALID_STATE")
 
     with in_schema(acme):
@@ -54,7 +64,11 @@ def test_progress_is_committed_chunk_by_chunk_and_a_retry_resumes(acme, acme_adm
 
     done = assert_ok(client.get(f"/api/v1/imports/{job_id}"))
     assert (done["status"], done["processed_rows"], done["progress_percent"], done["created"]) == (
-        "completed", 5, 100, 5)
+        "completed",
+        5,
+        100,
+        5,
+    )
     assert calls == [2, 2, 2, 1]
     with in_schema(acme):
         numbers = list(ImportRow.objects.filter(job_id=job_id).values_list("row_number", flat=True))
@@ -73,7 +87,10 @@ def test_an_unexpected_error_fails_the_job_with_a_reason(acme, acme_admin, monke
 
     job = assert_ok(api_for(acme, acme_admin).get(f"/api/v1/imports/{job_id}"))
     assert (job["status"], job["error"], job["processed_rows"]) == (
-        "failed", "The import stopped on an unexpected error (RuntimeError).", 0)
+        "failed",
+        "The import stopped on an unexpected error (RuntimeError).",
+        0,
+    )
     assert job["report_url"] == f"/api/v1/imports/{job_id}/report"
 
 
@@ -87,17 +104,33 @@ def test_the_report_downloads_as_csv(acme, acme_admin, run_jobs):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="import-{job_id}-report.csv"'
     assert report_of(response) == [
-        {"row": "2", "email": "new.student@acme.example.com", "outcome": "created",
-         "reason": "Invited as Student in class 'Algebra 1' of branch north"},
-        {"row": "3", "email": "new.teacher@acme.example.com", "outcome": "created",
-         "reason": "Invited as Teacher in class 'Chemistry 2' of branch south; created class 'Chemistry 2' "
-                   "in branch south"},
+        {
+            "row": "2",
+            "email": "new.student@acme.example.com",
+            "outcome": "created",
+            "reason": "Invited as Student in class 'Algebra 1' of branch north",
+        },
+        {
+            "row": "3",
+            "email": "new.teacher@acme.example.com",
+            "outcome": "created",
+            "reason": "Invited as Teacher in class 'Chemistry 2' of branch south; created class 'Chemistry 2' "
+            "in branch south",
+        },
         {"row": "4", "email": "teacher@acme.example.com", "outcome": "updated", "reason": "Name changed"},
-        {"row": "5", "email": "student@acme.example.com", "outcome": "unchanged",
-         "reason": "Already up to date"},
+        {
+            "row": "5",
+            "email": "student@acme.example.com",
+            "outcome": "unchanged",
+            "reason": "Already up to date",
+        },
         # A spreadsheet must not run what someone typed into the file: formulas are quoted.
-        {"row": "6", "email": "'=cmd|' /c calc'!a0", "outcome": "failed",
-         "reason": "'=cmd|' /C calc'!A0' is not a valid email address."},
+        {
+            "row": "6",
+            "email": "'=cmd|' /c calc'!a0",
+            "outcome": "failed",
+            "reason": "'=cmd|' /C calc'!A0' is not a valid email address.",
+        },
     ]
 
 
@@ -114,9 +147,27 @@ def test_the_list_shows_jobs_newest_first_with_their_counts(acme, acme_admin, ru
     ]
     assert response.json()["meta"]["total"] == 2
     assert set(data[0]) == {
-        "id", "status", "filename", "file_format", "size_bytes", "send_invitations", "total_rows",
-        "processed_rows", "progress_percent", "created", "updated", "unchanged", "failed", "error",
-        "created_by", "created_at", "started_at", "finished_at", "report_url", "page_url"}
+        "id",
+        "status",
+        "filename",
+        "file_format",
+        "size_bytes",
+        "send_invitations",
+        "total_rows",
+        "processed_rows",
+        "progress_percent",
+        "created",
+        "updated",
+        "unchanged",
+        "failed",
+        "error",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "report_url",
+        "page_url",
+    }
     assert data[0]["page_url"] == f"/manage/imports/{second}/"
 
 
@@ -149,8 +200,9 @@ def test_the_list_costs_the_same_queries_for_one_job_or_many(acme, acme_admin):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/imports", "/api/v1/imports/{id}", "/api/v1/imports/{id}/report"])
-def test_teachers_and_students_may_not_use_imports(path, acme, acme_admin, acme_teacher, acme_student,
-                                                   run_jobs):
+def test_teachers_and_students_may_not_use_imports(
+    path, acme, acme_admin, acme_teacher, acme_student, run_jobs
+):
     job_id = make_job(acme, acme_admin, run_jobs=run_jobs)
     for user in (acme_teacher, acme_student):
         error = assert_error(api_for(acme, user).get(path.format(id=job_id)), 403, "PERMISSION_DENIED")
@@ -167,8 +219,9 @@ def test_teachers_may_not_upload(acme, acme_teacher):
 
 def test_a_branch_manager_sees_only_their_own_imports(acme, acme_admin, acme_manager, run_jobs):
     admins = make_job(acme, acme_admin, run_jobs=run_jobs)
-    managers = make_job(acme, acme_manager, [("m@acme.example.com", "", "student", "north", "")],
-                        run_jobs=run_jobs)
+    managers = make_job(
+        acme, acme_manager, [("m@acme.example.com", "", "student", "north", "")], run_jobs=run_jobs
+    )
     manager = api_for(acme, acme_manager)
 
     assert [j["id"] for j in assert_ok(manager.get("/api/v1/imports"))] == [managers]
@@ -181,15 +234,17 @@ def test_a_branch_manager_sees_only_their_own_imports(acme, acme_admin, acme_man
 
 
 def test_a_globex_job_is_not_found_on_acmes_host(acme, acme_admin, globex, globex_admin, run_jobs):
-    globex_job = make_job(globex, globex_admin, [("g@globex.example.com", "", "student", "main", "")],
-                          run_jobs=run_jobs)
+    globex_job = make_job(
+        globex, globex_admin, [("g@globex.example.com", "", "student", "main", "")], run_jobs=run_jobs
+    )
     acme_client = api_for(acme, acme_admin)
 
     detail = acme_client.get(f"/api/v1/imports/{globex_job}")
     report = acme_client.get(f"/api/v1/imports/{globex_job}/report")
 
-    assert assert_error(detail, 404, "NOT_FOUND") == assert_error(acme_client.get("/api/v1/imports/999999"),
-                                                                    404, "NOT_FOUND")
+    assert assert_error(detail, 404, "NOT_FOUND") == assert_error(
+        acme_client.get("/api/v1/imports/999999"), 404, "NOT_FOUND"
+    )
     assert_error(report, 404, "NOT_FOUND")
     assert "globex" not in detail.content.decode() + report.content.decode()
     assert assert_ok(acme_client.get("/api/v1/imports")) == []

@@ -13,8 +13,9 @@ from tests.conftest import browser_for
 
 from .conftest import api_for, csv_bytes, in_schema, upload, xlsx_bytes
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-       b"\x1f\x15\xc4\x89")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+)
 GOOD_ROW = ("someone@acme.example.com", "Someone", "student", "north", "")
 
 
@@ -40,72 +41,89 @@ def a_zip() -> bytes:
 
 BAD_FILES = {
     "unknown column": (
-        "people.csv", csv_bytes([GOOD_ROW], header=("email", "nam", "role", "branch", "class")),
+        "people.csv",
+        csv_bytes([GOOD_ROW], header=("email", "nam", "role", "branch", "class")),
         "Unknown column 'nam'. The columns are: email, name, role, branch (or branch_code), class (or "
         "class_name).",
     ),
     "missing role column": (
-        "people.csv", csv_bytes([("a@acme.example.com", "A")], header=("email", "name")),
+        "people.csv",
+        csv_bytes([("a@acme.example.com", "A")], header=("email", "name")),
         "The header row lacks the required column role. The columns are: email, name, role, branch (or "
         "branch_code), class (or class_name); the first row must name them.",
     ),
     "no header at all": (
-        "people.csv", csv_bytes([GOOD_ROW], header=None),
+        "people.csv",
+        csv_bytes([GOOD_ROW], header=None),
         "Unknown columns 'someone@acme.example.com', 'Someone', 'student', 'north'. The columns are: email, "
         "name, role, branch (or branch_code), class (or class_name).",
     ),
     "semicolons": (
-        "people.csv", b"email;name;role\na@acme.example.com;A;student\n",
+        "people.csv",
+        b"email;name;role\na@acme.example.com;A;student\n",
         "The columns are separated by ';'; separate them with commas (save the file as CSV UTF-8, comma "
         "delimited).",
     ),
     "latin-1": (
-        "people.csv", "email,name,role,branch\nrene@acme.example.com,René,student,north\n".encode("latin-1"),
+        "people.csv",
+        "email,name,role,branch\nrene@acme.example.com,René,student,north\n".encode("latin-1"),
         "The file is not UTF-8 encoded (byte 0xe9 on line 2 is not UTF-8; the file is probably Latin-1 or "
-        "Windows-1252). Save it as \"CSV UTF-8\" and upload it again.",
+        'Windows-1252). Save it as "CSV UTF-8" and upload it again.',
     ),
     "utf-16": (
-        "people.csv", "email,role\na@acme.example.com,student\n".encode("utf-16"),
+        "people.csv",
+        "email,role\na@acme.example.com,student\n".encode("utf-16"),
         "The file is encoded as UTF-16. Save it as CSV UTF-8 and upload it again.",
     ),
     "a PNG named .csv": (
-        "people.csv", PNG, "This file is a PNG image, not a CSV or XLSX file, whatever its name says.",
+        "people.csv",
+        PNG,
+        "This file is a PNG image, not a CSV or XLSX file, whatever its name says.",
     ),
     "a PNG named .xlsx": (
-        "people.xlsx", PNG, "This file is a PNG image, not a CSV or XLSX file, whatever its name says.",
+        "people.xlsx",
+        PNG,
+        "This file is a PNG image, not a CSV or XLSX file, whatever its name says.",
     ),
     "CSV text named .xlsx": (
-        "people.xlsx", csv_bytes([GOOD_ROW]),
+        "people.xlsx",
+        csv_bytes([GOOD_ROW]),
         "This file is named .xlsx but is not an Excel workbook. Save it from your spreadsheet program as "
         ".xlsx, or as CSV UTF-8 named .csv.",
     ),
     "a workbook named .csv": (
-        "people.csv", xlsx_bytes([GOOD_ROW]),
+        "people.csv",
+        xlsx_bytes([GOOD_ROW]),
         "This file is named .csv but is a ZIP archive (perhaps an Excel workbook): name it .xlsx, or save it "
         "as CSV UTF-8.",
     ),
     "a ZIP that is no workbook": (
-        "people.xlsx", a_zip(),
+        "people.xlsx",
+        a_zip(),
         "This is a ZIP archive but not an Excel workbook. Upload a .xlsx or CSV file.",
     ),
     "a damaged workbook": (
-        "people.xlsx", xlsx_bytes([GOOD_ROW])[:600],
+        "people.xlsx",
+        xlsx_bytes([GOOD_ROW])[:600],
         "This file is named .xlsx but is not a readable Excel workbook.",
     ),
     "another extension": ("people.txt", csv_bytes([GOOD_ROW]), "Upload a .csv or .xlsx file."),
     "an old .xls": (
-        "people.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+        "people.xls",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
         "Old Excel files (.xls) are not supported. Save the sheet as .xlsx or as CSV UTF-8, then upload it "
         "again.",
     ),
     "empty": ("people.csv", b"", "The file is empty."),
     "only a header": ("people.csv", csv_bytes([]), "The file has a header row but no people below it."),
     "more than 20,000 rows": (
-        "people.csv", big_csv(20_001),
+        "people.csv",
+        big_csv(20_001),
         "The file has more than 20,000 rows. Split it into files of at most 20,000 rows.",
     ),
     "more than 5 MB": (
-        "people.csv", over_five_megabytes(),
+        "people.csv",
+        over_five_megabytes(),
         "The file is larger than 5 MB. Split it into smaller files.",
     ),
 }
@@ -113,13 +131,17 @@ BAD_FILES = {
 
 def nothing_written(organization):
     with in_schema(organization):
-        return (ImportJob.objects.count(), User.objects.count(),
-                AuditEntry.objects.filter(action__startswith="import.").count())
+        return (
+            ImportJob.objects.count(),
+            User.objects.count(),
+            AuditEntry.objects.filter(action__startswith="import.").count(),
+        )
 
 
 @pytest.mark.parametrize("case", BAD_FILES, ids=str)
-def test_a_bad_file_is_refused_with_a_clear_message_before_anything_is_written(case, acme, acme_admin,
-                                                                                run_jobs):
+def test_a_bad_file_is_refused_with_a_clear_message_before_anything_is_written(
+    case, acme, acme_admin, run_jobs
+):
     filename, content, message = BAD_FILES[case]
     before = nothing_written(acme)
 
@@ -143,8 +165,11 @@ def test_a_request_without_a_file_names_the_field(acme, acme_admin):
     response = api_for(acme, acme_admin).post("/api/v1/imports", {}, format="multipart")
 
     error = assert_error(response, 400, "VALIDATION_ERROR")
-    assert error["details"] == {"file": [
-        "Upload a CSV or XLSX file in `file` (multipart/form-data), or send the CSV text in `content`."]}
+    assert error["details"] == {
+        "file": [
+            "Upload a CSV or XLSX file in `file` (multipart/form-data), or send the CSV text in `content`."
+        ]
+    }
 
 
 def test_the_upload_page_shows_why_a_file_was_refused(acme, acme_admin):
@@ -173,7 +198,8 @@ def test_the_upload_page_refuses_a_file_over_5_mb(acme, acme_admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = browser_for(acme, acme_admin).post(
-        "/manage/imports/", {"file": SimpleUploadedFile("people.csv", over_five_megabytes())})
+        "/manage/imports/", {"file": SimpleUploadedFile("people.csv", over_five_megabytes())}
+    )
 
     assert response.status_code == 200
     assert "The file is larger than 5 MB. Split it into smaller files." in response.content.decode()

@@ -17,9 +17,13 @@ ROWS = [
 ]
 EXPECTED_REPORT = [
     (2, "new.student@acme.example.com", "created", "Invited as Student in class 'Algebra 1' of branch north"),
-    (3, "new.teacher@acme.example.com", "created",
-     "Invited as Teacher in class 'Chemistry 2' of branch south; created class 'Chemistry 2' in branch "
-     "south"),
+    (
+        3,
+        "new.teacher@acme.example.com",
+        "created",
+        "Invited as Teacher in class 'Chemistry 2' of branch south; created class 'Chemistry 2' in branch "
+        "south",
+    ),
     (4, "teacher@acme.example.com", "updated", "Name changed"),
     (5, "student@acme.example.com", "unchanged", "Already up to date"),
 ]
@@ -33,8 +37,11 @@ def roles_of(email):
 
 
 def report_rows(job_id):
-    return list(ImportRow.objects.filter(job_id=job_id).order_by("row_number")
-                .values_list("row_number", "email", "outcome", "reason"))
+    return list(
+        ImportRow.objects.filter(job_id=job_id)
+        .order_by("row_number")
+        .values_list("row_number", "email", "outcome", "reason")
+    )
 
 
 def test_a_csv_file_creates_updates_and_reports_every_row(acme, acme_admin, run_jobs, mailoutbox):
@@ -46,7 +53,11 @@ def test_a_csv_file_creates_updates_and_reports_every_row(acme, acme_admin, run_
     created = assert_ok(response, 201)
     job = assert_ok(client.get(f"/api/v1/imports/{created['id']}"))
     assert (job["status"], job["total_rows"], job["processed_rows"], job["progress_percent"]) == (
-        "completed", 4, 4, 100)
+        "completed",
+        4,
+        4,
+        100,
+    )
     assert (job["created"], job["updated"], job["unchanged"], job["failed"]) == (2, 1, 1, 0)
     assert job["file_format"] == "csv"
     assert job["report_url"] == f"/api/v1/imports/{job['id']}/report"
@@ -54,24 +65,40 @@ def test_a_csv_file_creates_updates_and_reports_every_row(acme, acme_admin, run_
         assert report_rows(job["id"]) == EXPECTED_REPORT
         new_student = User.objects.get(email="new.student@acme.example.com")
         assert (new_student.full_name, new_student.status, new_student.has_usable_password()) == (
-            "New Student", "invited", False)
+            "New Student",
+            "invited",
+            False,
+        )
         assert roles_of("new.student@acme.example.com") == [("student", "north", "Algebra 1")]
         assert roles_of("new.teacher@acme.example.com") == [("teacher", "south", "Chemistry 2")]
         assert User.objects.get(email="teacher@acme.example.com").full_name == "Renamed Teacher"
         assert User.objects.get(email="student@acme.example.com").full_name == "Student"  # empty name: kept
         assert list(SchoolClass.objects.filter(name="Chemistry 2").values_list("branch__code", "term")) == [
-            ("south", "")]
-        actions = list(AuditEntry.objects.exclude(action="user.invited").order_by("pk")
-                       .values_list("action", "actor_email", "target_id"))
+            ("south", "")
+        ]
+        actions = list(
+            AuditEntry.objects.exclude(action="user.invited")
+            .order_by("pk")
+            .values_list("action", "actor_email", "target_id")
+        )
         assert actions == [
             ("import.created", "orgadmin@acme.example.com", str(job["id"])),
-            ("class.created", "orgadmin@acme.example.com",
-             str(SchoolClass.objects.get(name="Chemistry 2").pk)),
+            (
+                "class.created",
+                "orgadmin@acme.example.com",
+                str(SchoolClass.objects.get(name="Chemistry 2").pk),
+            ),
             ("import.completed", "orgadmin@acme.example.com", str(job["id"])),
         ]
         completed = AuditEntry.objects.get(action="import.completed")
-        assert completed.changes == {"rows": 4, "processed": 4, "created": 2, "updated": 1, "unchanged": 1,
-                                     "failed": 0}
+        assert completed.changes == {
+            "rows": 4,
+            "processed": 4,
+            "created": 2,
+            "updated": 1,
+            "unchanged": 1,
+            "failed": 0,
+        }
     assert mailoutbox == []  # "send invitations" was not ticked
 
 
@@ -83,22 +110,34 @@ def test_an_xlsx_file_is_imported_like_a_csv_file(acme, acme_admin, run_jobs):
 
     job = assert_ok(client.get(f"/api/v1/imports/{assert_ok(response, 201)['id']}"))
     assert (job["status"], job["file_format"], job["created"], job["updated"], job["unchanged"]) == (
-        "completed", "xlsx", 2, 1, 1)
+        "completed",
+        "xlsx",
+        2,
+        1,
+        1,
+    )
     with in_schema(acme):
         assert report_rows(job["id"]) == EXPECTED_REPORT
 
 
 def test_headers_are_case_insensitive_with_aliases_and_a_bom(acme, acme_admin, run_jobs):
-    content = csv_bytes([("Mixed.Case@ACME.example.com", "Mixed Case", "Student", "NORTH", "algebra 1")],
-                        header=("E-mail", "Full Name", "ROLE", "Branch_Code", "Class Name"), bom=True)
+    content = csv_bytes(
+        [("Mixed.Case@ACME.example.com", "Mixed Case", "Student", "NORTH", "algebra 1")],
+        header=("E-mail", "Full Name", "ROLE", "Branch_Code", "Class Name"),
+        bom=True,
+    )
 
     with run_jobs():
         job = assert_ok(upload(api_for(acme, acme_admin), content), 201)
 
     with in_schema(acme):
         assert report_rows(job["id"]) == [
-            (2, "mixed.case@acme.example.com", "created",
-             "Invited as Student in class 'Algebra 1' of branch north"),
+            (
+                2,
+                "mixed.case@acme.example.com",
+                "created",
+                "Invited as Student in class 'Algebra 1' of branch north",
+            ),
         ]
         assert roles_of("mixed.case@acme.example.com") == [("student", "north", "Algebra 1")]
 
@@ -115,8 +154,12 @@ def test_optional_columns_may_be_left_out(acme, acme_admin, run_jobs):
 
 
 def test_a_new_role_for_someone_already_here_is_an_update(acme, acme_admin, run_jobs):
-    content = csv_bytes([("student@acme.example.com", "", "student", "south", "Biology 1"),
-                         ("student@acme.example.com", "", "teacher", "south", "")])
+    content = csv_bytes(
+        [
+            ("student@acme.example.com", "", "student", "south", "Biology 1"),
+            ("student@acme.example.com", "", "teacher", "south", ""),
+        ]
+    )
 
     with run_jobs():
         job = assert_ok(upload(api_for(acme, acme_admin), content), 201)
@@ -127,7 +170,10 @@ def test_a_new_role_for_someone_already_here_is_an_update(acme, acme_admin, run_
             (3, "student@acme.example.com", "updated", "Added Teacher of branch south"),
         ]
         assert roles_of("student@acme.example.com") == [
-            ("student", "north", "Algebra 1"), ("student", "south", "Biology 1"), ("teacher", "south", None)]
+            ("student", "north", "Algebra 1"),
+            ("student", "south", "Biology 1"),
+            ("teacher", "south", None),
+        ]
 
 
 def test_importing_the_same_file_twice_changes_nothing_the_second_time(acme, acme_admin, run_jobs):
@@ -140,8 +186,9 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(acme, acm
         with in_schema(acme):
             return (
                 sorted(User.objects.values_list("email", "full_name", "status", "invited_at")),
-                sorted(RoleAssignment.objects.values_list("user__email", "role", "branch_id",
-                                                          "school_class_id")),
+                sorted(
+                    RoleAssignment.objects.values_list("user__email", "role", "branch_id", "school_class_id")
+                ),
                 sorted(SchoolClass.objects.values_list("branch_id", "name", "term", "created_at")),
             )
 
@@ -154,8 +201,11 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(acme, acm
     assert (job["created"], job["updated"], job["unchanged"], job["failed"]) == (0, 0, 4, 0)
     with in_schema(acme):
         assert [(n, outcome, reason) for n, _, outcome, reason in report_rows(second["id"])] == [
-            (2, "unchanged", "Already up to date"), (3, "unchanged", "Already up to date"),
-            (4, "unchanged", "Already up to date"), (5, "unchanged", "Already up to date")]
+            (2, "unchanged", "Already up to date"),
+            (3, "unchanged", "Already up to date"),
+            (4, "unchanged", "Already up to date"),
+            (5, "unchanged", "Already up to date"),
+        ]
 
 
 def test_running_a_finished_job_again_changes_nothing(acme, acme_admin, run_jobs):
@@ -176,11 +226,14 @@ def test_send_invitations_emails_each_new_person_once(acme, acme_admin, run_jobs
         job = assert_ok(upload(api_for(acme, acme_admin), csv_bytes(ROWS), send_invitations="true"), 201)
 
     assert sorted(m.to[0] for m in mailoutbox) == [
-        "new.student@acme.example.com", "new.teacher@acme.example.com"]
+        "new.student@acme.example.com",
+        "new.teacher@acme.example.com",
+    ]
     assert "http://acme.learnstack.test/invite/" in mailoutbox[0].body
     with in_schema(acme):
         assert report_rows(job["id"])[0][3] == (
-            "Invited as Student in class 'Algebra 1' of branch north; invitation email sent")
+            "Invited as Student in class 'Algebra 1' of branch north; invitation email sent"
+        )
 
 
 def test_json_content_is_accepted_for_csv_text(acme, acme_admin, run_jobs):
@@ -188,8 +241,9 @@ def test_json_content_is_accepted_for_csv_text(acme, acme_admin, run_jobs):
 
     with run_jobs():
         content = "email,role,branch\njson@acme.example.com,student,north\n"
-        response = client.post("/api/v1/imports", {"filename": "people.csv", "content": content},
-                               format="json")
+        response = client.post(
+            "/api/v1/imports", {"filename": "people.csv", "content": content}, format="json"
+        )
 
     job = assert_ok(client.get(f"/api/v1/imports/{assert_ok(response, 201)['id']}"))
     assert (job["status"], job["created"]) == ("completed", 1)
@@ -206,5 +260,9 @@ def test_the_job_row_keeps_who_uploaded_what(acme, acme_admin, run_jobs):
     with in_schema(acme):
         job = ImportJob.objects.get(pk=job_id)
         assert (job.filename, job.size_bytes, bytes(job.source), job.created_by_email) == (
-            "people.csv", len(content), content, "orgadmin@acme.example.com")
+            "people.csv",
+            len(content),
+            content,
+            "orgadmin@acme.example.com",
+        )
         assert job.started_at <= job.finished_at

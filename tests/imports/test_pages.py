@@ -48,7 +48,7 @@ def test_a_queued_import_refreshes_itself_without_javascript(acme, acme_admin):
     assert '<progress id="import-progress-bar" max="100" value="0"' in html
     assert f'data-status-url="/api/v1/imports/{job_id}"' in html
     assert 'id="import-report" hidden>' in html
-    assert "<span data-field=\"processed_rows\">0</span> of <span data-field=\"total_rows\">4</span>" in html
+    assert '<span data-field="processed_rows">0</span> of <span data-field="total_rows">4</span>' in html
 
 
 def test_the_report_page_downloads_the_csv_once_finished(acme, acme_admin, run_jobs):
@@ -61,7 +61,11 @@ def test_the_report_page_downloads_the_csv_once_finished(acme, acme_admin, run_j
 
     assert report.status_code == 200
     assert [(r["row"], r["outcome"]) for r in report_of(report)] == [
-        ("2", "created"), ("3", "created"), ("4", "updated"), ("5", "unchanged")]
+        ("2", "created"),
+        ("3", "created"),
+        ("4", "updated"),
+        ("5", "unchanged"),
+    ]
     assert (waiting.status_code, waiting["Location"]) == (302, f"/manage/imports/{queued}/")
 
 
@@ -93,8 +97,9 @@ def test_the_list_page_costs_the_same_queries_for_one_import_or_many(acme, acme_
 
 def test_a_branch_manager_uses_the_pages_for_their_own_imports(acme, acme_admin, acme_manager, run_jobs):
     admins = make_job(acme, acme_admin, run_jobs=run_jobs)
-    managers = make_job(acme, acme_manager, [("m@acme.example.com", "", "student", "north", "")],
-                        run_jobs=run_jobs)
+    managers = make_job(
+        acme, acme_manager, [("m@acme.example.com", "", "student", "north", "")], run_jobs=run_jobs
+    )
     page = browser_for(acme, acme_manager)
 
     listing = page.get("/manage/imports/").content.decode()
@@ -106,10 +111,12 @@ def test_a_branch_manager_uses_the_pages_for_their_own_imports(acme, acme_admin,
     assert page.get(f"/manage/imports/{admins}/report.csv").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/manage/imports/", "/manage/imports/{id}/",
-                                  "/manage/imports/{id}/report.csv"])
-def test_teachers_and_students_get_a_forbidden_page(path, acme, acme_admin, acme_teacher, acme_student,
-                                                    run_jobs):
+@pytest.mark.parametrize(
+    "path", ["/manage/imports/", "/manage/imports/{id}/", "/manage/imports/{id}/report.csv"]
+)
+def test_teachers_and_students_get_a_forbidden_page(
+    path, acme, acme_admin, acme_teacher, acme_student, run_jobs
+):
     job_id = make_job(acme, acme_admin, run_jobs=run_jobs)
     for user in (acme_teacher, acme_student):
         response = browser_for(acme, user).get(path.format(id=job_id))
@@ -132,8 +139,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(acme):
 
 
 def test_a_globex_import_is_not_found_on_acmes_host(acme, acme_admin, globex, globex_admin, run_jobs):
-    globex_job = make_job(globex, globex_admin, [("g@globex.example.com", "", "student", "main", "")],
-                          run_jobs=run_jobs)
+    globex_job = make_job(
+        globex, globex_admin, [("g@globex.example.com", "", "student", "main", "")], run_jobs=run_jobs
+    )
     page = browser_for(acme, acme_admin)
 
     detail = page.get(f"/manage/imports/{globex_job}/")

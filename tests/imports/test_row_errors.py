@@ -38,18 +38,38 @@ def test_bad_values_fail_their_row_only(acme, acme_admin, run_jobs):
         assert report_rows(job["id"]) == [
             (2, "not-an-email", "failed", "'not-an-email' is not a valid email address."),
             (3, "", "failed", "The email is empty."),
-            (4, "wizard@acme.example.com", "failed",
-             "Unknown role 'wizard'. Use org_admin, branch_manager, teacher or student."),
-            (5, "norole@acme.example.com", "failed",
-             "The role is empty. Use org_admin, branch_manager, teacher or student."),
+            (
+                4,
+                "wizard@acme.example.com",
+                "failed",
+                "Unknown role 'wizard'. Use org_admin, branch_manager, teacher or student.",
+            ),
+            (
+                5,
+                "norole@acme.example.com",
+                "failed",
+                "The role is empty. Use org_admin, branch_manager, teacher or student.",
+            ),
             (6, "lost@acme.example.com", "failed", "Unknown branch code 'east'."),
-            (7, "nobranch@acme.example.com", "failed",
-             "A Teacher belongs to a branch: fill in the branch code."),
+            (
+                7,
+                "nobranch@acme.example.com",
+                "failed",
+                "A Teacher belongs to a branch: fill in the branch code.",
+            ),
             (8, "classonly@acme.example.com", "failed", "A class needs its branch: fill in the branch code."),
-            (9, "admin-in-branch@acme.example.com", "failed",
-             "An Org Admin applies to the whole organization: leave branch and class empty."),
-            (10, "manager-in-class@acme.example.com", "failed",
-             "A Branch Manager manages a branch, not a class: leave the class empty."),
+            (
+                9,
+                "admin-in-branch@acme.example.com",
+                "failed",
+                "An Org Admin applies to the whole organization: leave branch and class empty.",
+            ),
+            (
+                10,
+                "manager-in-class@acme.example.com",
+                "failed",
+                "A Branch Manager manages a branch, not a class: leave the class empty.",
+            ),
             (11, "long@acme.example.com", "failed", "The name is longer than 150 characters."),
             (12, "fine@acme.example.com", "created", "Invited as Branch Manager of branch north"),
         ]
@@ -74,15 +94,25 @@ def test_a_branch_manager_imports_only_into_their_branches(acme, acme_manager, r
 
     not_yours = "You may only import people into the branches you manage (north); '{}' is not one of them."
     only_admins = "Only Org Admins may appoint Org Admins and Branch Managers."
-    outside = ("Someone with this email already belongs to this organization outside your branches; ask an "
-               "Org Admin to add them.")
+    outside = (
+        "Someone with this email already belongs to this organization outside your branches; ask an "
+        "Org Admin to add them."
+    )
     with in_schema(acme):
         assert report_rows(job["id"]) == [
-            (2, "north.new@acme.example.com", "created",
-             "Invited as Student in class 'Algebra 1' of branch north"),
-            (3, "north.class@acme.example.com", "created",
-             "Invited as Teacher in class 'Geometry' of branch north; created class 'Geometry' in branch "
-             "north"),
+            (
+                2,
+                "north.new@acme.example.com",
+                "created",
+                "Invited as Student in class 'Algebra 1' of branch north",
+            ),
+            (
+                3,
+                "north.class@acme.example.com",
+                "created",
+                "Invited as Teacher in class 'Geometry' of branch north; created class 'Geometry' in branch "
+                "north",
+            ),
             (4, "south.new@acme.example.com", "failed", not_yours.format("south")),
             (5, "nowhere@acme.example.com", "failed", not_yours.format("atlantis")),
             (6, "boss@acme.example.com", "failed", only_admins),
@@ -93,8 +123,9 @@ def test_a_branch_manager_imports_only_into_their_branches(acme, acme_manager, r
         ]
         refused = ["south.new@acme.example.com", "boss@acme.example.com"]
         assert not User.objects.filter(email__in=refused).exists()
-        assert not RoleAssignment.objects.filter(user__email="south-student@acme.example.com",
-                                                 branch__code="north").exists()
+        assert not RoleAssignment.objects.filter(
+            user__email="south-student@acme.example.com", branch__code="north"
+        ).exists()
         assert SchoolClass.objects.filter(name="Geometry", branch__code="north").exists()
 
 
@@ -104,16 +135,25 @@ def test_a_branch_manager_may_not_rename_another_manager(acme, acme_admin, acme_
         from apps.hierarchy.models import Branch
 
         north = Branch.objects.get(code="north")
-        user_invite(email="co-manager@acme.example.com", full_name="Co Manager",
-                    roles=[RoleSpec("branch_manager", branch_id=north.pk)])
+        user_invite(
+            email="co-manager@acme.example.com",
+            full_name="Co Manager",
+            roles=[RoleSpec("branch_manager", branch_id=north.pk)],
+        )
 
-    job = import_as(acme, acme_manager, [("co-manager@acme.example.com", "Renamed", "teacher", "north", "")],
-                    run_jobs)
+    job = import_as(
+        acme, acme_manager, [("co-manager@acme.example.com", "Renamed", "teacher", "north", "")], run_jobs
+    )
 
     with in_schema(acme):
         assert report_rows(job["id"]) == [
-            (2, "co-manager@acme.example.com", "failed",
-             "Only Org Admins may change the name of an Org Admin or Branch Manager.")]
+            (
+                2,
+                "co-manager@acme.example.com",
+                "failed",
+                "Only Org Admins may change the name of an Org Admin or Branch Manager.",
+            )
+        ]
         assert User.objects.get(email="co-manager@acme.example.com").full_name == "Co Manager"
 
 
@@ -149,8 +189,13 @@ def test_a_deactivated_person_is_not_brought_back_by_an_import(acme, acme_admin,
 
     with in_schema(acme):
         assert report_rows(job["id"]) == [
-            (2, "student@acme.example.com", "failed",
-             "This person is deactivated; reactivate them before importing them again.")]
+            (
+                2,
+                "student@acme.example.com",
+                "failed",
+                "This person is deactivated; reactivate them before importing them again.",
+            )
+        ]
         assert User.objects.get(email="student@acme.example.com").status == "deactivated"
 
 
@@ -164,6 +209,12 @@ def test_a_class_name_shared_by_two_terms_is_refused_as_ambiguous(acme, acme_adm
     job = import_as(acme, acme_admin, rows, run_jobs)
 
     with in_schema(acme):
-        assert report_rows(job["id"]) == [(2, "amb@acme.example.com", "failed",
-                                           "Branch north has several classes named 'Algebra 1' (2026, 2027); "
-                                           "rename one of them so the import knows which class is meant.")]
+        assert report_rows(job["id"]) == [
+            (
+                2,
+                "amb@acme.example.com",
+                "failed",
+                "Branch north has several classes named 'Algebra 1' (2026, 2027); "
+                "rename one of them so the import knows which class is meant.",
+            )
+        ]

@@ -32,7 +32,12 @@ def test_a_10000_row_file_is_imported_completely(acme, acme_admin, run_jobs):
 
     job = assert_ok(client.get(f"/api/v1/imports/{created['id']}"))
     assert (job["status"], job["total_rows"], job["processed_rows"], job["created"], job["failed"]) == (
-        "completed", ROWS, ROWS, ROWS, 0)
+        "completed",
+        ROWS,
+        ROWS,
+        ROWS,
+        0,
+    )
     with in_schema(acme):
         assert User.objects.filter(email__startswith="person").count() == ROWS
         assert RoleAssignment.objects.filter(user__email__startswith="person").count() == ROWS

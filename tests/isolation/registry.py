@@ -31,88 +31,207 @@ API_ENDPOINTS = [
     Endpoint("GET", "/api/v1/auth/me"),
     Endpoint("GET", "/api/v1/organizations"),
     Endpoint("GET", "/api/v1/organizations/{org_id}", has_object=True),
-    Endpoint("PUT", "/api/v1/organizations/{org_id}", {"name": "Renamed by an intruder"},
-             allowed_roles=("org_admin",), has_object=True),
+    Endpoint(
+        "PUT",
+        "/api/v1/organizations/{org_id}",
+        {"name": "Renamed by an intruder"},
+        allowed_roles=("org_admin",),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/organizations/{org_id}/settings", has_object=True),
-    Endpoint("PUT", "/api/v1/organizations/{org_id}/settings", {"display_name": "Hijacked"},
-             allowed_roles=("org_admin",), has_object=True),
+    Endpoint(
+        "PUT",
+        "/api/v1/organizations/{org_id}/settings",
+        {"display_name": "Hijacked"},
+        allowed_roles=("org_admin",),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/api-keys", allowed_roles=("org_admin",)),
-    Endpoint("POST", "/api/v1/api-keys", {"name": "Intruder key", "scopes": ["users:write"]},
-             allowed_roles=("org_admin",)),
+    Endpoint(
+        "POST",
+        "/api/v1/api-keys",
+        {"name": "Intruder key", "scopes": ["users:write"]},
+        allowed_roles=("org_admin",),
+    ),
     Endpoint("GET", "/api/v1/api-keys/{api_key_id}", allowed_roles=("org_admin",), has_object=True),
     Endpoint("DELETE", "/api/v1/api-keys/{api_key_id}", allowed_roles=("org_admin",), has_object=True),
     Endpoint("GET", "/api/v1/imports", allowed_roles=("org_admin", "branch_manager")),
-    Endpoint("POST", "/api/v1/imports",
-             {"filename": "intruder.csv", "content": "email,role,branch\nintruder@example.com,student,north"},
-             allowed_roles=("org_admin", "branch_manager")),
-    Endpoint("GET", "/api/v1/imports/{import_id}", allowed_roles=("org_admin", "branch_manager"),
-             has_object=True),
-    Endpoint("GET", "/api/v1/imports/{import_id}/report", allowed_roles=("org_admin", "branch_manager"),
-             has_object=True),
+    Endpoint(
+        "POST",
+        "/api/v1/imports",
+        {"filename": "intruder.csv", "content": "email,role,branch\nintruder@example.com,student,north"},
+        allowed_roles=("org_admin", "branch_manager"),
+    ),
+    Endpoint(
+        "GET", "/api/v1/imports/{import_id}", allowed_roles=("org_admin", "branch_manager"), has_object=True
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/imports/{import_id}/report",
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
     # Structure and people (targets: _structure_ids). Writes that a role may never do answer 403 whatever the
     # id; the objects named below are visible to all four roles, so reads answer 2xx.
     Endpoint("GET", "/api/v1/organizations/{org_id}/branches", has_object=True),
-    Endpoint("POST", "/api/v1/organizations/{org_id}/branches", {"name": "Matrix Campus", "code": "matrix"},
-             allowed_roles=("org_admin",), has_object=True),
+    Endpoint(
+        "POST",
+        "/api/v1/organizations/{org_id}/branches",
+        {"name": "Matrix Campus", "code": "matrix"},
+        allowed_roles=("org_admin",),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/organizations/{org_id}/branches/{home_branch_id}", has_object=True),
-    Endpoint("PUT", "/api/v1/organizations/{org_id}/branches/{home_branch_id}", {"name": "Renamed Campus"},
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
-    Endpoint("PATCH", "/api/v1/organizations/{org_id}/branches/{home_branch_id}", {"address": "1 Matrix Rd"},
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
-    Endpoint("DELETE", "/api/v1/organizations/{org_id}/branches/{spare_branch_id}",
-             allowed_roles=("org_admin",), has_object=True),
+    Endpoint(
+        "PUT",
+        "/api/v1/organizations/{org_id}/branches/{home_branch_id}",
+        {"name": "Renamed Campus"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/organizations/{org_id}/branches/{home_branch_id}",
+        {"address": "1 Matrix Rd"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/organizations/{org_id}/branches/{spare_branch_id}",
+        allowed_roles=("org_admin",),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/organizations/{org_id}/branches/{home_branch_id}/settings", has_object=True),
-    Endpoint("PUT", "/api/v1/organizations/{org_id}/branches/{home_branch_id}/settings",
-             {"welcome_text": "Welcome"}, allowed_roles=("org_admin", "branch_manager"), has_object=True),
-    Endpoint("PATCH", "/api/v1/organizations/{org_id}/branches/{home_branch_id}/settings",
-             {"primary_color": "#112233"}, allowed_roles=("org_admin", "branch_manager"), has_object=True),
+    Endpoint(
+        "PUT",
+        "/api/v1/organizations/{org_id}/branches/{home_branch_id}/settings",
+        {"welcome_text": "Welcome"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/organizations/{org_id}/branches/{home_branch_id}/settings",
+        {"primary_color": "#112233"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/organizations/{org_id}/branches/{home_branch_id}/users", has_object=True),
-    Endpoint("POST", "/api/v1/organizations/{org_id}/branches/{home_branch_id}/users",
-             {"email": "matrix-member@example.com", "full_name": "Matrix Member", "role": "student"},
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
+    Endpoint(
+        "POST",
+        "/api/v1/organizations/{org_id}/branches/{home_branch_id}/users",
+        {"email": "matrix-member@example.com", "full_name": "Matrix Member", "role": "student"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/classes"),
-    Endpoint("POST", "/api/v1/classes", {"branch": "spare", "name": "Matrix Class"},
-             allowed_roles=("org_admin",)),
+    Endpoint(
+        "POST", "/api/v1/classes", {"branch": "spare", "name": "Matrix Class"}, allowed_roles=("org_admin",)
+    ),
     Endpoint("GET", "/api/v1/classes/{matrix_class_id}", has_object=True),
-    Endpoint("PUT", "/api/v1/classes/{matrix_class_id}", {"name": "Renamed Class"},
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
-    Endpoint("PATCH", "/api/v1/classes/{matrix_class_id}", {"description": "Matrix"},
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
-    Endpoint("DELETE", "/api/v1/classes/{spare_class_id}", allowed_roles=("org_admin", "branch_manager"),
-             has_object=True),
+    Endpoint(
+        "PUT",
+        "/api/v1/classes/{matrix_class_id}",
+        {"name": "Renamed Class"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/classes/{matrix_class_id}",
+        {"description": "Matrix"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/classes/{spare_class_id}",
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/classes/{matrix_class_id}/members", has_object=True),
-    Endpoint("POST", "/api/v1/classes/{matrix_class_id}/members",
-             {"email": "matrix-member@example.com", "full_name": "Matrix Member", "role": "student"},
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
-    Endpoint("DELETE", "/api/v1/classes/{matrix_class_id}/members/{victim_id}?role=student",
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
+    Endpoint(
+        "POST",
+        "/api/v1/classes/{matrix_class_id}/members",
+        {"email": "matrix-member@example.com", "full_name": "Matrix Member", "role": "student"},
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/classes/{matrix_class_id}/members/{victim_id}?role=student",
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/users"),
-    Endpoint("POST", "/api/v1/users",
-             {"email": "matrix-admin@example.com", "full_name": "Matrix", "roles": [{"role": "org_admin"}]},
-             allowed_roles=("org_admin",)),
+    Endpoint(
+        "POST",
+        "/api/v1/users",
+        {"email": "matrix-admin@example.com", "full_name": "Matrix", "roles": [{"role": "org_admin"}]},
+        allowed_roles=("org_admin",),
+    ),
     # {self_id} is the student, the one person all four roles can see. tests/conftest.py gives each org's
     # schema its own id range, so globex's student id does not exist in acme.
     Endpoint("GET", "/api/v1/users/{self_id}", has_object=True),
-    Endpoint("PUT", "/api/v1/users/{self_id}", {"full_name": "Renamed Person"},
-             allowed_roles=("org_admin", "branch_manager", "student"), has_object=True),
-    Endpoint("PATCH", "/api/v1/users/{self_id}", {"language": "fr"},
-             allowed_roles=("org_admin", "branch_manager", "student"), has_object=True),
-    Endpoint("GET", "/api/v1/users/{self_id}/profile",
-             allowed_roles=("org_admin", "branch_manager", "student"), has_object=True),
-    Endpoint("PUT", "/api/v1/users/{self_id}/profile", {"full_name": "Renamed Person"},
-             allowed_roles=("org_admin", "branch_manager", "student"), has_object=True),
-    Endpoint("DELETE", "/api/v1/users/{victim_id}", allowed_roles=("org_admin", "branch_manager"),
-             has_object=True),
-    Endpoint("DELETE", "/api/v1/users/{victim_id}?permanent=true", allowed_roles=("org_admin",),
-             has_object=True),
-    Endpoint("POST", "/api/v1/users/{victim_id}/roles", {"role": "org_admin"}, allowed_roles=("org_admin",),
-             has_object=True),
-    Endpoint("DELETE", "/api/v1/users/{victim_id}/roles/{victim_role_id}",
-             allowed_roles=("org_admin", "branch_manager"), has_object=True),
-    Endpoint("POST", "/api/v1/users/{dormant_id}/reactivate", allowed_roles=("org_admin", "branch_manager"),
-             has_object=True),
-    Endpoint("POST", "/api/v1/users/{victim_id}/invitation", allowed_roles=("org_admin", "branch_manager"),
-             has_object=True),
+    Endpoint(
+        "PUT",
+        "/api/v1/users/{self_id}",
+        {"full_name": "Renamed Person"},
+        allowed_roles=("org_admin", "branch_manager", "student"),
+        has_object=True,
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/users/{self_id}",
+        {"language": "fr"},
+        allowed_roles=("org_admin", "branch_manager", "student"),
+        has_object=True,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/users/{self_id}/profile",
+        allowed_roles=("org_admin", "branch_manager", "student"),
+        has_object=True,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/users/{self_id}/profile",
+        {"full_name": "Renamed Person"},
+        allowed_roles=("org_admin", "branch_manager", "student"),
+        has_object=True,
+    ),
+    Endpoint(
+        "DELETE", "/api/v1/users/{victim_id}", allowed_roles=("org_admin", "branch_manager"), has_object=True
+    ),
+    Endpoint(
+        "DELETE", "/api/v1/users/{victim_id}?permanent=true", allowed_roles=("org_admin",), has_object=True
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/users/{victim_id}/roles",
+        {"role": "org_admin"},
+        allowed_roles=("org_admin",),
+        has_object=True,
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/users/{victim_id}/roles/{victim_role_id}",
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/users/{dormant_id}/reactivate",
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/users/{victim_id}/invitation",
+        allowed_roles=("org_admin", "branch_manager"),
+        has_object=True,
+    ),
     Endpoint("GET", "/api/v1/audit-log", allowed_roles=("org_admin",)),
 ]
 
@@ -205,8 +324,13 @@ def _api_key_id(organization) -> str:
         admin = RoleAssignment.objects.filter(role="org_admin").select_related("user").first().user
         prefix, secret = keys.generate_prefix(), keys.generate_secret()
         ApiKey.objects.create(
-            pk=pk, name="Isolation key", prefix=prefix, last_four=secret[-4:], scopes=["organization:read"],
-            key_hash=keys.hash_key(keys.format_key(prefix, secret)), created_by=admin,
+            pk=pk,
+            name="Isolation key",
+            prefix=prefix,
+            last_four=secret[-4:],
+            scopes=["organization:read"],
+            key_hash=keys.hash_key(keys.format_key(prefix, secret)),
+            created_by=admin,
         )
     return str(pk)
 
@@ -220,14 +344,22 @@ def _hierarchy_ids(organization) -> dict[str, str]:
 
     pk = 1_000_000 + organization.pk
     branch, _ = Branch.objects.get_or_create(
-        pk=pk, defaults={"name": f"{organization.name} isolation branch", "code": "isolation"})
+        pk=pk, defaults={"name": f"{organization.name} isolation branch", "code": "isolation"}
+    )
     school_class, _ = SchoolClass.objects.get_or_create(
-        pk=pk, defaults={"branch": branch, "name": f"{organization.name} isolation class"})
+        pk=pk, defaults={"branch": branch, "name": f"{organization.name} isolation class"}
+    )
     person, _ = User.objects.get_or_create(
-        pk=pk, defaults={"email": f"isolation@{organization.slug}.example.com", "status": User.Status.ACTIVE,
-                         "full_name": f"{organization.name} isolation person"})
-    RoleAssignment.objects.get_or_create(user=person, role="student", branch=branch,
-                                         school_class=school_class)
+        pk=pk,
+        defaults={
+            "email": f"isolation@{organization.slug}.example.com",
+            "status": User.Status.ACTIVE,
+            "full_name": f"{organization.name} isolation person",
+        },
+    )
+    RoleAssignment.objects.get_or_create(
+        user=person, role="student", branch=branch, school_class=school_class
+    )
     return {"branch_id": str(branch.pk), "class_id": str(school_class.pk), "user_id": str(person.pk)}
 
 
@@ -240,16 +372,31 @@ def _import_id(organization) -> str:
 
     pk = 1_000_000 + organization.pk
     if not ImportJob.objects.filter(pk=pk).exists():
-        uploader = (RoleAssignment.objects.filter(role="branch_manager").select_related("user").first()
-                    or RoleAssignment.objects.filter(role="org_admin").select_related("user").first()).user
+        uploader = (
+            RoleAssignment.objects.filter(role="branch_manager").select_related("user").first()
+            or RoleAssignment.objects.filter(role="org_admin").select_related("user").first()
+        ).user
         source = f"email,role\n{uploader.email},student\n".encode()
         job = ImportJob.objects.create(
-            pk=pk, created_by=uploader, created_by_email=uploader.email, filename="isolation.csv",
-            file_format="csv", size_bytes=len(source), source=source, status=ImportJob.Status.COMPLETED,
-            total_rows=1, processed_rows=1, failed_count=1,
+            pk=pk,
+            created_by=uploader,
+            created_by_email=uploader.email,
+            filename="isolation.csv",
+            file_format="csv",
+            size_bytes=len(source),
+            source=source,
+            status=ImportJob.Status.COMPLETED,
+            total_rows=1,
+            processed_rows=1,
+            failed_count=1,
         )
-        ImportRow.objects.create(job=job, row_number=2, email=uploader.email, outcome="failed",
-                                 reason="A Student belongs to a branch: fill in the branch code.")
+        ImportRow.objects.create(
+            job=job,
+            row_number=2,
+            email=uploader.email,
+            outcome="failed",
+            reason="A Student belongs to a branch: fill in the branch code.",
+        )
     return str(pk)
 
 
@@ -273,37 +420,52 @@ def _structure_ids(organization) -> dict[str, str]:
     from apps.accounts.models import RoleAssignment, User
     from apps.hierarchy.models import Branch, SchoolClass
 
-    home = (RoleAssignment.objects
-            .filter(user__email=f"student@{organization.slug}.example.com", role="student",
-                    school_class__isnull=False)
-            .select_related("user", "school_class__branch").order_by("pk").first())
+    home = (
+        RoleAssignment.objects.filter(
+            user__email=f"student@{organization.slug}.example.com", role="student", school_class__isnull=False
+        )
+        .select_related("user", "school_class__branch")
+        .order_by("pk")
+        .first()
+    )
     if home is None:
         return {}
     student, branch = home.user, home.school_class.branch
-    teacher = (RoleAssignment.objects.filter(school_class=home.school_class, role="teacher")
-               .select_related("user").order_by("pk").first())
+    teacher = (
+        RoleAssignment.objects.filter(school_class=home.school_class, role="teacher")
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
     base = 2_000_000 + organization.pk * 1_000
     matrix_class, created = SchoolClass.objects.get_or_create(
-        pk=base, defaults={"branch": branch, "name": "Matrix Class", "term": "matrix"})
+        pk=base, defaults={"branch": branch, "name": "Matrix Class", "term": "matrix"}
+    )
     if created:
         for person, role in ((student, "student"), (teacher.user if teacher else None, "teacher")):
             if person is not None:
-                RoleAssignment.objects.create(user=person, role=role, branch=branch,
-                                              school_class=matrix_class)
+                RoleAssignment.objects.create(
+                    user=person, role=role, branch=branch, school_class=matrix_class
+                )
     spare_branch, _ = Branch.objects.get_or_create(code="spare", defaults={"name": "Spare Campus"})
     spare_class, _ = SchoolClass.objects.get_or_create(
-        pk=base + 1, defaults={"branch": branch, "name": "Spare Class", "term": "matrix"})
+        pk=base + 1, defaults={"branch": branch, "name": "Spare Class", "term": "matrix"}
+    )
 
     def member(status: str):
         """A person of the matrix class with `status` who still holds their student role there."""
         people = User.objects.filter(pk__gt=base + 100, pk__lt=base + 1_000)
-        found = (people.filter(status=status, role_assignments__school_class=matrix_class)
-                 .order_by("pk").first())
+        found = (
+            people.filter(status=status, role_assignments__school_class=matrix_class).order_by("pk").first()
+        )
         if found is not None:
             return found
         last = people.order_by("-pk").first()
-        made = User.objects.create(pk=(last.pk if last else base + 100) + 1, status=status,
-                                   email=f"matrix-{uuid.uuid4().hex[:8]}@{organization.slug}.example.com")
+        made = User.objects.create(
+            pk=(last.pk if last else base + 100) + 1,
+            status=status,
+            email=f"matrix-{uuid.uuid4().hex[:8]}@{organization.slug}.example.com",
+        )
         RoleAssignment.objects.create(user=made, role="student", branch=branch, school_class=matrix_class)
         return made
 
@@ -325,12 +487,16 @@ def _structure_ids(organization) -> dict[str, str]:
 # (placeholders in body values are filled from targets(globex)) and checks that nothing of globex is
 # reachable or shown.
 ANONYMOUS_API_ENDPOINTS = [
-    Endpoint("POST", "/api/v1/auth/login",
-             {"email": "{admin_email}", "password": "correct horse battery staple"}),
+    Endpoint(
+        "POST", "/api/v1/auth/login", {"email": "{admin_email}", "password": "correct horse battery staple"}
+    ),
     Endpoint("POST", "/api/v1/auth/register", {"email": "{admin_email}", "password": "a-Long-passphrase-42"}),
     Endpoint("POST", "/api/v1/auth/forgot-password", {"email": "{admin_email}"}),
-    Endpoint("POST", "/api/v1/auth/reset-password",
-             {"uid": "{reset_uid}", "token": "{reset_key}", "password": "a-Long-passphrase-42"}),
+    Endpoint(
+        "POST",
+        "/api/v1/auth/reset-password",
+        {"uid": "{reset_uid}", "token": "{reset_key}", "password": "a-Long-passphrase-42"},
+    ),
     Endpoint("POST", "/api/v1/auth/refresh-token", {"refresh": "{refresh_token}"}),
 ]
 

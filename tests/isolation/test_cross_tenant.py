@@ -1,6 +1,7 @@
 """Tenant isolation: nothing of org B is reachable from org A, whatever A holds (token, session, ids)."""
 
 import pytest
+
 from tests.conftest import browser_for, client_for, jwt_for
 
 from .registry import API_ENDPOINTS, PAGES, fill, targets
@@ -113,10 +114,15 @@ def test_globex_invitation_link_is_dead_on_acme_host(acme, globex):
 
 # --- roles within one organization ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
 def test_role_matrix(endpoint, acme, acme_admin, acme_manager, acme_teacher, acme_student):
-    people = {"org_admin": acme_admin, "branch_manager": acme_manager, "teacher": acme_teacher,
-              "student": acme_student}
+    people = {
+        "org_admin": acme_admin,
+        "branch_manager": acme_manager,
+        "teacher": acme_teacher,
+        "student": acme_student,
+    }
     for role, user in people.items():
         client = client_for("acme", token=jwt_for(acme, user))
 

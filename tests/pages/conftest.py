@@ -32,8 +32,10 @@ def ids(acme):
             south=Branch.objects.get(code="south").pk,
             algebra=SchoolClass.objects.get(name="Algebra 1").pk,
             biology=SchoolClass.objects.get(name="Biology 1").pk,
-            **{local.replace("-", "_"): people[f"{local}@acme.example.com"]
-               for local in ("orgadmin", "manager", "teacher", "student", "south-teacher", "south-student")},
+            **{
+                local.replace("-", "_"): people[f"{local}@acme.example.com"]
+                for local in ("orgadmin", "manager", "teacher", "student", "south-teacher", "south-student")
+            },
         )
 
 
@@ -75,8 +77,11 @@ def audit_actions(**filters) -> list[tuple[str, str, str]]:
     from apps.audit.models import AuditEntry
 
     with schema_context("acme"):
-        return list(AuditEntry.objects.filter(**filters).order_by("pk")
-                    .values_list("action", "actor_email", "target_id"))
+        return list(
+            AuditEntry.objects.filter(**filters)
+            .order_by("pk")
+            .values_list("action", "actor_email", "target_id")
+        )
 
 
 def queries_for(client, path: str) -> int:
@@ -99,7 +104,9 @@ def add_students(count: int, *, class_name: str = "Algebra 1", prefix: str = "ex
     with schema_context("acme"):
         school_class = SchoolClass.objects.get(name=class_name)
         for n in range(count):
-            user = User.objects.create_user(f"{prefix}{n:03}@acme.example.com",
-                                            full_name=f"Extra Student {n:03}")
-            RoleAssignment.objects.create(user=user, role="student", branch=school_class.branch,
-                                          school_class=school_class)
+            user = User.objects.create_user(
+                f"{prefix}{n:03}@acme.example.com", full_name=f"Extra Student {n:03}"
+            )
+            RoleAssignment.objects.create(
+                user=user, role="student", branch=school_class.branch, school_class=school_class
+            )

@@ -68,7 +68,7 @@ def test_anonymous_home_is_the_branded_sign_in_call(acme):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "<h1 id=\"home-title\">Acme Academy</h1>" in body
+    assert '<h1 id="home-title">Acme Academy</h1>' in body
     assert 'href="/accounts/login/">Sign in</a>' in body
 
 
@@ -76,11 +76,14 @@ def test_forbidden_pages_say_why(as_role, ids):
     response = as_role("teacher").get(f"/manage/classes/{ids.algebra}/edit/")
 
     assert response.status_code == 403
-    assert ("Only the managers of this class&#x27;s branch and Org Admins may change it."
-            in response.content.decode())
+    assert (
+        "Only the managers of this class&#x27;s branch and Org Admins may change it."
+        in response.content.decode()
+    )
 
 
 # --- refused writes change nothing -------------------------------------------------------------------------
+
 
 def test_manager_cannot_deactivate_someone_of_another_branch(manager, ids):
     response = manager.post(f"/manage/people/{ids.south_student}/deactivate/")
@@ -99,16 +102,19 @@ def test_teacher_cannot_deactivate_their_student(teacher, ids):
 
 
 def test_manager_cannot_delete_people(manager, ids):
-    response = manager.post(f"/manage/people/{ids.student}/delete/",
-                            {"confirm_email": "student@acme.example.com"})
+    response = manager.post(
+        f"/manage/people/{ids.student}/delete/", {"confirm_email": "student@acme.example.com"}
+    )
 
     assert response.status_code == 403
     assert acme_user("student@acme.example.com") is not None
 
 
 def test_teacher_cannot_add_members_to_their_class(teacher, ids):
-    response = teacher.post(f"/manage/classes/{ids.algebra}/members/",
-                            {"email": "south-student@acme.example.com", "role": "student"})
+    response = teacher.post(
+        f"/manage/classes/{ids.algebra}/members/",
+        {"email": "south-student@acme.example.com", "role": "student"},
+    )
 
     assert response.status_code == 403
     assert audit_actions(action="role.granted") == []
@@ -137,8 +143,15 @@ def test_student_cannot_delete_their_class(as_role, ids):
 def test_non_admins_cannot_change_settings(manager, acme):
     from tenants.models import OrganizationSettings
 
-    response = manager.post("/manage/settings/", {"display_name": "Hijacked", "primary_color": "#000000",
-                                                  "default_language": "en", "default_timezone": "UTC"})
+    response = manager.post(
+        "/manage/settings/",
+        {
+            "display_name": "Hijacked",
+            "primary_color": "#000000",
+            "default_language": "en",
+            "default_timezone": "UTC",
+        },
+    )
 
     assert response.status_code == 403
     assert OrganizationSettings.objects.get(organization=acme).display_name == "Acme Academy"
@@ -159,18 +172,22 @@ def test_pages_answer_get_only_where_they_only_read(admin, ids):
 
 # --- another organization's ids ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("template", [
-    "/manage/people/{user_id}/deactivate/",
-    "/manage/people/{user_id}/reactivate/",
-    "/manage/people/{user_id}/resend-invitation/",
-    "/manage/people/{user_id}/roles/",
-    "/manage/people/{user_id}/delete/",
-    "/manage/branches/{branch_id}/edit/",
-    "/manage/branches/{branch_id}/delete/",
-    "/manage/classes/{class_id}/edit/",
-    "/manage/classes/{class_id}/delete/",
-    "/manage/classes/{class_id}/members/",
-])
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/manage/people/{user_id}/deactivate/",
+        "/manage/people/{user_id}/reactivate/",
+        "/manage/people/{user_id}/resend-invitation/",
+        "/manage/people/{user_id}/roles/",
+        "/manage/people/{user_id}/delete/",
+        "/manage/branches/{branch_id}/edit/",
+        "/manage/branches/{branch_id}/delete/",
+        "/manage/classes/{class_id}/edit/",
+        "/manage/classes/{class_id}/delete/",
+        "/manage/classes/{class_id}/members/",
+    ],
+)
 def test_writes_with_globex_ids_on_acme_answer_404_and_change_nothing(template, admin, globex):
     from apps.audit.models import AuditEntry
 
@@ -179,8 +196,10 @@ def test_writes_with_globex_ids_on_acme_answer_404_and_change_nothing(template, 
         entries_before = AuditEntry.objects.count()
     acme_entries_before = audit_actions()
 
-    response = admin.post(template.format(**values), {"name": "Intruder", "role": "student",
-                                                      "email": "isolation@globex.example.com"})
+    response = admin.post(
+        template.format(**values),
+        {"name": "Intruder", "role": "student", "email": "isolation@globex.example.com"},
+    )
 
     assert response.status_code == 404
     assert "globex" not in response.content.decode().lower()

@@ -10,18 +10,35 @@ from tests.console.helpers import accessibility_problems
 from .conftest import queries_for
 
 
-def record(n: int, *, action="user.updated", actor_email="orgadmin@acme.example.com",
-           target_type="accounts.user", days_ago=0, ip="203.0.113.7"):
+def record(
+    n: int,
+    *,
+    action="user.updated",
+    actor_email="orgadmin@acme.example.com",
+    target_type="accounts.user",
+    days_ago=0,
+    ip="203.0.113.7",
+):
     from apps.audit.models import AuditEntry
 
     with schema_context("acme"):
-        entries = AuditEntry.objects.bulk_create([
-            AuditEntry(action=action, actor_email=actor_email, target_type=target_type,
-                       target_id=str(900 + i), target_repr=f"thing-{action}-{i}", ip_address=ip)
-            for i in range(n)])
+        entries = AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    action=action,
+                    actor_email=actor_email,
+                    target_type=target_type,
+                    target_id=str(900 + i),
+                    target_repr=f"thing-{action}-{i}",
+                    ip_address=ip,
+                )
+                for i in range(n)
+            ]
+        )
         if days_ago:
             AuditEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
-                created_at=timezone.now() - datetime.timedelta(days=days_ago))
+                created_at=timezone.now() - datetime.timedelta(days=days_ago)
+            )
 
 
 def test_entries_show_who_what_when_and_from_where(admin, ids):
@@ -58,8 +75,9 @@ def test_filters_by_actor_action_type_and_dates(admin):
 def test_a_date_range_ending_before_it_starts_is_a_field_error(admin):
     body = admin.get("/manage/audit/?date_from=2026-05-02&date_to=2026-05-01").content.decode()
 
-    assert ('<div class="error" id="id_date_to_error"><p>The end date is before the start date.</p></div>'
-            in body)
+    assert (
+        '<div class="error" id="id_date_to_error"><p>The end date is before the start date.</p></div>' in body
+    )
     assert accessibility_problems(body) == []
 
 

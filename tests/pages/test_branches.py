@@ -7,8 +7,16 @@ from tests.console.helpers import accessibility_problems
 
 from .conftest import audit_actions, queries_for
 
-NEW_BRANCH = {"name": "East Campus", "code": "east", "address": "3 East Street", "timezone": "Europe/Berlin",
-              "display_name": "", "primary_color": "", "welcome_text": "", "is_active": "on"}
+NEW_BRANCH = {
+    "name": "East Campus",
+    "code": "east",
+    "address": "3 East Street",
+    "timezone": "Europe/Berlin",
+    "display_name": "",
+    "primary_color": "",
+    "welcome_text": "",
+    "is_active": "on",
+}
 
 
 def branch(code: str):
@@ -66,9 +74,14 @@ def test_org_admin_creates_a_branch(admin):
     assert response.status_code == 302
     assert response["Location"] == f"/manage/branches/{east.pk}/"
     assert (east.name, east.address, east.timezone, east.is_active) == (
-        "East Campus", "3 East Street", "Europe/Berlin", True)
-    assert audit_actions(action="branch.created") == [("branch.created", "orgadmin@acme.example.com",
-                                                       str(east.pk))]
+        "East Campus",
+        "3 East Street",
+        "Europe/Berlin",
+        True,
+    )
+    assert audit_actions(action="branch.created") == [
+        ("branch.created", "orgadmin@acme.example.com", str(east.pk))
+    ]
 
 
 def test_a_taken_code_is_a_field_error_and_nothing_is_created(admin):
@@ -76,8 +89,10 @@ def test_a_taken_code_is_a_field_error_and_nothing_is_created(admin):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert ('<div class="error" id="id_code_error"><p><span class="sr-only">Error: </span>'
-            "Another branch already uses this code.</p></div>" in body)
+    assert (
+        '<div class="error" id="id_code_error"><p><span class="sr-only">Error: </span>'
+        "Another branch already uses this code.</p></div>" in body
+    )
     assert branch_count() == 2
     assert audit_actions(action="branch.created") == []
 
@@ -113,32 +128,66 @@ def test_students_see_their_branch_without_management_links(as_role, ids):
 def test_manager_edits_their_branchs_branding_but_not_its_code(manager, ids):
     form = manager.get(f"/manage/branches/{ids.north}/edit/").content.decode()
 
-    response = manager.post(f"/manage/branches/{ids.north}/edit/", {
-        "name": "North Campus", "code": "stolen", "address": "", "timezone": "", "display_name": "Acme North",
-        "primary_color": "#112233", "welcome_text": "Hello North", "is_active": "on"})
+    response = manager.post(
+        f"/manage/branches/{ids.north}/edit/",
+        {
+            "name": "North Campus",
+            "code": "stolen",
+            "address": "",
+            "timezone": "",
+            "display_name": "Acme North",
+            "primary_color": "#112233",
+            "welcome_text": "Hello North",
+            "is_active": "on",
+        },
+    )
 
     north = branch("north")
     assert 'name="code"' not in form
     assert response.status_code == 302
-    assert (north.display_name, north.primary_color, north.welcome_text) == ("Acme North", "#112233",
-                                                                            "Hello North")
+    assert (north.display_name, north.primary_color, north.welcome_text) == (
+        "Acme North",
+        "#112233",
+        "Hello North",
+    )
     assert branch("stolen") is None
     assert [a for a, *_ in audit_actions(action="branch.updated")] == ["branch.updated"]
 
 
 def test_org_admin_changes_a_code(admin, ids):
-    response = admin.post(f"/manage/branches/{ids.south}/edit/", {
-        "name": "South Campus", "code": "sud", "address": "", "timezone": "", "display_name": "",
-        "primary_color": "", "welcome_text": "", "is_active": "on"})
+    response = admin.post(
+        f"/manage/branches/{ids.south}/edit/",
+        {
+            "name": "South Campus",
+            "code": "sud",
+            "address": "",
+            "timezone": "",
+            "display_name": "",
+            "primary_color": "",
+            "welcome_text": "",
+            "is_active": "on",
+        },
+    )
 
     assert response.status_code == 302
     assert branch("sud").pk == ids.south
 
 
 def test_saving_an_unchanged_branch_writes_no_audit_entry(admin, ids):
-    response = admin.post(f"/manage/branches/{ids.south}/edit/", {
-        "name": "South Campus", "code": "south", "address": "", "timezone": "", "display_name": "",
-        "primary_color": "", "welcome_text": "", "is_active": "on"}, follow=True)
+    response = admin.post(
+        f"/manage/branches/{ids.south}/edit/",
+        {
+            "name": "South Campus",
+            "code": "south",
+            "address": "",
+            "timezone": "",
+            "display_name": "",
+            "primary_color": "",
+            "welcome_text": "",
+            "is_active": "on",
+        },
+        follow=True,
+    )
 
     assert "Nothing changed." in response.content.decode()
     assert audit_actions(action="branch.updated") == []
@@ -163,8 +212,9 @@ def test_an_empty_branch_is_deleted(admin):
     assert response.status_code == 302
     assert response["Location"] == "/manage/branches/"
     assert branch("empty") is None
-    assert audit_actions(action="branch.deleted") == [("branch.deleted", "orgadmin@acme.example.com",
-                                                       str(empty.pk))]
+    assert audit_actions(action="branch.deleted") == [
+        ("branch.deleted", "orgadmin@acme.example.com", str(empty.pk))
+    ]
 
 
 def test_manager_may_not_delete_their_branch(manager, ids):

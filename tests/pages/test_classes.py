@@ -46,12 +46,14 @@ def test_class_list_costs_the_same_number_of_queries_for_5_and_30_rows(admin, id
     from apps.hierarchy.models import SchoolClass
 
     with schema_context("acme"):
-        SchoolClass.objects.bulk_create([SchoolClass(branch_id=ids.north, name=f"Class {n}")
-                                         for n in range(3)])
+        SchoolClass.objects.bulk_create(
+            [SchoolClass(branch_id=ids.north, name=f"Class {n}") for n in range(3)]
+        )
     few = queries_for(admin, "/manage/classes/")
     with schema_context("acme"):
-        SchoolClass.objects.bulk_create([SchoolClass(branch_id=ids.south, name=f"Class {n}")
-                                         for n in range(3, 28)])
+        SchoolClass.objects.bulk_create(
+            [SchoolClass(branch_id=ids.south, name=f"Class {n}") for n in range(3, 28)]
+        )
 
     many = queries_for(admin, "/manage/classes/")
 
@@ -59,15 +61,18 @@ def test_class_list_costs_the_same_number_of_queries_for_5_and_30_rows(admin, id
 
 
 def test_manager_creates_a_class_in_their_branch(manager, ids):
-    response = manager.post("/manage/classes/new/", {"branch": ids.north, "name": "Physics", "term": "2026",
-                                                     "description": "Forces", "is_active": "on"})
+    response = manager.post(
+        "/manage/classes/new/",
+        {"branch": ids.north, "name": "Physics", "term": "2026", "description": "Forces", "is_active": "on"},
+    )
 
     physics = school_class("Physics")
     assert response.status_code == 302
     assert response["Location"] == f"/manage/classes/{physics.pk}/"
     assert (physics.branch.code, physics.term, physics.description) == ("north", "2026", "Forces")
-    assert audit_actions(action="class.created") == [("class.created", "manager@acme.example.com",
-                                                      str(physics.pk))]
+    assert audit_actions(action="class.created") == [
+        ("class.created", "manager@acme.example.com", str(physics.pk))
+    ]
 
 
 def test_manager_cannot_create_a_class_in_another_branch(manager, ids):
@@ -102,20 +107,25 @@ def test_class_page_lists_teachers_and_students(manager, ids):
 
 
 def test_adding_an_existing_person_to_a_class(admin, ids):
-    response = admin.post(f"/manage/classes/{ids.algebra}/members/",
-                          {"email": "south-student@acme.example.com", "role": "student"})
+    response = admin.post(
+        f"/manage/classes/{ids.algebra}/members/",
+        {"email": "south-student@acme.example.com", "role": "student"},
+    )
 
     assert response.status_code == 302
     assert ("south-student@acme.example.com", "student") in class_roles(ids.algebra)
-    assert audit_actions(action="role.granted") == [("role.granted", "orgadmin@acme.example.com",
-                                                     str(ids.south_student))]
+    assert audit_actions(action="role.granted") == [
+        ("role.granted", "orgadmin@acme.example.com", str(ids.south_student))
+    ]
 
 
 def test_adding_someone_new_invites_them(manager, ids, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = manager.post(f"/manage/classes/{ids.algebra}/members/",
-                                {"email": "fresh@acme.example.com", "full_name": "Fresh", "role": "student"},
-                                follow=True)
+        response = manager.post(
+            f"/manage/classes/{ids.algebra}/members/",
+            {"email": "fresh@acme.example.com", "full_name": "Fresh", "role": "student"},
+            follow=True,
+        )
 
     body = response.content.decode()
     assert "fresh@acme.example.com is invited as a student of Algebra 1 (2026)." in body
@@ -125,8 +135,10 @@ def test_adding_someone_new_invites_them(manager, ids, django_capture_on_commit_
 
 
 def test_manager_cannot_pull_in_someone_from_another_branch(manager, ids):
-    response = manager.post(f"/manage/classes/{ids.algebra}/members/",
-                            {"email": "south-student@acme.example.com", "role": "student"})
+    response = manager.post(
+        f"/manage/classes/{ids.algebra}/members/",
+        {"email": "south-student@acme.example.com", "role": "student"},
+    )
 
     assert response.status_code == 200
     assert "Someone with this email already belongs to this organization." in response.content.decode()
@@ -166,8 +178,10 @@ def test_a_member_of_another_class_cannot_be_removed_through_this_one(admin, ids
 
 
 def test_editing_a_class(manager, ids):
-    response = manager.post(f"/manage/classes/{ids.algebra}/edit/", {
-        "branch": ids.north, "name": "Algebra I", "term": "2026", "description": "", "is_active": "on"})
+    response = manager.post(
+        f"/manage/classes/{ids.algebra}/edit/",
+        {"branch": ids.north, "name": "Algebra I", "term": "2026", "description": "", "is_active": "on"},
+    )
 
     assert response.status_code == 302
     assert school_class("Algebra I").pk == ids.algebra
@@ -175,15 +189,18 @@ def test_editing_a_class(manager, ids):
 
 
 def test_moving_a_class_moves_its_members(admin, ids):
-    response = admin.post(f"/manage/classes/{ids.algebra}/edit/", {
-        "branch": ids.south, "name": "Algebra 1", "term": "2026", "description": "", "is_active": "on"})
+    response = admin.post(
+        f"/manage/classes/{ids.algebra}/edit/",
+        {"branch": ids.south, "name": "Algebra 1", "term": "2026", "description": "", "is_active": "on"},
+    )
 
     from apps.accounts.models import RoleAssignment
 
     assert response.status_code == 302
     with schema_context("acme"):
-        assert set(RoleAssignment.objects.filter(school_class_id=ids.algebra)
-                   .values_list("branch_id", flat=True)) == {ids.south}
+        assert set(
+            RoleAssignment.objects.filter(school_class_id=ids.algebra).values_list("branch_id", flat=True)
+        ) == {ids.south}
 
 
 def test_deleting_a_class_after_confirmation(manager, ids):
@@ -195,5 +212,6 @@ def test_deleting_a_class_after_confirmation(manager, ids):
     assert response.status_code == 302
     assert response["Location"] == "/manage/classes/"
     assert school_class("Algebra 1") is None
-    assert audit_actions(action="class.deleted") == [("class.deleted", "manager@acme.example.com",
-                                                      str(ids.algebra))]
+    assert audit_actions(action="class.deleted") == [
+        ("class.deleted", "manager@acme.example.com", str(ids.algebra))
+    ]

@@ -77,8 +77,9 @@ def test_someone_with_several_roles_sees_each_section(acme, ids):
     from apps.accounts.models import RoleAssignment
 
     with schema_context("acme"):
-        RoleAssignment.objects.create(user_id=ids.teacher, role="student", branch_id=ids.south,
-                                      school_class_id=ids.biology)
+        RoleAssignment.objects.create(
+            user_id=ids.teacher, role="student", branch_id=ids.south, school_class_id=ids.biology
+        )
 
     body = browser_for(acme, person(acme, "teacher")).get("/").content.decode()
 

@@ -20,26 +20,35 @@ def roles_of(email: str) -> set[tuple]:
     from apps.accounts.models import RoleAssignment
 
     with schema_context("acme"):
-        return set(RoleAssignment.objects.filter(user__email=email)
-                   .values_list("role", "branch__code", "school_class__name"))
+        return set(
+            RoleAssignment.objects.filter(user__email=email).values_list(
+                "role", "branch__code", "school_class__name"
+            )
+        )
 
 
 # --- the list ----------------------------------------------------------------------------------------------
+
 
 def test_org_admin_sees_everyone(admin):
     response = admin.get("/manage/people/")
 
     assert response.status_code == 200
-    assert emails_on(response) == {f"{local}@acme.example.com" for local in (
-        "orgadmin", "manager", "teacher", "student", "south-teacher", "south-student")}
+    assert emails_on(response) == {
+        f"{local}@acme.example.com"
+        for local in ("orgadmin", "manager", "teacher", "student", "south-teacher", "south-student")
+    }
     assert "6 people." in response.content.decode()
 
 
 def test_branch_manager_sees_only_their_branchs_people(manager):
     response = manager.get("/manage/people/")
 
-    assert emails_on(response) == {"manager@acme.example.com", "teacher@acme.example.com",
-                                   "student@acme.example.com"}
+    assert emails_on(response) == {
+        "manager@acme.example.com",
+        "teacher@acme.example.com",
+        "student@acme.example.com",
+    }
 
 
 def test_teacher_sees_their_classs_people(teacher):
@@ -54,8 +63,12 @@ def test_manager_does_not_see_roles_held_outside_their_branches(manager, ids):
     from apps.hierarchy.models import SchoolClass
 
     with schema_context("acme"):
-        RoleAssignment.objects.create(user_id=ids.student, role="student", branch_id=ids.south,
-                                      school_class=SchoolClass.objects.get(pk=ids.biology))
+        RoleAssignment.objects.create(
+            user_id=ids.student,
+            role="student",
+            branch_id=ids.south,
+            school_class=SchoolClass.objects.get(pk=ids.biology),
+        )
 
     body = manager.get("/manage/people/").content.decode()
 
@@ -63,15 +76,18 @@ def test_manager_does_not_see_roles_held_outside_their_branches(manager, ids):
     assert "Biology 1" not in body
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("q=south", {"south-teacher@acme.example.com", "south-student@acme.example.com"}),
-    ("q=Manager", {"manager@acme.example.com"}),
-    ("role=teacher", {"teacher@acme.example.com", "south-teacher@acme.example.com"}),
-    ("role=teacher&branch={north}", {"teacher@acme.example.com"}),
-    ("school_class={biology}", {"south-teacher@acme.example.com", "south-student@acme.example.com"}),
-    ("role=student&school_class={biology}", {"south-student@acme.example.com"}),
-    ("status=invited", set()),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=south", {"south-teacher@acme.example.com", "south-student@acme.example.com"}),
+        ("q=Manager", {"manager@acme.example.com"}),
+        ("role=teacher", {"teacher@acme.example.com", "south-teacher@acme.example.com"}),
+        ("role=teacher&branch={north}", {"teacher@acme.example.com"}),
+        ("school_class={biology}", {"south-teacher@acme.example.com", "south-student@acme.example.com"}),
+        ("role=student&school_class={biology}", {"south-student@acme.example.com"}),
+        ("status=invited", set()),
+    ],
+)
 def test_search_and_filters(query, expected, admin, ids):
     response = admin.get("/manage/people/?" + query.format(**vars(ids)))
 
@@ -95,8 +111,11 @@ def test_a_branch_outside_the_managers_scope_is_not_a_filter_they_can_use(manage
 
     assert response.status_code == 200
     assert f'value="{ids.south}"' not in response.content.decode()
-    assert emails_on(response) == {"manager@acme.example.com", "teacher@acme.example.com",
-                                   "student@acme.example.com"}
+    assert emails_on(response) == {
+        "manager@acme.example.com",
+        "teacher@acme.example.com",
+        "student@acme.example.com",
+    }
 
 
 def test_pagination_splits_the_list(admin):
@@ -123,13 +142,20 @@ def test_people_list_costs_the_same_number_of_queries_for_5_and_30_rows(admin):
 
 # --- inviting ----------------------------------------------------------------------------------------------
 
-def test_inviting_creates_the_person_with_the_role_and_shows_the_link_once(admin, ids,
-                                                                          django_capture_on_commit_callbacks):
+
+def test_inviting_creates_the_person_with_the_role_and_shows_the_link_once(
+    admin, ids, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post("/manage/people/invite/", {
-            "email": "New.Person@acme.example.com", "full_name": "New Person", "role": "teacher",
-            "school_class": ids.biology,
-        })
+        response = admin.post(
+            "/manage/people/invite/",
+            {
+                "email": "New.Person@acme.example.com",
+                "full_name": "New Person",
+                "role": "teacher",
+                "school_class": ids.biology,
+            },
+        )
 
     person = acme_user("new.person@acme.example.com")
     assert response.status_code == 302
@@ -137,7 +163,8 @@ def test_inviting_creates_the_person_with_the_role_and_shows_the_link_once(admin
     assert (person.status, person.full_name) == ("invited", "New Person")
     assert roles_of(person.email) == {("teacher", "south", "Biology 1")}
     assert audit_actions(action="user.invited", target_id=str(person.pk)) == [
-        ("user.invited", "orgadmin@acme.example.com", str(person.pk))]
+        ("user.invited", "orgadmin@acme.example.com", str(person.pk))
+    ]
     assert [m.to for m in mail.outbox] == [["new.person@acme.example.com"]]
     page = admin.get(response["Location"]).content.decode()
     assert "http://acme.learnstack.test/invite/" in page
@@ -172,20 +199,25 @@ def test_service_errors_land_on_their_fields(admin, ids):
 
 
 def test_an_email_already_in_the_org_is_refused_on_the_email_field(admin, ids):
-    response = admin.post("/manage/people/invite/", {"email": "TEACHER@acme.example.com", "role": "student",
-                                                     "branch": ids.north})
+    response = admin.post(
+        "/manage/people/invite/",
+        {"email": "TEACHER@acme.example.com", "role": "student", "branch": ids.north},
+    )
 
     body = response.content.decode()
-    assert ('<div class="error" id="id_email_error"><p><span class="sr-only">Error: </span>'
-            "Someone with this email already belongs to this organization.</p></div>" in body)
+    assert (
+        '<div class="error" id="id_email_error"><p><span class="sr-only">Error: </span>'
+        "Someone with this email already belongs to this organization.</p></div>" in body
+    )
     assert roles_of("teacher@acme.example.com") == {("teacher", "north", "Algebra 1")}
 
 
 def test_manager_may_only_invite_into_their_branches(manager, ids):
     page = manager.get("/manage/people/invite/").content.decode()
 
-    response = manager.post("/manage/people/invite/", {"email": "x@acme.example.com", "role": "student",
-                                                       "branch": ids.south})
+    response = manager.post(
+        "/manage/people/invite/", {"email": "x@acme.example.com", "role": "student", "branch": ids.south}
+    )
 
     assert '<option value="org_admin">' not in page
     assert '<option value="branch_manager">' not in page
@@ -196,14 +228,17 @@ def test_manager_may_only_invite_into_their_branches(manager, ids):
 
 
 def test_manager_invites_a_student_into_their_branch(manager, ids):
-    response = manager.post("/manage/people/invite/", {"email": "pupil@acme.example.com", "role": "student",
-                                                       "school_class": ids.algebra})
+    response = manager.post(
+        "/manage/people/invite/",
+        {"email": "pupil@acme.example.com", "role": "student", "school_class": ids.algebra},
+    )
 
     assert response.status_code == 302
     assert roles_of("pupil@acme.example.com") == {("student", "north", "Algebra 1")}
 
 
 # --- a person's page ---------------------------------------------------------------------------------------
+
 
 def test_person_page_shows_profile_and_roles(admin, ids):
     body = admin.get(f"/manage/people/{ids.student}/").content.decode()
@@ -225,14 +260,18 @@ def test_teacher_sees_a_student_but_no_actions(teacher, ids):
 
 
 def test_adding_a_role(admin, ids):
-    response = admin.post(f"/manage/people/{ids.student}/roles/", {"role": "teacher",
-                                                                   "school_class": ids.biology})
+    response = admin.post(
+        f"/manage/people/{ids.student}/roles/", {"role": "teacher", "school_class": ids.biology}
+    )
 
     assert response.status_code == 302
-    assert roles_of("student@acme.example.com") == {("student", "north", "Algebra 1"),
-                                                    ("teacher", "south", "Biology 1")}
-    assert audit_actions(action="role.granted") == [("role.granted", "orgadmin@acme.example.com",
-                                                     str(ids.student))]
+    assert roles_of("student@acme.example.com") == {
+        ("student", "north", "Algebra 1"),
+        ("teacher", "south", "Biology 1"),
+    }
+    assert audit_actions(action="role.granted") == [
+        ("role.granted", "orgadmin@acme.example.com", str(ids.student))
+    ]
 
 
 def test_adding_a_role_that_does_not_fit_is_a_field_error(admin, ids):
@@ -272,9 +311,15 @@ def test_a_role_of_someone_else_cannot_be_removed_through_another_person(admin, 
 
 
 def test_editing_a_profile(admin, ids):
-    response = admin.post(f"/manage/people/{ids.student}/edit/", {
-        "full_name": "Stu Dent", "email": "stu@acme.example.com", "language": "fr",
-        "timezone": "Europe/Paris"})
+    response = admin.post(
+        f"/manage/people/{ids.student}/edit/",
+        {
+            "full_name": "Stu Dent",
+            "email": "stu@acme.example.com",
+            "language": "fr",
+            "timezone": "Europe/Paris",
+        },
+    )
 
     person = acme_user("stu@acme.example.com")
     assert response.status_code == 302
@@ -283,8 +328,10 @@ def test_editing_a_profile(admin, ids):
 
 
 def test_profile_errors_change_nothing(admin, ids):
-    response = admin.post(f"/manage/people/{ids.student}/edit/", {
-        "full_name": "Stu Dent", "email": "teacher@acme.example.com", "timezone": "Mars/Olympus"})
+    response = admin.post(
+        f"/manage/people/{ids.student}/edit/",
+        {"full_name": "Stu Dent", "email": "teacher@acme.example.com", "timezone": "Mars/Olympus"},
+    )
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -294,8 +341,9 @@ def test_profile_errors_change_nothing(admin, ids):
 
 
 def test_a_duplicate_email_is_refused_on_the_email_field(admin, ids):
-    response = admin.post(f"/manage/people/{ids.student}/edit/", {"full_name": "Student",
-                                                                  "email": "teacher@acme.example.com"})
+    response = admin.post(
+        f"/manage/people/{ids.student}/edit/", {"full_name": "Student", "email": "teacher@acme.example.com"}
+    )
 
     assert "Someone with this email already belongs to this organization." in response.content.decode()
     assert acme_user("student@acme.example.com") is not None
@@ -304,8 +352,9 @@ def test_a_duplicate_email_is_refused_on_the_email_field(admin, ids):
 def test_managers_edit_profiles_but_not_emails(manager, ids):
     page = manager.get(f"/manage/people/{ids.student}/edit/").content.decode()
 
-    response = manager.post(f"/manage/people/{ids.student}/edit/", {"full_name": "Renamed",
-                                                                    "email": "evil@acme.example.com"})
+    response = manager.post(
+        f"/manage/people/{ids.student}/edit/", {"full_name": "Renamed", "email": "evil@acme.example.com"}
+    )
 
     assert 'name="email"' not in page
     assert response.status_code == 302
@@ -321,8 +370,10 @@ def test_deactivating_and_reactivating(admin, ids):
     assert (deactivated.status_code, reactivated.status_code) == (302, 302)
     assert status_after_deactivation == "deactivated"
     assert acme_user("student@acme.example.com").status == "active"
-    assert [a for a, *_ in audit_actions(target_id=str(ids.student))] == ["user.deactivated",
-                                                                         "user.reactivated"]
+    assert [a for a, *_ in audit_actions(target_id=str(ids.student))] == [
+        "user.deactivated",
+        "user.reactivated",
+    ]
 
 
 def test_deactivating_yourself_is_refused_with_a_message(admin, ids):
@@ -345,8 +396,9 @@ def test_manager_may_not_deactivate_a_manager(manager, ids):
     with schema_context("acme"):
         from apps.accounts.services import RoleSpec
 
-        other = user_invite(email="co-manager@acme.example.com",
-                            roles=[RoleSpec("branch_manager", branch_id=ids.north)]).user
+        other = user_invite(
+            email="co-manager@acme.example.com", roles=[RoleSpec("branch_manager", branch_id=ids.north)]
+        ).user
 
     response = manager.post(f"/manage/people/{other.pk}/deactivate/")
 
@@ -388,13 +440,18 @@ def test_deleting_needs_the_email_typed_and_then_frees_it(admin, ids):
     assert right.status_code == 302
     assert right["Location"] == "/manage/people/"
     assert acme_user("student@acme.example.com") is None
-    assert audit_actions(action="user.deleted") == [("user.deleted", "orgadmin@acme.example.com",
-                                                     str(ids.student))]
+    assert audit_actions(action="user.deleted") == [
+        ("user.deleted", "orgadmin@acme.example.com", str(ids.student))
+    ]
 
 
 def test_person_pages_pass_the_accessibility_checks(admin, ids):
-    for path in (f"/manage/people/{ids.student}/", f"/manage/people/{ids.student}/edit/",
-                 "/manage/people/invite/", "/manage/people/"):
+    for path in (
+        f"/manage/people/{ids.student}/",
+        f"/manage/people/{ids.student}/edit/",
+        "/manage/people/invite/",
+        "/manage/people/",
+    ):
         assert accessibility_problems(admin.get(path).content.decode()) == [], path
 
 
@@ -402,8 +459,9 @@ def test_role_filters_see_only_roles_the_viewer_may_know_of(manager, ids):
     from apps.accounts.models import RoleAssignment
 
     with schema_context("acme"):
-        RoleAssignment.objects.create(user_id=ids.teacher, role="student", branch_id=ids.south,
-                                      school_class_id=ids.biology)
+        RoleAssignment.objects.create(
+            user_id=ids.teacher, role="student", branch_id=ids.south, school_class_id=ids.biology
+        )
 
     response = manager.get("/manage/people/?role=student")
 

@@ -13,9 +13,15 @@ from tests.console.helpers import accessibility_problems
 
 from .conftest import audit_actions
 
-SETTINGS = {"display_name": "Acme Learning", "primary_color": "#112233", "welcome_text": "Hello learners",
-            "default_language": "fr", "default_timezone": "Europe/Paris", "self_signup_enabled": "on",
-            "allowed_email_domains": "acme.example.com\nstudents.acme.example.com"}
+SETTINGS = {
+    "display_name": "Acme Learning",
+    "primary_color": "#112233",
+    "welcome_text": "Hello learners",
+    "default_language": "fr",
+    "default_timezone": "Europe/Paris",
+    "self_signup_enabled": "on",
+    "allowed_email_domains": "acme.example.com\nstudents.acme.example.com",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -49,23 +55,40 @@ def test_org_admin_saves_settings(admin, acme, django_capture_on_commit_callback
 
     saved = current(acme)
     assert response.status_code == 302
-    assert (saved.display_name, saved.primary_color, saved.welcome_text, saved.default_language,
-            saved.default_timezone, saved.self_signup_enabled, saved.allowed_email_domains) == (
-        "Acme Learning", "#112233", "Hello learners", "fr", "Europe/Paris", True,
-        ["acme.example.com", "students.acme.example.com"])
+    assert (
+        saved.display_name,
+        saved.primary_color,
+        saved.welcome_text,
+        saved.default_language,
+        saved.default_timezone,
+        saved.self_signup_enabled,
+        saved.allowed_email_domains,
+    ) == (
+        "Acme Learning",
+        "#112233",
+        "Hello learners",
+        "fr",
+        "Europe/Paris",
+        True,
+        ["acme.example.com", "students.acme.example.com"],
+    )
     assert [a for a, *_ in audit_actions(action="organization.settings_updated")] == [
-        "organization.settings_updated"]
+        "organization.settings_updated"
+    ]
     event = OrganizationEvent.objects.get(organization=acme, action="settings_changed")
     assert (event.actor_email, event.details["actor_org"]) == ("orgadmin@acme.example.com", "acme")
     assert "--brand: #112233" in page
     assert "Hello learners" in page
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("primary_color", "blue", "Use a colour like #2457d6."),
-    ("default_timezone", "Mars/Olympus", "Mars/Olympus is not one of the available choices."),
-    ("allowed_email_domains", "not a domain", "&#x27;not&#x27; is not a domain name."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("primary_color", "blue", "Use a colour like #2457d6."),
+        ("default_timezone", "Mars/Olympus", "Mars/Olympus is not one of the available choices."),
+        ("allowed_email_domains", "not a domain", "&#x27;not&#x27; is not a domain name."),
+    ],
+)
 def test_bad_values_are_field_errors_and_change_nothing(field, value, message, admin, acme):
     response = admin.post("/manage/settings/", {**SETTINGS, field: value})
 
@@ -78,13 +101,16 @@ def test_bad_values_are_field_errors_and_change_nothing(field, value, message, a
     assert audit_actions(action="organization.settings_updated") == []
 
 
-def test_logo_upload_is_stored_per_organization_and_served_on_its_host(admin, acme, globex, media,
-                                                                       django_capture_on_commit_callbacks):
+def test_logo_upload_is_stored_per_organization_and_served_on_its_host(
+    admin, acme, globex, media, django_capture_on_commit_callbacks
+):
     png = image_bytes()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin.post("/manage/settings/", {**SETTINGS, "logo": SimpleUploadedFile(
-            "My Logo.PNG", png, content_type="image/png")})
+        response = admin.post(
+            "/manage/settings/",
+            {**SETTINGS, "logo": SimpleUploadedFile("My Logo.PNG", png, content_type="image/png")},
+        )
     served = browser_for(acme).get("/manage/branding/logo")
     elsewhere = client_for("globex").get("/manage/branding/logo")
     header = browser_for(acme).get("/").content.decode()
@@ -117,8 +143,11 @@ def test_a_renamed_non_image_is_refused(admin, acme, media):
 
 
 def test_an_svg_is_refused(admin, acme, media):
-    svg = SimpleUploadedFile("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-                             content_type="image/svg+xml")
+    svg = SimpleUploadedFile(
+        "logo.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        content_type="image/svg+xml",
+    )
 
     response = admin.post("/manage/settings/", {**SETTINGS, "logo": svg})
 
@@ -146,8 +175,9 @@ def test_the_stored_name_follows_the_content_not_the_upload_name(admin, acme):
     assert browser_for(acme).get("/manage/branding/logo")["Content-Type"] == "image/jpeg"
 
 
-def test_replacing_and_removing_the_logo_deletes_the_old_files(admin, acme, media,
-                                                               django_capture_on_commit_callbacks):
+def test_replacing_and_removing_the_logo_deletes_the_old_files(
+    admin, acme, media, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         admin.post("/manage/settings/", {**SETTINGS, "logo": SimpleUploadedFile("a.png", image_bytes())})
     first = current(acme).logo.name
@@ -171,8 +201,14 @@ def test_no_logo_answers_404(acme):
 def test_saving_unchanged_settings_records_nothing(admin, acme):
     from tenants.models import OrganizationEvent
 
-    unchanged = {"display_name": "Acme Academy", "primary_color": "#2457d6", "welcome_text": "",
-                 "default_language": "en", "default_timezone": "UTC", "allowed_email_domains": ""}
+    unchanged = {
+        "display_name": "Acme Academy",
+        "primary_color": "#2457d6",
+        "welcome_text": "",
+        "default_language": "en",
+        "default_timezone": "UTC",
+        "allowed_email_domains": "",
+    }
 
     response = admin.post("/manage/settings/", unchanged, follow=True)
 

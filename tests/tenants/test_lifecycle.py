@@ -25,8 +25,12 @@ def on_commit(django_capture_on_commit_callbacks):
 
 
 def test_suspended_org_shows_a_suspended_page_and_keeps_its_data(acme, acme_admin, on_commit, operator):
-    on_commit(services.organization_suspend, organization=acme, reason="Invoice unpaid",
-              actor=services.Actor(user=operator, ip_address="203.0.113.9"))
+    on_commit(
+        services.organization_suspend,
+        organization=acme,
+        reason="Invoice unpaid",
+        actor=services.Actor(user=operator, ip_address="203.0.113.9"),
+    )
 
     response = browser_for(acme, acme_admin).get("/")
 
@@ -36,7 +40,10 @@ def test_suspended_org_shows_a_suspended_page_and_keeps_its_data(acme, acme_admi
         assert get_user_model().objects.filter(email=acme_admin.email).exists()
     event = OrganizationEvent.objects.get(organization=acme, action="suspended")
     assert (event.actor_email, event.ip_address, event.details["reason"]) == (
-        "admin@example.com", "203.0.113.9", "Invoice unpaid")
+        "admin@example.com",
+        "203.0.113.9",
+        "Invoice unpaid",
+    )
     assert event.actor == operator
 
 
@@ -47,10 +54,14 @@ def test_suspended_org_api_answers_403_tenant_suspended(acme, acme_admin_client,
 
     assert response.status_code == 403
     assert response.json() == {
-        "success": False, "data": None, "meta": None,
-        "error": {"code": "TENANT_SUSPENDED",
-                  "message": "This organization is suspended. Its data is kept; contact the platform operator.",
-                  "details": {}},
+        "success": False,
+        "data": None,
+        "meta": None,
+        "error": {
+            "code": "TENANT_SUSPENDED",
+            "message": "This organization is suspended. Its data is kept; contact the platform operator.",
+            "details": {},
+        },
     }
 
 
@@ -89,7 +100,9 @@ def test_archived_org_pages_refuse_writes(acme, on_commit):
         invitation = user_invite(email="late@acme.example.com")
     on_commit(services.organization_archive, organization=acme)
 
-    response = client_for("acme").post(invitation.path, {"password1": "a-long-pass-1", "password2": "a-long-pass-1"})
+    response = client_for("acme").post(
+        invitation.path, {"password1": "a-long-pass-1", "password2": "a-long-pass-1"}
+    )
 
     assert response.status_code == 403
     assert "read-only" in response.content.decode()
@@ -102,7 +115,9 @@ def test_members_of_an_archived_org_can_still_sign_in_and_read(acme, acme_admin,
     client = client_for("acme")
 
     page_login = client.post("/accounts/login/", {"username": acme_admin.email, "password": PASSWORD})
-    api_login = client.post("/api/v1/auth/login", {"email": acme_admin.email, "password": PASSWORD}, format="json")
+    api_login = client.post(
+        "/api/v1/auth/login", {"email": acme_admin.email, "password": PASSWORD}, format="json"
+    )
 
     assert page_login.status_code == 302
     assert api_login.status_code == 200
@@ -110,8 +125,11 @@ def test_members_of_an_archived_org_can_still_sign_in_and_read(acme, acme_admin,
 
 @pytest.mark.parametrize(
     ("start", "action"),
-    [("suspended", services.organization_suspend), ("active", services.organization_reactivate),
-     ("archived", services.organization_archive)],
+    [
+        ("suspended", services.organization_suspend),
+        ("active", services.organization_reactivate),
+        ("archived", services.organization_archive),
+    ],
 )
 def test_transitions_from_the_wrong_state_are_refused(acme, start, action):
     Organization.objects.filter(pk=acme.pk).update(status=start)
@@ -168,8 +186,9 @@ def test_change_plan_is_recorded(acme, plans):
 
 def test_org_member_actions_are_recorded_without_linking_a_public_user(acme, acme_admin):
     """An org member's id means nothing in the public schema: record who by email and org only."""
-    services.organization_update(organization=acme, name="Acme Academy Intl",
-                                 actor=services.Actor(user=acme_admin, schema="acme"))
+    services.organization_update(
+        organization=acme, name="Acme Academy Intl", actor=services.Actor(user=acme_admin, schema="acme")
+    )
 
     event = OrganizationEvent.objects.get(organization=acme, action="updated")
     assert event.actor is None

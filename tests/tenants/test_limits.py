@@ -33,8 +33,12 @@ def test_inviting_past_the_plans_user_limit_is_refused(globex, globex_people, ti
         assert not User.objects.filter(email="one-too-many@globex.example.com").exists()
     maximum = globex_people + 1
     assert error.value.code == "PLAN_LIMIT_REACHED"
-    assert error.value.details == {"limit": "max_active_users", "maximum": maximum, "current": maximum,
-                                   "plan": "tiny"}
+    assert error.value.details == {
+        "limit": "max_active_users",
+        "maximum": maximum,
+        "current": maximum,
+        "plan": "tiny",
+    }
     assert f"Tiny plan allows {maximum} active users" in error.value.message
 
 

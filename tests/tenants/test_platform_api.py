@@ -8,8 +8,12 @@ from django_tenants.utils import schema_exists
 from tenants.models import Organization, OrganizationEvent
 from tests.conftest import client_for, jwt_for
 
-NEW_ORG = {"name": "Initech University", "slug": "initech", "plan": "starter",
-           "admin_email": "boss@initech.example.com"}
+NEW_ORG = {
+    "name": "Initech University",
+    "slug": "initech",
+    "plan": "starter",
+    "admin_email": "boss@initech.example.com",
+}
 
 
 def test_operator_creates_an_organization(operator_client):
@@ -24,7 +28,11 @@ def test_operator_creates_an_organization(operator_client):
     assert data["invitation_url"].startswith("http://initech.learnstack.test/invite/")
     assert schema_exists("initech")
     event = OrganizationEvent.objects.get(org_slug="initech")
-    assert (event.action, event.actor_email, event.ip_address) == ("provisioned", "admin@example.com", "127.0.0.1")
+    assert (event.action, event.actor_email, event.ip_address) == (
+        "provisioned",
+        "admin@example.com",
+        "127.0.0.1",
+    )
 
 
 def test_creating_the_same_organization_twice_returns_it_with_200(operator_client):
@@ -38,7 +46,9 @@ def test_creating_the_same_organization_twice_returns_it_with_200(operator_clien
 
 def test_create_with_bad_input_gives_field_errors_and_creates_nothing(operator_client):
     response = operator_client.post(
-        "/api/v1/organizations", {**NEW_ORG, "slug": "www", "plan": "platinum", "admin_email": "x"}, format="json"
+        "/api/v1/organizations",
+        {**NEW_ORG, "slug": "www", "plan": "platinum", "admin_email": "x"},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -78,7 +88,11 @@ def test_update_changes_name_plan_and_status_together(operator_client, acme):
 
     assert response.status_code == 200
     data = response.json()["data"]
-    assert (data["name"], data["status"], data["status_reason"]) == ("Acme Academy Intl", "suspended", "audit")
+    assert (data["name"], data["status"], data["status_reason"]) == (
+        "Acme Academy Intl",
+        "suspended",
+        "audit",
+    )
     assert data["subscription"]["plan"]["code"] == "enterprise"
 
 
@@ -104,7 +118,9 @@ def test_delete_refuses_an_active_org_with_409(operator_client, acme):
 
 
 def test_delete_drops_an_org_archived_past_its_grace_period(operator_client, acme):
-    Organization.objects.filter(pk=acme.pk).update(status="archived", archived_at=timezone.now() - timedelta(days=40))
+    Organization.objects.filter(pk=acme.pk).update(
+        status="archived", archived_at=timezone.now() - timedelta(days=40)
+    )
 
     response = operator_client.delete(f"/api/v1/organizations/{acme.pk}")
 
@@ -117,13 +133,31 @@ def test_delete_drops_an_org_archived_past_its_grace_period(operator_client, acm
 def test_settings_round_trip_and_validation(operator_client, acme):
     url = f"/api/v1/organizations/{acme.pk}/settings"
 
-    bad = operator_client.put(url, {"primary_color": "red", "default_timezone": "Mars/Olympus",
-                                    "allowed_email_domains": ["acme.example.com", "not a domain"]}, format="json")
-    good = operator_client.patch(url, {"primary_color": "#aa3300", "default_timezone": "Europe/Paris",
-                                       "allowed_email_domains": ["ACME.example.com", "@acme.org"]}, format="json")
+    bad = operator_client.put(
+        url,
+        {
+            "primary_color": "red",
+            "default_timezone": "Mars/Olympus",
+            "allowed_email_domains": ["acme.example.com", "not a domain"],
+        },
+        format="json",
+    )
+    good = operator_client.patch(
+        url,
+        {
+            "primary_color": "#aa3300",
+            "default_timezone": "Europe/Paris",
+            "allowed_email_domains": ["ACME.example.com", "@acme.org"],
+        },
+        format="json",
+    )
 
     assert bad.status_code == 400
-    assert set(bad.json()["error"]["details"]) == {"primary_color", "default_timezone", "allowed_email_domains"}
+    assert set(bad.json()["error"]["details"]) == {
+        "primary_color",
+        "default_timezone",
+        "allowed_email_domains",
+    }
     assert good.status_code == 200
     assert good.json()["data"]["allowed_email_domains"] == ["acme.example.com", "acme.org"]
     assert operator_client.get(url).json()["data"]["default_timezone"] == "Europe/Paris"
@@ -168,8 +202,9 @@ def test_list_query_count_does_not_grow_with_organizations(operator_client, plan
     count_queries()  # warm the host and content-type caches
     few = count_queries()
     for n in range(6):
-        organization_provision(name=f"Org {n}", slug=f"org-{n}", plan=plans["starter"],
-                               admin_email=f"a{n}@example.com")
+        organization_provision(
+            name=f"Org {n}", slug=f"org-{n}", plan=plans["starter"], admin_email=f"a{n}@example.com"
+        )
     count_queries()
     many = count_queries()
 

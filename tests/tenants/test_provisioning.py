@@ -13,8 +13,13 @@ from tests.conftest import client_for
 
 
 def provision(plans, **overrides):
-    values = {"name": "Initech University", "slug": "initech", "plan": plans["starter"],
-              "admin_email": "boss@initech.example.com", "admin_name": "Bill Lumbergh"}
+    values = {
+        "name": "Initech University",
+        "slug": "initech",
+        "plan": plans["starter"],
+        "admin_email": "boss@initech.example.com",
+        "admin_name": "Bill Lumbergh",
+    }
     values.update(overrides)
     return services.organization_provision(**values)
 
@@ -34,7 +39,11 @@ def test_provision_creates_schema_domain_subscription_settings_and_invited_admin
     assert OrganizationSettings.objects.get(organization=org).display_name == "Initech University"
     with schema_context("initech"):
         admin = get_user_model().objects.get()
-        assert (admin.email, admin.full_name, admin.status) == ("boss@initech.example.com", "Bill Lumbergh", "invited")
+        assert (admin.email, admin.full_name, admin.status) == (
+            "boss@initech.example.com",
+            "Bill Lumbergh",
+            "invited",
+        )
         assert list(admin.role_assignments.values_list("role", flat=True)) == [RoleAssignment.Role.ORG_ADMIN]
     assert result.invitation_url.startswith("http://initech.learnstack.test/invite/")
     event = OrganizationEvent.objects.get(org_slug="initech")
@@ -74,18 +83,25 @@ def test_invitation_link_from_provisioning_lets_the_admin_set_a_password_and_sig
     path = result.invitation_url.removeprefix("http://initech.learnstack.test")
 
     page = client.get(path)
-    response = client.post(path, {"full_name": "Bill L.", "password1": "tps-reports-2026", "password2": "tps-reports-2026"})
+    response = client.post(
+        path, {"full_name": "Bill L.", "password1": "tps-reports-2026", "password2": "tps-reports-2026"}
+    )
 
     assert page.status_code == 200
     assert response.status_code == 302
     assert client.get("/").wsgi_request.user.email == "boss@initech.example.com"
     assert client.get(path).status_code == 404  # used once, then dead
-    login = client_for("initech").post("/api/v1/auth/login", {"email": "boss@initech.example.com",
-                                                              "password": "tps-reports-2026"}, format="json")
+    login = client_for("initech").post(
+        "/api/v1/auth/login",
+        {"email": "boss@initech.example.com", "password": "tps-reports-2026"},
+        format="json",
+    )
     assert login.status_code == 200
 
 
-def test_provisioning_queues_the_invitation_email_after_commit(plans, mailoutbox, django_capture_on_commit_callbacks):
+def test_provisioning_queues_the_invitation_email_after_commit(
+    plans, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         result = provision(plans)
 
@@ -118,10 +134,22 @@ def test_provisioning_a_taken_slug_for_someone_else_is_refused(plans):
     [
         ("ab", "Use between 3 and 63 characters."),
         ("a" * 64, "Use between 3 and 63 characters."),
-        ("my org", "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit."),
-        ("1acme", "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit."),
-        ("acme-", "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit."),
-        ("ac_me", "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit."),
+        (
+            "my org",
+            "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit.",
+        ),
+        (
+            "1acme",
+            "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit.",
+        ),
+        (
+            "acme-",
+            "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit.",
+        ),
+        (
+            "ac_me",
+            "Use lower-case letters, digits and hyphens; start with a letter and end with a letter or digit.",
+        ),
         ("a--b", "Two hyphens in a row are not allowed."),
         ("pg-catalog", "Slugs may not start with 'pg-'."),
         ("www", "'www' is reserved."),

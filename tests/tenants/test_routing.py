@@ -97,7 +97,9 @@ def test_search_path_is_set_once_per_request_not_per_cursor(acme, acme_admin):
     assert sum(s.startswith("SET search_path") for s in statements) == 1
 
 
-def test_routing_cache_is_invalidated_when_the_org_changes(acme, acme_client, django_capture_on_commit_callbacks):
+def test_routing_cache_is_invalidated_when_the_org_changes(
+    acme, acme_client, django_capture_on_commit_callbacks
+):
     from tenants.services import organization_suspend
 
     assert acme_client.get("/").status_code == 200

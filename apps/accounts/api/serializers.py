@@ -8,21 +8,34 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "status", "language", "timezone", "is_superuser", "roles",
-                  "date_joined", "last_login"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "status",
+            "language",
+            "timezone",
+            "is_superuser",
+            "roles",
+            "date_joined",
+            "last_login",
+        ]
         read_only_fields = fields
 
     def get_roles(self, user) -> list[str]:
-        return sorted(assignment.role for assignment in user.role_assignments.all())
+        return sorted({assignment.role for assignment in user.role_assignments.all()})
 
 
 class LoginSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     otp = serializers.CharField(
-        required=False, allow_blank=True, max_length=64,
+        required=False,
+        allow_blank=True,
+        max_length=64,
         help_text="For people with two-factor authentication: the code of their authenticator app, or one of "
-                  "their unused recovery codes. Without it such a sign-in answers 401 MFA_REQUIRED.")
+        "their unused recovery codes. Without it such a sign-in answers 401 MFA_REQUIRED.",
+    )
 
 
 class RefreshSerializer(serializers.Serializer):
@@ -57,7 +70,8 @@ class ResetPasswordSerializer(serializers.Serializer):
     uid = serializers.CharField(
         max_length=64,
         help_text="The part of the emailed link before the first dash: "
-                  "/accounts/password/reset/key/{uid}-{token}/")
+        "/accounts/password/reset/key/{uid}-{token}/",
+    )
     token = serializers.CharField(max_length=128, help_text="The rest of the emailed link, after that dash.")
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 

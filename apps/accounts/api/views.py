@@ -68,9 +68,13 @@ def _token_payload(user, tokens: dict[str, str]) -> dict:
 
 def _locked_out() -> Response:
     retry_after = int(settings.AXES_COOLOFF_TIME.total_seconds())
-    response = Response(error_payload(str(AuthErrorCode.ACCOUNT_LOCKED), lockout_message(),
-                                      {"retry_after_seconds": retry_after}),
-                        status=status.HTTP_429_TOO_MANY_REQUESTS, headers={"Retry-After": str(retry_after)})
+    response = Response(
+        error_payload(
+            str(AuthErrorCode.ACCOUNT_LOCKED), lockout_message(), {"retry_after_seconds": retry_after}
+        ),
+        status=status.HTTP_429_TOO_MANY_REQUESTS,
+        headers={"Retry-After": str(retry_after)},
+    )
     response.enveloped = True
     return response
 
@@ -83,8 +87,11 @@ def _second_factor_error(user, otp: str, http_request) -> Response | None:
     """None when `otp` is a current authenticator code or an unused recovery code of `user` (which it then
     uses up); else why not. allauth's own form, so page and API share its rate limit on wrong codes."""
     if not otp:
-        raise _unauthorized("This account uses two-factor authentication: send the code of the authenticator "
-                            "app (or a recovery code) as `otp`.", AuthErrorCode.MFA_REQUIRED)
+        raise _unauthorized(
+            "This account uses two-factor authentication: send the code of the authenticator "
+            "app (or a recovery code) as `otp`.",
+            AuthErrorCode.MFA_REQUIRED,
+        )
     with allauth_context.request_context(http_request):
         form = BaseAuthenticateForm(data={"code": otp}, user=user)
         if form.is_valid():
@@ -92,11 +99,15 @@ def _second_factor_error(user, otp: str, http_request) -> Response | None:
             return None
     if form.has_error("code", "too_many_login_attempts"):
         retry_after = 300
-        response = Response(error_payload(str(AuthErrorCode.ACCOUNT_LOCKED),
-                                          "Too many wrong codes. Try again in a few minutes.",
-                                          {"retry_after_seconds": retry_after}),
-                            status=status.HTTP_429_TOO_MANY_REQUESTS,
-                            headers={"Retry-After": str(retry_after)})
+        response = Response(
+            error_payload(
+                str(AuthErrorCode.ACCOUNT_LOCKED),
+                "Too many wrong codes. Try again in a few minutes.",
+                {"retry_after_seconds": retry_after},
+            ),
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(retry_after)},
+        )
         response.enveloped = True
         return response
     raise _unauthorized("The two-factor code is not valid.", AuthErrorCode.MFA_INVALID)
@@ -115,7 +126,8 @@ class LoginView(ApiView):
         # lockout on it (AxesMiddleware then lets this view's own answer through).
         http_request = request._request
         user = authenticate(
-            http_request, username=serializer.validated_data["email"].lower(),
+            http_request,
+            username=serializer.validated_data["email"].lower(),
             password=serializer.validated_data["password"],
         )
         if getattr(http_request, "axes_locked_out", False):
@@ -126,8 +138,10 @@ class LoginView(ApiView):
         if needs_email_verification(user):
             with allauth_context.request_context(http_request):
                 send_verification_email_for_user(http_request, user)  # at most once every few minutes
-            raise _unauthorized("Confirm your email address first: follow the link we have sent to it.",
-                                AuthErrorCode.EMAIL_NOT_VERIFIED)
+            raise _unauthorized(
+                "Confirm your email address first: follow the link we have sent to it.",
+                AuthErrorCode.EMAIL_NOT_VERIFIED,
+            )
         if Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists():
             otp = serializer.validated_data.get("otp", "").strip()
             refusal = _second_factor_error(user, otp, http_request)
@@ -142,16 +156,19 @@ def _refresh_token(raw: str) -> RefreshToken:
     try:
         token = RefreshToken(raw)
     except TokenError as exc:
-        raise ApplicationError("The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID,
-                               status_code=401) from exc
+        raise ApplicationError(
+            "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
+        ) from exc
     if token.get(ORG_CLAIM) is None:
-        raise ApplicationError("The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID,
-                               status_code=401)
+        raise ApplicationError(
+            "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
+        )
     try:
         check_token_org(token)
     except Exception as exc:
-        raise ApplicationError("This token was not issued for this organization.",
-                               code=ErrorCode.TOKEN_INVALID, status_code=401) from exc
+        raise ApplicationError(
+            "This token was not issued for this organization.", code=ErrorCode.TOKEN_INVALID, status_code=401
+        ) from exc
     return token
 
 
@@ -167,8 +184,9 @@ class RefreshView(ApiView):
         token = _refresh_token(serializer.validated_data["refresh"])
         user = get_user_model().objects.filter(pk=token.get("user_id")).first()
         if user is None or not user.is_active:
-            raise ApplicationError("The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID,
-                                   status_code=401)
+            raise ApplicationError(
+                "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
+            )
         # Rotation: the old refresh token is blacklisted, a new pair is issued.
         with contextlib.suppress(AttributeError):  # blacklist app not installed: rotation only
             token.blacklist()
@@ -185,8 +203,9 @@ class LogoutView(ApiView):
         serializer.is_valid(raise_exception=True)
         token = _refresh_token(serializer.validated_data["refresh"])
         if str(token.get("user_id")) != str(request.user.pk):
-            raise ApplicationError("The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID,
-                                   status_code=401)
+            raise ApplicationError(
+                "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
+            )
         token.blacklist()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -206,16 +225,18 @@ def _organization_only() -> None:
 
 def _rate_limited(http_request, action: str, key: str | None = None) -> None:
     if not ratelimit.consume(http_request, action=action, key=key):
-        raise ApplicationError("Too many requests. Try again in a minute.", code=ErrorCode.RATE_LIMITED,
-                               status_code=429)
+        raise ApplicationError(
+            "Too many requests. Try again in a minute.", code=ErrorCode.RATE_LIMITED, status_code=429
+        )
 
 
 def _form_errors(form: forms.Form, rename: dict[str, str]) -> ValidationFailed:
-    return ValidationFailed({rename.get(field, field): [str(m) for m in errors] for field, errors in
-                             form.errors.items()})
+    return ValidationFailed(
+        {rename.get(field, field): [str(m) for m in errors] for field, errors in form.errors.items()}
+    )
 
 
-REGISTERED = ("If this address can join, we have sent it a link to confirm it. Follow it, then sign in.")
+REGISTERED = "If this address can join, we have sent it a link to confirm it. Follow it, then sign in."
 
 
 class RegisterView(ApiView):
@@ -237,14 +258,21 @@ class RegisterView(ApiView):
         http_request = request._request
         _rate_limited(http_request, "signup")
         signup_check(email)
-        form = OrgSignupForm(data={"email": email, "full_name": data.get("full_name", ""),
-                                   "password1": data["password"], "password2": data["password"]})
+        form = OrgSignupForm(
+            data={
+                "email": email,
+                "full_name": data.get("full_name", ""),
+                "password1": data["password"],
+                "password2": data["password"],
+            }
+        )
         with allauth_context.request_context(http_request):
             if not form.is_valid():
                 if form.policy_error is not None:
                     raise form.policy_error
-                raise _form_errors(form, {"password1": "password", "password2": "password",
-                                          "__all__": "non_field_errors"})
+                raise _form_errors(
+                    form, {"password1": "password", "password2": "password", "__all__": "non_field_errors"}
+                )
             if form.account_already_exists:
                 # What allauth's page does too: no account is made, the owner is told by email.
                 unowned = EmailAddress(user=None, email=email)
@@ -256,8 +284,10 @@ class RegisterView(ApiView):
                 address = EmailAddress.objects.filter(user_id=user.pk, email__iexact=email).first()
                 if address is not None:
                     send_verification_email_to_address(http_request, address, signup=True)
-        return Response({"email": email, "email_verification": "pending", "detail": REGISTERED},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {"email": email, "email_verification": "pending", "detail": REGISTERED},
+            status=status.HTTP_201_CREATED,
+        )
 
 
 FORGOT = "If an account uses this address, we have sent it a link to choose a new password."

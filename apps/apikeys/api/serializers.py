@@ -18,8 +18,21 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiKey
-        fields = ["id", "name", "prefix", "last_four", "masked_key", "scopes", "status", "created_by",
-                  "created_at", "expires_at", "last_used_at", "revoked_at", "revoked_by"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "last_four",
+            "masked_key",
+            "scopes",
+            "status",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "revoked_by",
+        ]
         read_only_fields = fields
 
     def get_status(self, api_key) -> str:
@@ -28,7 +41,8 @@ class ApiKeySerializer(serializers.ModelSerializer):
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
     key = serializers.SerializerMethodField(
-        help_text="The whole key. Shown only in this response; store it now.")
+        help_text="The whole key. Shown only in this response; store it now."
+    )
 
     class Meta(ApiKeySerializer.Meta):
         fields = [*ApiKeySerializer.Meta.fields, "key"]
@@ -41,9 +55,11 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
 class ApiKeyCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="What the key is for, e.g. the service using it.")
     scopes = serializers.ListField(
-        child=serializers.CharField(), allow_empty=True,
+        child=serializers.CharField(),
+        allow_empty=True,
         help_text="`<object>:read` or `<object>:write` (write implies read). "
-                  f"One of: {', '.join(ALL_SCOPES)}.",
+        f"One of: {', '.join(ALL_SCOPES)}.",
     )
-    expires_at = serializers.DateTimeField(required=False, allow_null=True,
-                                           help_text="When the key stops working; empty = never.")
+    expires_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When the key stops working; empty = never."
+    )

@@ -43,8 +43,9 @@ class ApiKeyListView(ApiGenericView):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ApiKeySerializer(page, many=True).data)
 
-    @extend_schema(request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer},
-                   tags=["api keys"])
+    @extend_schema(
+        request=ApiKeyCreateSerializer, responses={201: ApiKeyCreatedSerializer}, tags=["api keys"]
+    )
     def post(self, request):
         serializer = ApiKeyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -69,8 +70,11 @@ class ApiKeyDetailView(ApiGenericView):
     def get(self, request, pk):
         return Response(ApiKeySerializer(self.get_object()).data)
 
-    @extend_schema(responses={204: None}, tags=["api keys"], description="Revoke the key (it is kept, "
-                   "listed as revoked). Revoking a revoked key changes nothing.")
+    @extend_schema(
+        responses={204: None},
+        tags=["api keys"],
+        description="Revoke the key (it is kept, listed as revoked). Revoking a revoked key changes nothing.",
+    )
     def delete(self, request, pk):
         api_key_revoke(actor=request.user, api_key=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)

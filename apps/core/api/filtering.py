@@ -23,8 +23,18 @@ from apps.core.errors import ApplicationError, ErrorCode
 
 FILTER_PARAM = re.compile(r"^filter\[(?P<field>[a-zA-Z0-9_.]+)\](?:\[(?P<op>[a-z]+)\])?$")
 OPERATORS = ("eq", "ne", "gt", "lt", "gte", "lte", "in", "nin", "like", "ilike")
-_LOOKUPS = {"eq": "exact", "ne": "exact", "gt": "gt", "lt": "lt", "gte": "gte", "lte": "lte",
-            "in": "in", "nin": "in", "like": "like", "ilike": "ilike"}
+_LOOKUPS = {
+    "eq": "exact",
+    "ne": "exact",
+    "gt": "gt",
+    "lt": "lt",
+    "gte": "gte",
+    "lte": "lte",
+    "in": "in",
+    "nin": "in",
+    "like": "like",
+    "ilike": "ilike",
+}
 TEXT_ONLY = {"like", "ilike"}
 
 
@@ -119,13 +129,15 @@ class WhitelistFilterBackend(BaseFilterBackend):
     def get_schema_operation_parameters(self, view):
         params = []
         for name, ops in getattr(view, "filter_fields", {}).items():
-            params.append({
-                "name": f"filter[{name}]",
-                "in": "query",
-                "required": False,
-                "description": f"Equals. Other operators: filter[{name}][op] with op in {', '.join(ops)}.",
-                "schema": {"type": "string"},
-            })
+            params.append(
+                {
+                    "name": f"filter[{name}]",
+                    "in": "query",
+                    "required": False,
+                    "description": f"Equals. Other operators: filter[{name}][op] with op in {', '.join(ops)}.",
+                    "schema": {"type": "string"},
+                }
+            )
         return params
 
 
@@ -147,9 +159,12 @@ class WhitelistSortBackend(BaseFilterBackend):
                 raise ApplicationError(
                     "The sort is not valid.",
                     code=ErrorCode.INVALID_SORT,
-                    details={"sort": [
-                        f"Cannot sort on `{b}`. Sortable fields: {', '.join(allowed) or 'none'}." for b in bad
-                    ]},
+                    details={
+                        "sort": [
+                            f"Cannot sort on `{b}`. Sortable fields: {', '.join(allowed) or 'none'}."
+                            for b in bad
+                        ]
+                    },
                 )
         # A unique tie-breaker keeps pages stable.
         if ordering and not any(o.lstrip("-") in ("pk", "id") for o in ordering):
@@ -160,10 +175,12 @@ class WhitelistSortBackend(BaseFilterBackend):
         allowed = getattr(view, "sort_fields", [])
         if not allowed:
             return []
-        return [{
-            "name": "sort",
-            "in": "query",
-            "required": False,
-            "description": f"Comma-separated; prefix with - for descending. Fields: {', '.join(allowed)}.",
-            "schema": {"type": "string"},
-        }]
+        return [
+            {
+                "name": "sort",
+                "in": "query",
+                "required": False,
+                "description": f"Comma-separated; prefix with - for descending. Fields: {', '.join(allowed)}.",
+                "schema": {"type": "string"},
+            }
+        ]

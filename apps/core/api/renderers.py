@@ -32,8 +32,10 @@ def _unraised_error(data, status_code: int) -> dict:
         message = str(data["detail"])
     elif isinstance(data, dict):
         message = "The request could not be completed."
-        details = {key: [str(v) for v in value] if isinstance(value, list) else [str(value)]
-                   for key, value in data.items()}
+        details = {
+            key: [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            for key, value in data.items()
+        }
     elif data:
         message = str(data)
     else:

@@ -105,12 +105,16 @@ class ApiRateLimitMiddleware:
         state = getattr(request, "rate_limit", None)
         if state is None:
             principal, limit = principal_key(request)
-            state = hit(f"{connection.schema_name}:{principal}", limit, settings.API_RATE_LIMITS["window_seconds"])
+            state = hit(
+                f"{connection.schema_name}:{principal}", limit, settings.API_RATE_LIMITS["window_seconds"]
+            )
             if state.exceeded:
                 from .envelope import error_response
 
                 wait = max(1, state.reset - int(time.time()))
-                response = error_response(429, "RATE_LIMITED", f"Request was throttled. Expected available in {wait} seconds.")
+                response = error_response(
+                    429, "RATE_LIMITED", f"Request was throttled. Expected available in {wait} seconds."
+                )
                 response["Retry-After"] = str(wait)
         for header, value in state.headers().items():
             response[header] = value

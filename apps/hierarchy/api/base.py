@@ -22,8 +22,9 @@ class StructureView(ApiGenericView):
         """The request body, validated; PATCH is partial unless told otherwise."""
         if partial is None:
             partial = self.request.method == "PATCH"
-        serializer = serializer_class(instance, data=self.request.data, partial=partial,
-                                      context=self.get_serializer_context())
+        serializer = serializer_class(
+            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
@@ -31,7 +32,8 @@ class StructureView(ApiGenericView):
         page = self.paginate_queryset(self.filter_queryset(queryset))
         serializer_class = serializer_class or self.get_serializer_class()
         return self.get_paginated_response(
-            serializer_class(page, many=True, context=self.get_serializer_context()).data)
+            serializer_class(page, many=True, context=self.get_serializer_context()).data
+        )
 
     def one(self, instance, serializer_class=None, status: int = 200) -> Response:
         serializer_class = serializer_class or self.get_serializer_class()

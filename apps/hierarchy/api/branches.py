@@ -26,6 +26,7 @@ TAGS = ["branches"]
 
 class BranchScopedView(OwnOrganizationMixin, StructureView):
     api_key_scope = "branches"
+
     def get_branch(self):
         branch = selectors.branch_get(viewer=self.request.user, pk=self.kwargs["pk"])
         if branch is None:
@@ -99,8 +100,9 @@ class BranchSettingsView(BranchScopedView):
 
     @extend_schema(request=BranchSettingsSerializer, responses={200: BranchSettingsSerializer}, tags=TAGS)
     def put(self, request, org_id, pk):
-        branch = services.branch_settings_update(branch=self.get_branch(), actor=request.user,
-                                                 **self.valid(BranchSettingsSerializer, partial=True))
+        branch = services.branch_settings_update(
+            branch=self.get_branch(), actor=request.user, **self.valid(BranchSettingsSerializer, partial=True)
+        )
         return self.one(branch)
 
     @extend_schema(request=BranchSettingsSerializer, responses={200: BranchSettingsSerializer}, tags=TAGS)
@@ -121,16 +123,23 @@ class BranchUserListView(BranchScopedView):
     default_sort = ["email"]
 
     def get_queryset(self):
-        return selectors.branch_members(viewer=self.request.user, branch=self.get_branch(),
-                                        search=self.request.query_params.get("search", ""))
+        return selectors.branch_members(
+            viewer=self.request.user,
+            branch=self.get_branch(),
+            search=self.request.query_params.get("search", ""),
+        )
 
-    @extend_schema(parameters=[OpenApiParameter("search", str, description="Part of an email or name.")],
-                   responses={200: UserSerializer(many=True)}, tags=TAGS)
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Part of an email or name.")],
+        responses={200: UserSerializer(many=True)},
+        tags=TAGS,
+    )
     def get(self, request, org_id, pk):
         return self.listing(self.get_queryset())
 
-    @extend_schema(request=BranchMemberAddSerializer, responses={201: UserSerializer, 200: UserSerializer},
-                   tags=TAGS)
+    @extend_schema(
+        request=BranchMemberAddSerializer, responses={201: UserSerializer, 200: UserSerializer}, tags=TAGS
+    )
     def post(self, request, org_id, pk):
         branch = self.get_branch()
         data = self.valid(BranchMemberAddSerializer)
@@ -141,4 +150,3 @@ class BranchUserListView(BranchScopedView):
             raise ValidationFailed({"class": ["No such class in this branch."]})
         spec = RoleSpec(data["role"], branch_id=branch.pk, school_class_id=class_id)
         return member_response(self, member_add(actor=request.user, spec=spec, **person_named(self, data)))
-

@@ -117,8 +117,9 @@ class ClassMemberListView(ClassScopedView):
     def get(self, request, pk):
         return self.listing(selectors.class_memberships(viewer=request.user, school_class=self.get_class()))
 
-    @extend_schema(request=MemberAddSerializer, responses={201: UserSerializer, 200: UserSerializer},
-                   tags=TAGS)
+    @extend_schema(
+        request=MemberAddSerializer, responses={201: UserSerializer, 200: UserSerializer}, tags=TAGS
+    )
     def post(self, request, pk):
         """Add a teacher or student: an existing person (user_id, or the email of someone already in the
         organization) or a new one, who is invited."""
@@ -132,10 +133,16 @@ class ClassMemberDetailView(ClassScopedView):
     access = {"DELETE": MANAGER}
 
     @extend_schema(
-        parameters=[OpenApiParameter(
-            "role", str, enum=list(MEMBER_ROLES),
-            description="The role to take away; without it, every role the person holds in the class.")],
-        responses={204: None}, tags=TAGS,
+        parameters=[
+            OpenApiParameter(
+                "role",
+                str,
+                enum=list(MEMBER_ROLES),
+                description="The role to take away; without it, every role the person holds in the class.",
+            )
+        ],
+        responses={204: None},
+        tags=TAGS,
     )
     def delete(self, request, pk, user_id):
         school_class = self.get_class()
@@ -143,7 +150,8 @@ class ClassMemberDetailView(ClassScopedView):
         if role is not None and role not in MEMBER_ROLES:
             raise ValidationFailed({"role": [f"Use one of: {', '.join(MEMBER_ROLES)}."]})
         memberships = selectors.class_memberships(viewer=request.user, school_class=school_class).filter(
-            user_id=user_id)
+            user_id=user_id
+        )
         if role is not None:
             memberships = memberships.filter(role=role)
         memberships = list(memberships)

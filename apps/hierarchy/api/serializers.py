@@ -14,8 +14,13 @@ Role = RoleAssignment.Role
 
 # --- references ---------------------------------------------------------------------------------------------
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}],
-                      "description": "A branch id, or its code (e.g. \"north\")."})
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string"}],
+        "description": 'A branch id, or its code (e.g. "north").',
+    }
+)
 class BranchRefField(serializers.Field):
     """A branch named by id (a JSON number) or by code (a JSON string), as imports name them."""
 
@@ -65,14 +70,25 @@ class PersonBriefSerializer(serializers.ModelSerializer):
 
 # --- branches -----------------------------------------------------------------------------------------------
 
+
 class BranchSerializer(serializers.ModelSerializer):
     class_count = serializers.IntegerField(read_only=True)
     member_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Branch
-        fields = ["id", "name", "code", "address", "timezone", "is_active", "class_count", "member_count",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "code",
+            "address",
+            "timezone",
+            "is_active",
+            "class_count",
+            "member_count",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -102,6 +118,7 @@ class BranchUpdateSerializer(BranchWriteSerializer):
 
 # --- classes ------------------------------------------------------------------------------------------------
 
+
 class ClassSerializer(serializers.ModelSerializer):
     branch = BranchBriefSerializer(read_only=True)
     teacher_count = serializers.IntegerField(read_only=True)
@@ -109,8 +126,18 @@ class ClassSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SchoolClass
-        fields = ["id", "name", "term", "description", "is_active", "branch", "teacher_count",
-                  "student_count", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "term",
+            "description",
+            "is_active",
+            "branch",
+            "teacher_count",
+            "student_count",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -129,6 +156,7 @@ class ClassUpdateSerializer(ClassWriteSerializer):
 
 
 # --- people -------------------------------------------------------------------------------------------------
+
 
 class VisibleRoleList(serializers.ListSerializer):
     """Only the roles the viewer may know of: never someone's roles in another branch or class."""
@@ -161,14 +189,25 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "status", "language", "timezone", "roles", "date_joined",
-                  "invited_at", "last_login"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "status",
+            "language",
+            "timezone",
+            "roles",
+            "date_joined",
+            "invited_at",
+            "last_login",
+        ]
         read_only_fields = fields
 
 
 class InvitedUserSerializer(UserSerializer):
     invitation_url = serializers.SerializerMethodField(
-        help_text="The invitation link, shown to Org Admins only (it is also emailed to the person).")
+        help_text="The invitation link, shown to Org Admins only (it is also emailed to the person)."
+    )
 
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "invitation_url"]
@@ -264,9 +303,21 @@ class InvitationSerializer(serializers.Serializer):
 
 # --- audit log ----------------------------------------------------------------------------------------------
 
+
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "actor_id", "actor_email", "action", "target_type", "target_id", "target_repr",
-                  "changes", "ip_address", "user_agent", "created_at"]
+        fields = [
+            "id",
+            "actor_id",
+            "actor_email",
+            "action",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "changes",
+            "ip_address",
+            "user_agent",
+            "created_at",
+        ]
         read_only_fields = fields

@@ -53,8 +53,9 @@ SEARCH = OpenApiParameter("search", str, description="Part of an email address o
 
 
 def spec_from(data: dict) -> RoleSpec:
-    return RoleSpec(data["role"], branch_id=branch_id_for(data.get("branch")),
-                    school_class_id=data.get("class"))
+    return RoleSpec(
+        data["role"], branch_id=branch_id_for(data.get("branch")), school_class_id=data.get("class")
+    )
 
 
 def member_response(view, membership: accounts.Membership) -> Response:
@@ -110,8 +111,13 @@ class UserListView(StructureView):
         """Invite a person with their roles; the invitation email is sent once they are saved."""
         data = self.valid(UserInviteSerializer)
         invitation = accounts.user_invite(
-            email=data["email"], full_name=data["full_name"], roles=[spec_from(r) for r in data["roles"]],
-            actor=request.user, language=data["language"], timezone_name=data["timezone"], send_email=True,
+            email=data["email"],
+            full_name=data["full_name"],
+            roles=[spec_from(r) for r in data["roles"]],
+            actor=request.user,
+            language=data["language"],
+            timezone_name=data["timezone"],
+            send_email=True,
         )
         context = self.get_serializer_context()
         if scope_of(request.user).is_org_admin:
@@ -138,10 +144,18 @@ class UserDetailView(PersonView):
         return self.put(request, pk)
 
     @extend_schema(
-        parameters=[OpenApiParameter("permanent", bool, description=(
-            "true: delete the person for good and free their email (Org Admins only). "
-            "Otherwise they are deactivated and can no longer sign in."))],
-        responses={204: None}, tags=TAGS,
+        parameters=[
+            OpenApiParameter(
+                "permanent",
+                bool,
+                description=(
+                    "true: delete the person for good and free their email (Org Admins only). "
+                    "Otherwise they are deactivated and can no longer sign in."
+                ),
+            )
+        ],
+        responses={204: None},
+        tags=TAGS,
     )
     def delete(self, request, pk):
         person = self.get_person()
@@ -178,8 +192,9 @@ class UserRoleListView(PersonView):
     access = {"POST": MANAGER}
     serializer_class = RoleSerializer
 
-    @extend_schema(request=RoleSpecSerializer, responses={201: RoleSerializer, 200: RoleSerializer},
-                   tags=TAGS)
+    @extend_schema(
+        request=RoleSpecSerializer, responses={201: RoleSerializer, 200: RoleSerializer}, tags=TAGS
+    )
     def post(self, request, pk):
         """Give the person a role (Org Admins: any; Branch Managers: teacher or student in their branches)."""
         person = self.get_person()
@@ -220,8 +235,10 @@ class UserInvitationView(PersonView):
         """Send a new invitation to someone who has not accepted yet; Org Admins also get the link."""
         invitation = accounts.invitation_resend(user=self.get_person(), actor=request.user, send_email=True)
         is_admin = scope_of(request.user).is_org_admin
-        return Response({
-            "user": PersonBriefSerializer(invitation.user).data,
-            "sent": True,
-            "invitation_url": invitation.url if is_admin else None,
-        })
+        return Response(
+            {
+                "user": PersonBriefSerializer(invitation.user).data,
+                "sent": True,
+                "invitation_url": invitation.url if is_admin else None,
+            }
+        )

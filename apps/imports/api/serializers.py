@@ -17,9 +17,28 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = ["id", "status", "filename", "file_format", "size_bytes", "send_invitations", "total_rows",
-                  "processed_rows", "progress_percent", "created", "updated", "unchanged", "failed", "error",
-                  "created_by", "created_at", "started_at", "finished_at", "report_url", "page_url"]
+        fields = [
+            "id",
+            "status",
+            "filename",
+            "file_format",
+            "size_bytes",
+            "send_invitations",
+            "total_rows",
+            "processed_rows",
+            "progress_percent",
+            "created",
+            "updated",
+            "unchanged",
+            "failed",
+            "error",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "report_url",
+            "page_url",
+        ]
         read_only_fields = fields
 
     def get_report_url(self, job) -> str | None:
@@ -33,21 +52,29 @@ class ImportCreateSerializer(serializers.Serializer):
     """multipart/form-data with `file`; or JSON with the CSV text in `content` and its `filename`."""
 
     file = serializers.FileField(
-        required=False, allow_empty_file=True,
+        required=False,
+        allow_empty_file=True,
         help_text=f"CSV (UTF-8, comma-separated) or XLSX; at most {MAX_BYTES // (1024 * 1024)} MB and "
-                  f"{MAX_ROWS:,} rows. Columns: email, name, role, branch (code), class (name).",
+        f"{MAX_ROWS:,} rows. Columns: email, name, role, branch (code), class (name).",
     )
-    filename = serializers.CharField(required=False, max_length=255,
-                                     help_text="With `content`: e.g. people.csv")
-    content = serializers.CharField(required=False, trim_whitespace=False,
-                                    help_text="Instead of `file`: the CSV text itself.")
+    filename = serializers.CharField(
+        required=False, max_length=255, help_text="With `content`: e.g. people.csv"
+    )
+    content = serializers.CharField(
+        required=False, trim_whitespace=False, help_text="Instead of `file`: the CSV text itself."
+    )
     send_invitations = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs):
         if attrs.get("file") is None and attrs.get("content") is None:
             raise serializers.ValidationError(
-                {"file": ["Upload a CSV or XLSX file in `file` (multipart/form-data), or send the CSV text "
-                          "in `content`."]})
+                {
+                    "file": [
+                        "Upload a CSV or XLSX file in `file` (multipart/form-data), or send the CSV text "
+                        "in `content`."
+                    ]
+                }
+            )
         if attrs.get("file") is not None and attrs.get("content") is not None:
             raise serializers.ValidationError({"content": ["Send either `file` or `content`, not both."]})
         return attrs

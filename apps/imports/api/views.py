@@ -31,8 +31,11 @@ class ImportListView(ApiGenericView):
     permission_classes = [IsImporter]
     api_key_scope = "imports"  # an API key needs imports:read to list, imports:write to upload
     serializer_class = ImportJobSerializer
-    filter_fields = {"status": ["eq", "ne", "in", "nin"], "created_at": ["gt", "lt", "gte", "lte"],
-                     "file_format": ["eq", "in"]}
+    filter_fields = {
+        "status": ["eq", "ne", "in", "nin"],
+        "created_at": ["gt", "lt", "gte", "lte"],
+        "file_format": ["eq", "in"],
+    }
     sort_fields = ["created_at", "finished_at", "total_rows", "status"]
     default_sort = ["-created_at", "-id"]
 
@@ -44,9 +47,11 @@ class ImportListView(ApiGenericView):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(ImportJobSerializer(page, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": ImportCreateSerializer,
-                            "application/json": ImportCreateSerializer},
-                   responses={201: ImportJobSerializer}, tags=["imports"])
+    @extend_schema(
+        request={"multipart/form-data": ImportCreateSerializer, "application/json": ImportCreateSerializer},
+        responses={201: ImportJobSerializer},
+        tags=["imports"],
+    )
     def post(self, request):
         serializer = ImportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -55,8 +60,9 @@ class ImportListView(ApiGenericView):
             filename, content = data["file"].name, read_upload(data["file"])
         else:
             filename, content = data.get("filename") or "upload.csv", data["content"].encode("utf-8")
-        job = import_create(actor=request.user, filename=filename, content=content,
-                            send_invitations=data["send_invitations"])
+        job = import_create(
+            actor=request.user, filename=filename, content=content, send_invitations=data["send_invitations"]
+        )
         # With eager tasks the job has already run; read it again to answer with where it stands.
         job = import_get(viewer=request.user, pk=job.pk) or job
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)
@@ -84,14 +90,19 @@ class ImportDetailView(ImportObjectMixin, ApiGenericView):
 class ImportReportView(ImportObjectMixin, ApiGenericView):
     serializer_class = ImportJobSerializer
 
-    @extend_schema(responses={
-        200: OpenApiResponse(description="The per-row report as text/csv (UTF-8): row, email, outcome, "
-                                         "reason."),
-        409: OpenApiResponse(description="INVALID_STATE: the import has not finished yet."),
-    }, tags=["imports"])
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                description="The per-row report as text/csv (UTF-8): row, email, outcome, reason."
+            ),
+            409: OpenApiResponse(description="INVALID_STATE: the import has not finished yet."),
+        },
+        tags=["imports"],
+    )
     def get(self, request, pk):
         job = self.get_job()
         if not job.is_finished:
-            raise InvalidState("The report is ready when the import has finished.",
-                               details={"status": [job.status]})
+            raise InvalidState(
+                "The report is ready when the import has finished.", details={"status": [job.status]}
+            )
         return report_response(job)
