@@ -95,6 +95,21 @@ def refusal(request, exc: ApplicationError):
     return None
 
 
+def submit(request, form, call, *, success, then):
+    """Run a service for a valid form. Field errors go back onto the form (returns None: re-render it), a
+    refusal becomes the 404/403 page, success flashes `success` (a message, or a function of the result)
+    and redirects to `then(result)`."""
+    try:
+        result = call()
+    except ValidationFailed as exc:
+        add_service_errors(form, exc)
+        return None
+    except ApplicationError as exc:
+        return refusal(request, exc) or forbidden(request, exc.message)
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(then(result))
+
+
 def _message_for(exc: ApplicationError) -> str:
     if isinstance(exc, ValidationFailed):
         return " ".join(error for errors in exc.field_errors.values() for error in errors) or exc.message
@@ -432,15 +447,15 @@ def person_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         changed = {field: form.cleaned_data[field] for field in form.changed_data}
-        try:
-            user_update(user=person, actor=request.user, **changed)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except ApplicationError as exc:
-            return refusal(request, exc) or forbidden(request, exc.message)
-        else:
-            messages.success(request, "The profile is saved." if changed else "Nothing changed.")
-            return redirect("hierarchy:person", pk=person.pk)
+        response = submit(
+            request,
+            form,
+            lambda: user_update(user=person, actor=request.user, **changed),
+            success="The profile is saved." if changed else "Nothing changed.",
+            then=lambda _: reverse("hierarchy:person", args=[person.pk]),
+        )
+        if response is not None:
+            return response
     return render(request, "org/person_edit.html", {"person": person, "form": form})
 
 
@@ -540,15 +555,15 @@ def branch_create(request):
     if request.method == "POST" and form.is_valid():
         from .services import branch_create as create
 
-        try:
-            branch = create(actor=request.user, **_branch_values(form.cleaned_data))
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except ApplicationError as exc:
-            return refusal(request, exc) or forbidden(request, exc.message)
-        else:
-            messages.success(request, f"Branch {branch.name} is created.")
-            return redirect("hierarchy:branch", pk=branch.pk)
+        response = submit(
+            request,
+            form,
+            lambda: create(actor=request.user, **_branch_values(form.cleaned_data)),
+            success=lambda branch: f"Branch {branch.name} is created.",
+            then=lambda branch: reverse("hierarchy:branch", args=[branch.pk]),
+        )
+        if response is not None:
+            return response
     return render(request, "org/branch_form.html", {"form": form, "branch": None})
 
 
@@ -597,15 +612,15 @@ def branch_edit(request, pk):
         from .services import branch_update
 
         changed = _branch_values({field: form.cleaned_data[field] for field in form.changed_data})
-        try:
-            branch_update(branch=branch, actor=request.user, **changed)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except ApplicationError as exc:
-            return refusal(request, exc) or forbidden(request, exc.message)
-        else:
-            messages.success(request, "The branch is saved." if changed else "Nothing changed.")
-            return redirect("hierarchy:branch", pk=branch.pk)
+        response = submit(
+            request,
+            form,
+            lambda: branch_update(branch=branch, actor=request.user, **changed),
+            success="The branch is saved." if changed else "Nothing changed.",
+            then=lambda _: reverse("hierarchy:branch", args=[branch.pk]),
+        )
+        if response is not None:
+            return response
     return render(request, "org/branch_form.html", {"form": form, "branch": branch})
 
 
@@ -671,15 +686,15 @@ def class_create(request):
     if request.method == "POST" and form.is_valid():
         from .services import class_create as create
 
-        try:
-            school_class = create(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except ApplicationError as exc:
-            return refusal(request, exc) or forbidden(request, exc.message)
-        else:
-            messages.success(request, f"Class {school_class} is created.")
-            return redirect("hierarchy:class", pk=school_class.pk)
+        response = submit(
+            request,
+            form,
+            lambda: create(actor=request.user, **form.cleaned_data),
+            success=lambda school_class: f"Class {school_class} is created.",
+            then=lambda school_class: reverse("hierarchy:class", args=[school_class.pk]),
+        )
+        if response is not None:
+            return response
     return render(request, "org/class_form.html", {"form": form, "school_class": None})
 
 
@@ -732,15 +747,15 @@ def class_edit(request, pk):
         from .services import class_update
 
         changed = {field: form.cleaned_data[field] for field in form.changed_data}
-        try:
-            class_update(school_class=school_class, actor=request.user, **changed)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except ApplicationError as exc:
-            return refusal(request, exc) or forbidden(request, exc.message)
-        else:
-            messages.success(request, "The class is saved." if changed else "Nothing changed.")
-            return redirect("hierarchy:class", pk=school_class.pk)
+        response = submit(
+            request,
+            form,
+            lambda: class_update(school_class=school_class, actor=request.user, **changed),
+            success="The class is saved." if changed else "Nothing changed.",
+            then=lambda _: reverse("hierarchy:class", args=[school_class.pk]),
+        )
+        if response is not None:
+            return response
     return render(request, "org/class_form.html", {"form": form, "school_class": school_class})
 
 
