@@ -269,6 +269,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `role`: give each choice set its own stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "UserStatusEnum": "apps.accounts.models.User.Status",
+        "RoleEnum": "apps.accounts.models.RoleAssignment.Role",
+        "OrganizationStatusEnum": "tenants.models.Organization.Status",
+        "SubscriptionStatusEnum": "tenants.models.Subscription.Status",
+        "ApiKeyStatusEnum": "apps.apikeys.models.ApiKey.Status",
+        "ImportStatusEnum": "apps.imports.models.ImportJob.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.wrap_responses_in_envelope",

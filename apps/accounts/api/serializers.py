@@ -1,8 +1,10 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.accounts.models import User
 
 
+@extend_schema_serializer(component_name="AuthenticatedUser")
 class UserSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
 
