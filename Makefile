@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 WITH_DB := $(BIN)/python scripts/devdb.py exec --
 HOST ?= 0.0.0.0
 PORT ?= 8000
+# Links the demo prints and emails (invitations, resets) point at the port the server really uses.
+export BASE_DOMAIN ?= localhost:$(PORT)
 export PYTHONUNBUFFERED := 1
 
 .PHONY: run test lint format install migrate demo worker beat bench db-stop clean
