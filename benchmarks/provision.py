@@ -97,6 +97,6 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
         figures=figures,
         notes=[
             "Invitation e-mail: Celery eager + dummy e-mail backend (no broker round-trip).",
-            "Template mode clones tenant_template with django_tenants.clone.CloneSchema (schema + data).",
+            "Template mode clones tenant_template with the clone_schema() SQL function installed by migrate_schemas (schema + data).",
         ],
     )

@@ -251,3 +251,17 @@ def test_a_migrated_schema_has_the_templates_index_and_constraint_names(plans):
     provision(plans, slug="plain-org", use_template=False)
 
     assert _catalog("plain_org") == _catalog("tenant_template")
+
+
+def test_provisioning_does_not_recreate_the_clone_function_each_time(plans):
+    """Replacing the 4,000-line clone_schema() function inside every provisioning made each clone on the
+    same database session slower than the last (measured: 470 ms -> 1.9 s over 30 orgs). It is installed by
+    migrate_schemas and reused."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        provision(plans)
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in statements if "CREATE OR REPLACE FUNCTION" in s.upper()]
+    assert sum("SELECT clone_schema(" in s for s in statements) == 1

@@ -4,7 +4,12 @@ from django.db import connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.utils import get_public_schema_name
 
-from tenants.template import ensure_public_tenant, ensure_template_schema, template_schema
+from tenants.template import (
+    ensure_public_tenant,
+    ensure_template_schema,
+    install_clone_function,
+    template_schema,
+)
 
 
 class Command(MigrateSchemasCommand):
@@ -23,3 +28,4 @@ class Command(MigrateSchemasCommand):
             executor = GET_EXECUTOR_FUNCTION(codename=self.executor)(self.args, self.options)
             executor.run_migrations(tenants=[template_schema()])
             connection.set_schema_to_public()
+            install_clone_function()  # the current django-tenants version's function, once per migrate
