@@ -282,6 +282,52 @@ PAGES = [
     Page("/accounts/profile/"),
     Page("/accounts/password/change/"),
     Page("/accounts/2fa/"),
+    Page("/accounts/2fa/totp/activate/"),
+    Page("/accounts/2fa/totp/deactivate/"),
+    Page("/accounts/2fa/recovery-codes/"),
+    Page("/accounts/2fa/recovery-codes/generate/"),
+    Page("/accounts/2fa/recovery-codes/download/"),
+    Page("/accounts/2fa/reauthenticate/"),
+    Page("/accounts/2fa/authenticate/", public=True),
+    Page("/accounts/reauthenticate/"),
+    Page("/accounts/email/"),
+    Page("/accounts/password/set/"),
+    Page("/accounts/inactive/", public=True),
+    Page("/accounts/confirm-email/", public=True),
+    Page("/accounts/password/reset/done/", public=True),
+    Page("/accounts/password/reset/key/done/", public=True),
+    Page("/manage/"),
+]
+
+
+@dataclass(frozen=True)
+class PageAction:
+    """A form POST of the organization area. With another org's ids it must answer 404 and change nothing;
+    without a session it must send the visitor to sign in."""
+
+    path: str
+    data: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"POST {self.path}"
+
+
+PAGE_ACTIONS = [
+    PageAction("/manage/people/{user_id}/roles/", {"role": "teacher", "branch": "{branch_id}"}),
+    PageAction("/manage/people/{user_id}/roles/{assignment_id}/remove/"),
+    PageAction("/manage/people/{user_id}/deactivate/"),
+    PageAction("/manage/people/{user_id}/reactivate/"),
+    PageAction("/manage/people/{user_id}/resend-invitation/"),
+    PageAction("/manage/people/{user_id}/delete/", {"confirm_email": "isolation@globex.example.com"}),
+    PageAction("/manage/branches/{branch_id}/edit/", {"name": "Hijacked"}),
+    PageAction("/manage/branches/{branch_id}/delete/"),
+    PageAction("/manage/classes/{class_id}/edit/", {"name": "Hijacked"}),
+    PageAction("/manage/classes/{class_id}/delete/"),
+    PageAction(
+        "/manage/classes/{class_id}/members/", {"email": "intruder@acme.example.com", "role": "student"}
+    ),
+    PageAction("/manage/classes/{class_id}/members/{assignment_id}/remove/"),
 ]
 
 
@@ -357,10 +403,15 @@ def _hierarchy_ids(organization) -> dict[str, str]:
             "full_name": f"{organization.name} isolation person",
         },
     )
-    RoleAssignment.objects.get_or_create(
+    assignment, _ = RoleAssignment.objects.get_or_create(
         user=person, role="student", branch=branch, school_class=school_class
     )
-    return {"branch_id": str(branch.pk), "class_id": str(school_class.pk), "user_id": str(person.pk)}
+    return {
+        "branch_id": str(branch.pk),
+        "class_id": str(school_class.pk),
+        "user_id": str(person.pk),
+        "assignment_id": str(assignment.pk),
+    }
 
 
 def _import_id(organization) -> str:

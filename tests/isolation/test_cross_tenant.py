@@ -1,10 +1,11 @@
 """Tenant isolation: nothing of org B is reachable from org A, whatever A holds (token, session, ids)."""
 
 import pytest
+from django_tenants.utils import schema_context
 
 from tests.conftest import browser_for, client_for, jwt_for
 
-from .registry import API_ENDPOINTS, PAGES, fill, targets
+from .registry import API_ENDPOINTS, PAGE_ACTIONS, PAGES, fill, targets
 
 # Strings that only org B (globex) has; none may appear in a response served to A.
 GLOBEX_MARKERS = ("Globex", "globex", "orgadmin@globex.example.com")
@@ -133,3 +134,80 @@ def test_role_matrix(endpoint, acme, acme_admin, acme_manager, acme_teacher, acm
         else:
             assert response.status_code == 403, (role, response.json())
             assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+
+
+# --- form actions of the organization area ---------------------------------------------------------------
+
+
+def _snapshot(organization) -> dict:
+    """Everything a page action could change, in one org."""
+    from django.contrib.auth import get_user_model
+
+    from apps.accounts.models import RoleAssignment
+    from apps.hierarchy.models import Branch, SchoolClass
+
+    with schema_context(organization.schema_name):
+        return {
+            "people": sorted(get_user_model().objects.values_list("pk", "email", "full_name", "status")),
+            "roles": sorted(
+                RoleAssignment.objects.values_list("pk", "user_id", "role", "branch_id", "school_class_id")
+            ),
+            "branches": sorted(Branch.objects.values_list("pk", "name", "code")),
+            "classes": sorted(SchoolClass.objects.values_list("pk", "name", "branch_id")),
+        }
+
+
+def _filled(action, values):
+    return fill(action.path, values), {key: fill(str(value), values) for key, value in action.data.items()}
+
+
+@pytest.mark.parametrize("action", PAGE_ACTIONS, ids=lambda a: a.id)
+def test_acme_form_actions_with_globex_ids_answer_404_and_change_nothing(action, acme, acme_admin, globex):
+    path, data = _filled(action, targets(globex))
+    before = {"acme": _snapshot(acme), "globex": _snapshot(globex)}
+
+    response = browser_for(acme, acme_admin).post(path, data)
+
+    assert response.status_code == 404
+    assert_no_globex_data(response)
+    assert {"acme": _snapshot(acme), "globex": _snapshot(globex)} == before
+
+
+@pytest.mark.parametrize("action", PAGE_ACTIONS, ids=lambda a: a.id)
+def test_form_actions_send_anonymous_visitors_to_sign_in(action, acme):
+    path, data = _filled(action, targets(acme))
+    before = _snapshot(acme)
+
+    response = client_for("acme").post(path, data)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert _snapshot(acme) == before
+
+
+# --- bad input never breaks the server --------------------------------------------------------------------
+
+GARBAGE_VALUES = [None, 12345, ["a", {"b": 1}], {"nested": {"deep": True}}, "x" * 5000, "'; DROP TABLE x; --"]
+WRITE_ENDPOINTS = [e for e in API_ENDPOINTS if e.method in ("POST", "PUT", "PATCH")]
+
+
+@pytest.mark.parametrize("endpoint", WRITE_ENDPOINTS, ids=lambda e: e.id)
+def test_write_endpoints_answer_bad_input_with_4xx_never_500(endpoint, acme, acme_admin_client):
+    values = targets(acme)
+    keys = list(endpoint.body) or ["name"]
+
+    for garbage in GARBAGE_VALUES:
+        body = dict.fromkeys(keys, garbage)
+        response = getattr(acme_admin_client, endpoint.method.lower())(
+            fill(endpoint.path, values), body, format="json"
+        )
+        assert response.status_code < 500, (garbage, response.content[:300])
+        if response.status_code >= 400:
+            assert response.json()["success"] is False
+    if not endpoint.body:
+        return  # an action that reads no body has nothing to parse
+    malformed = acme_admin_client.generic(
+        endpoint.method, fill(endpoint.path, values), "{not json", content_type="application/json"
+    )
+    assert malformed.status_code == 400
+    assert malformed.json()["error"]["code"] == "BAD_REQUEST"
