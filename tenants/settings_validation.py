@@ -1,24 +1,20 @@
 """Validation of organization settings values beyond what the model fields check."""
 
 import re
-import zoneinfo
 
 from apps.core.errors import ValidationFailed
+from apps.core.validation import is_hex_color, is_time_zone
 
-HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 def clean_settings(values: dict) -> dict:
     errors: dict[str, list[str]] = {}
     cleaned = dict(values)
-    if "primary_color" in values and not HEX_COLOR.match(str(values["primary_color"] or "")):
+    if "primary_color" in values and not is_hex_color(values["primary_color"]):
         errors["primary_color"] = ["Use a colour like #2457d6."]
-    if "default_timezone" in values:
-        try:
-            zoneinfo.ZoneInfo(str(values["default_timezone"]))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            errors["default_timezone"] = ["Unknown time zone."]
+    if "default_timezone" in values and not is_time_zone(values["default_timezone"]):
+        errors["default_timezone"] = ["Unknown time zone."]
     if "allowed_email_domains" in values:
         raw = values["allowed_email_domains"]
         if isinstance(raw, str):

@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from apps.audit.services import audit_record
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed, validation_error_from_django
+from apps.core.validation import is_time_zone
 
 from .models import RoleAssignment, User
 from .permissions import forget_scope, scope_of
@@ -186,14 +187,8 @@ def _clean_email(email: str) -> str:
 
 
 def _check_timezone(name: str) -> None:
-    if not name:
-        return
-    import zoneinfo
-
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed({"timezone": ["Unknown time zone."]}) from None
+    if name and not is_time_zone(name):
+        raise ValidationFailed({"timezone": ["Unknown time zone."]})
 
 
 def _unique(assignments: list[RoleAssignment]) -> list[RoleAssignment]:

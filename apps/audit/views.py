@@ -14,7 +14,6 @@ from .models import AuditEntry
 from .selectors import Row, audit_entry_list, audit_entry_rows, rows_for  # noqa: F401
 
 PER_PAGE = 50
-USER_TYPE = "accounts.user"
 
 
 class AuditFilterForm(forms.Form):

@@ -1,8 +1,6 @@
 """Writes on branches and classes. Org Admins run branches; Branch Managers run their branches' classes."""
 
 import json
-import re
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,10 +15,10 @@ from apps.core.errors import (
     ValidationFailed,
     validation_error_from_django,
 )
+from apps.core.validation import is_hex_color, is_time_zone
 
 from .models import Branch, SchoolClass
 
-HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 BRANCH_FIELDS = (
     "name",
     "code",
@@ -55,12 +53,9 @@ def _clean_branch(values: dict) -> dict:
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
     if "code" in cleaned:
         cleaned["code"] = (cleaned["code"] or "").lower()
-    if cleaned.get("timezone"):
-        try:
-            zoneinfo.ZoneInfo(cleaned["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            errors["timezone"] = ["Unknown time zone."]
-    if cleaned.get("primary_color") and not HEX_COLOR.match(cleaned["primary_color"]):
+    if cleaned.get("timezone") and not is_time_zone(cleaned["timezone"]):
+        errors["timezone"] = ["Unknown time zone."]
+    if cleaned.get("primary_color") and not is_hex_color(cleaned["primary_color"]):
         errors["primary_color"] = ["Use a colour like #2457d6."]
     if "settings" in cleaned:
         if not isinstance(cleaned["settings"], dict):
