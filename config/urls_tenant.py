@@ -19,6 +19,7 @@ urlpatterns = [
     path("manage/api-keys/", include("apps.apikeys.urls")),
     path("manage/imports/", include("apps.imports.urls")),
     path("manage/audit/", include("apps.audit.urls")),
+    path("", include("apps.courses.urls")),
     # API, one app each.
     path("api/v1/organizations", org_views.OwnOrganizationListView.as_view(), name="api-own-organizations"),
     path(
@@ -35,6 +36,7 @@ urlpatterns = [
     path("api/v1/", include("apps.apikeys.api_urls")),
     path("api/v1/", include("apps.imports.api_urls")),
     path("api/v1/", include("apps.audit.api_urls")),
+    path("api/v1/", include("apps.courses.api_urls")),
 ]
 
 # Anything else under /api/ answers in the envelope, also with DEBUG on.

@@ -54,8 +54,12 @@ USAGE_COUNTERS: dict[str, str] = {
 }
 
 
-def register_usage_counter(name: str, sql_template: str) -> None:
+USAGE_LABELS: dict[str, str] = {"users": "Users"}
+
+
+def register_usage_counter(name: str, sql_template: str, label: str = "") -> None:
     USAGE_COUNTERS[name] = sql_template
+    USAGE_LABELS[name] = label or name.replace("_", " ").capitalize()
 
 
 def organization_usage(organizations: list[Organization]) -> dict[int, dict[str, int]]:

@@ -16,6 +16,7 @@ from apps.core.validation import is_time_zone
 
 from .models import RoleAssignment, User
 from .permissions import forget_scope, scope_of
+from .signals import roles_granted
 from .tokens import encode_uid, invitation_tokens
 
 Role = RoleAssignment.Role
@@ -245,6 +246,7 @@ def user_invite(
     for assignment in assignments:
         assignment.user = user
         assignment.save()
+    roles_granted.send(sender=RoleAssignment, assignments=assignments)
     audit_record(
         actor=actor,
         action="user.invited",
@@ -424,6 +426,7 @@ def role_grant_or_get(*, user: User, spec: RoleSpec, actor) -> tuple[RoleAssignm
     assignment.user = user
     assignment.save()
     forget_scope(user)
+    roles_granted.send(sender=RoleAssignment, assignments=[assignment])
     audit_record(actor=actor, action="role.granted", target=user, changes=_describe(assignment))
     return assignment, True
 

@@ -12,6 +12,8 @@ OBJECT_LABELS = {
     "users": "People",
     "audit": "Audit log",
     "imports": "Imports",
+    "courses": "Courses and content",
+    "enrollments": "Enrollments and progress",
 }
 ACCESS_CHOICES = [("", "No access"), ("read", "Read"), ("write", "Read and write")]
 

@@ -9,7 +9,16 @@ from collections.abc import Iterable
 
 from apps.core.errors import PermissionDenied
 
-SCOPE_OBJECTS: tuple[str, ...] = ("organization", "branches", "classes", "users", "audit", "imports")
+SCOPE_OBJECTS: tuple[str, ...] = (
+    "organization",
+    "branches",
+    "classes",
+    "users",
+    "audit",
+    "imports",
+    "courses",
+    "enrollments",
+)
 ACCESS_LEVELS: tuple[str, ...] = ("read", "write")
 ALL_SCOPES: tuple[str, ...] = tuple(f"{obj}:{level}" for obj in SCOPE_OBJECTS for level in ACCESS_LEVELS)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

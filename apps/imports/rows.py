@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from apps.accounts.models import RoleAssignment, User
 from apps.accounts.permissions import Scope
+from apps.accounts.signals import roles_granted
 from apps.core.errors import ApplicationError
 from apps.hierarchy.models import Branch, SchoolClass
 
@@ -228,6 +229,7 @@ def apply_chunk(context: JobContext, rows: list[SourceRow], *, job_id: int) -> C
         assignment.user_id = assignment.user.pk  # users created above now have their ids
     if new_assignments:
         RoleAssignment.objects.bulk_create(new_assignments)
+        roles_granted.send(sender=RoleAssignment, assignments=new_assignments)
     return result
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -91,6 +92,8 @@ TENANT_APPS = [
     "apps.audit",
     "apps.apikeys",
     "apps.imports",
+    "apps.events",
+    "apps.courses",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -210,8 +213,32 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# Uploads (course media, covers, logos) are never served from MEDIA_URL: views check who may see them and
+# stream them from the org's own host. Files live under "<schema>/..." in the storage.
+# MEDIA_STORAGE=s3 keeps them in an S3-compatible bucket (django-storages; `pip install .[s3]`) configured
+# with the usual AWS_* variables (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...).
+MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
+MEDIA_MAX_UPLOAD_MB = int(env("MEDIA_MAX_UPLOAD_MB", "200"))
+_MEDIA_BACKENDS = {
+    "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    },
+}
+if MEDIA_STORAGE not in _MEDIA_BACKENDS:
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE must be one of {sorted(_MEDIA_BACKENDS)}, not {MEDIA_STORAGE!r}"
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

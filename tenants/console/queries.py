@@ -25,16 +25,22 @@ class UsageRow:
     counts: dict[str, int]
     cells: list[tuple[str, int | None]]
 
+    @property
+    def labelled(self) -> list[tuple[str, str, int | None]]:
+        """(name, label, value) for each counter."""
+        return [(name, selectors.USAGE_LABELS[name], value) for name, value in self.counts.items()]
+
 
 def usage_columns() -> list[str]:
-    return list(selectors.USAGE_COUNTERS)
+    """Column headings, in the order of each row's cells."""
+    return [selectors.USAGE_LABELS[name] for name in selectors.USAGE_COUNTERS]
 
 
 def organization_rows(organizations: list[Organization]) -> tuple[list[UsageRow], bool]:
     """The page's organizations with their usage, counted in one query. Returns (rows, usage_available):
     if counting fails (a schema being dropped, a counter whose table is not migrated yet) the page still
     renders, without numbers, instead of failing as a whole."""
-    columns = usage_columns()
+    columns = list(selectors.USAGE_LABELS.items())
     try:
         with transaction.atomic():  # a savepoint: a failed count must not break the request's transaction
             usage = selectors.organization_usage(organizations)
@@ -45,7 +51,7 @@ def organization_rows(organizations: list[Organization]) -> tuple[list[UsageRow]
     rows = []
     for org in organizations:
         counts = usage.get(org.pk, {})
-        rows.append(UsageRow(org, counts, [(column, counts.get(column)) for column in columns]))
+        rows.append(UsageRow(org, counts, [(label, counts.get(name)) for name, label in columns]))
     return rows, available
 
 

@@ -175,6 +175,7 @@ def organization_detail(request, pk):
             "org": organization,
             "subscription": subscription,
             "usage": rows[0].counts,
+            "usage_items": rows[0].labelled,
             "usage_available": usage_available,
             "domains": list(organization.domains.all()),
             "plan_form": ChangePlanForm(

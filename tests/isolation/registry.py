@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django_tenants.utils import schema_context
 
+from .course_targets import course_ids
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -331,6 +333,15 @@ PAGE_ACTIONS = [
 ]
 
 
+# Courses, content, enrollments and progress (kept in their own files).
+from .registry_courses_api import COURSE_API_ENDPOINTS  # noqa: E402
+from .registry_courses_pages import COURSE_PAGE_ACTIONS, COURSE_PAGES  # noqa: E402
+
+API_ENDPOINTS += COURSE_API_ENDPOINTS
+PAGES += COURSE_PAGES
+PAGE_ACTIONS += COURSE_PAGE_ACTIONS
+
+
 def targets(organization) -> dict[str, str]:
     """Ids of real objects inside `organization`, for the placeholders above."""
     from apps.accounts.models import User
@@ -351,6 +362,7 @@ def targets(organization) -> dict[str, str]:
             **_structure_ids(organization),
             "import_id": _import_id(organization),
             **_account_ids(organization),
+            **course_ids(organization),
         }
 
 

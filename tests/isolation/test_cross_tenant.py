@@ -144,6 +144,7 @@ def _snapshot(organization) -> dict:
     from django.contrib.auth import get_user_model
 
     from apps.accounts.models import RoleAssignment
+    from apps.courses.models import ContentItem, ContentVersion, Course, Enrollment, MediaFile, Module
     from apps.hierarchy.models import Branch, SchoolClass
 
     with schema_context(organization.schema_name):
@@ -154,6 +155,20 @@ def _snapshot(organization) -> dict:
             ),
             "branches": sorted(Branch.objects.values_list("pk", "name", "code")),
             "classes": sorted(SchoolClass.objects.values_list("pk", "name", "branch_id")),
+            "courses": sorted(Course.objects.values_list("pk", "title", "status", "slug")),
+            "modules": sorted(Module.objects.values_list("pk", "title", "position", "course_id")),
+            "items": sorted(
+                ContentItem.objects.values_list(
+                    "pk", "title", "position", "module_id", "latest_version_id", "published_version_id"
+                )
+            ),
+            "versions": sorted(ContentVersion.objects.values_list("pk", "item_id", "number")),
+            "media": sorted(MediaFile.objects.values_list("pk", "course_id", "item_id")),
+            "enrollments": sorted(
+                Enrollment.objects.values_list(
+                    "pk", "course_id", "user_id", "status", "due_at", "progress_percent"
+                )
+            ),
         }
 
 

@@ -24,7 +24,7 @@ def test_operator_creates_an_organization(operator_client):
     assert data["organization"]["slug"] == "initech"
     assert data["organization"]["status"] == "trial"
     assert data["organization"]["subscription"]["plan"]["code"] == "starter"
-    assert data["organization"]["usage"] == {"users": 1}
+    assert data["organization"]["usage"] == {"users": 1, "courses": 0, "storage_mb": 0}
     assert data["invitation_url"].startswith("http://initech.learnstack.test/invite/")
     assert schema_exists("initech")
     event = OrganizationEvent.objects.get(org_slug="initech")

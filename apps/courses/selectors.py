@@ -1,0 +1,454 @@
+"""Reads on courses, content, enrollments and progress, always scoped by the viewer: what the viewer may not
+know of is not in the queryset, so views answer 404 for it, as for what does not exist."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from apps.accounts.models import RoleAssignment
+from apps.accounts.permissions import scope_of
+from apps.hierarchy.selectors import user_list
+
+from .models import (
+    Category,
+    ContentItem,
+    ContentVersion,
+    Course,
+    Enrollment,
+    ItemProgress,
+    MediaFile,
+    Module,
+    Tag,
+)
+from .permissions import can_edit
+
+Status = Course.Status
+
+
+def _digits(pk) -> bool:
+    return str(pk).isdigit()
+
+
+def _org_wide():
+    return ~Exists(Course.branches.through.objects.filter(course_id=OuterRef("pk")))
+
+
+def _in_branches(branch_ids):
+    return Exists(Course.branches.through.objects.filter(course_id=OuterRef("pk"), branch_id__in=branch_ids))
+
+
+def _visibility(viewer) -> Q | None:
+    """The courses `viewer` may know of, as a filter (None: every course)."""
+    scope = scope_of(viewer)
+    if scope.is_org_admin:
+        return None
+    if scope.user_id is None:
+        return Q(pk__in=[])
+    available = Q(status=Status.PUBLISHED) & (_org_wide() | _in_branches(scope.member_branch_ids))
+    visible = (
+        available
+        | Q(owner_id=scope.user_id)
+        | Exists(Course.co_teachers.through.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id))
+        | Exists(Enrollment.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id))
+    )
+    if scope.managed_branch_ids:
+        visible |= _in_branches(scope.managed_branch_ids)
+    return visible
+
+
+def course_list(
+    *,
+    viewer,
+    search: str = "",
+    category=None,
+    tag=None,
+    branch=None,
+    status: str | None = None,
+    catalog: bool = False,
+) -> QuerySet[Course]:
+    """Courses the viewer may see, with what lists show (category, tags, branches, counts) in a constant
+    number of queries. `catalog` keeps only published courses (what learners browse)."""
+    scope = scope_of(viewer)
+    queryset = Course.objects.all()
+    visibility = _visibility(viewer)
+    if visibility is not None:
+        queryset = queryset.filter(visibility)
+    if catalog:
+        queryset = queryset.filter(status=Status.PUBLISHED)
+    elif status:
+        queryset = queryset.filter(status=status)
+    search = (search or "").strip()
+    if search:
+        queryset = queryset.filter(
+            Q(title__icontains=search)
+            | Q(summary__icontains=search)
+            | Exists(Tag.objects.filter(courses=OuterRef("pk"), name__icontains=search))
+        )
+    if category not in (None, ""):
+        key = str(category)
+        queryset = (
+            queryset.filter(category_id=int(key))
+            if key.isdigit()
+            else queryset.filter(category__slug__iexact=key)
+        )
+    if tag not in (None, ""):
+        key = str(tag)
+        tag_filter = Q(pk=int(key)) if key.isdigit() else Q(name__iexact=key)
+        queryset = queryset.filter(Exists(Tag.objects.filter(tag_filter, courses=OuterRef("pk"))))
+    if branch not in (None, "") and _digits(branch):
+        queryset = queryset.filter(_in_branches([int(branch)]) | _org_wide())
+    learner_enrollment = Enrollment.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id or 0)
+    return (
+        queryset.select_related("category", "owner")
+        .prefetch_related("tags", "branches", "co_teachers")
+        .annotate(
+            module_count=Coalesce(
+                Subquery(
+                    Module.objects.filter(course_id=OuterRef("pk"))
+                    .order_by()
+                    .values("course_id")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            item_count=Coalesce(
+                Subquery(
+                    ContentItem.objects.filter(course_id=OuterRef("pk"), published_version__isnull=False)
+                    .order_by()
+                    .values("course_id")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            enrollment_count=Coalesce(
+                Subquery(
+                    Enrollment.objects.filter(course_id=OuterRef("pk"))
+                    .exclude(status=Enrollment.Status.WITHDRAWN)
+                    .order_by()
+                    .values("course_id")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            my_enrollment_status=Subquery(learner_enrollment.values("status")[:1]),
+            my_progress=Subquery(learner_enrollment.values("progress_percent")[:1]),
+        )
+    )
+
+
+def course_get(*, viewer, pk) -> Course | None:
+    return course_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+
+
+def course_get_editable(*, viewer, pk) -> Course | None:
+    """The course if the viewer may see it; callers check can_edit for 403 vs 404."""
+    return course_get(viewer=viewer, pk=pk)
+
+
+def viewer_can_edit(viewer, course) -> bool:
+    return can_edit(scope_of(viewer), course)
+
+
+def course_outline(*, course: Course, viewer, as_learner: bool | None = None) -> list[Module]:
+    """The course's modules with their items (and each item's shown version) in two queries. Learners
+    (and editors previewing with as_learner=True) get published items only, with the published version."""
+    if as_learner is None:
+        as_learner = not viewer_can_edit(viewer, course)
+    items = ContentItem.objects.filter(course=course).order_by("position", "pk")
+    if as_learner:
+        items = items.filter(published_version__isnull=False).select_related(
+            "published_version", "published_version__media"
+        )
+    else:
+        items = items.select_related("latest_version", "latest_version__media", "published_version")
+    modules = list(
+        Module.objects.filter(course=course)
+        .order_by("position", "pk")
+        .prefetch_related(Prefetch("items", items))
+    )
+    for module in modules:
+        for item in module.items.all():
+            item.shown_version = item.published_version if as_learner else item.latest_version
+    if as_learner:
+        modules = [module for module in modules if module.items.all()]
+    return modules
+
+
+def content_list(*, viewer, course=None, module=None, kind: str | None = None) -> QuerySet[ContentItem]:
+    """Content items the viewer may see: every item of courses they edit, published items of the other
+    courses they can see."""
+    scope = scope_of(viewer)
+    courses = course_list(viewer=viewer).values("pk")
+    queryset = ContentItem.objects.filter(course_id__in=Subquery(courses))
+    if not scope.is_org_admin:
+        editable = Q(course__owner_id=scope.user_id) | Exists(
+            Course.co_teachers.through.objects.filter(course_id=OuterRef("course_id"), user_id=scope.user_id)
+        )
+        if scope.managed_branch_ids:
+            editable |= Exists(
+                Course.branches.through.objects.filter(
+                    course_id=OuterRef("course_id"), branch_id__in=scope.managed_branch_ids
+                )
+            ) & ~Exists(
+                Course.branches.through.objects.filter(course_id=OuterRef("course_id")).exclude(
+                    branch_id__in=scope.managed_branch_ids
+                )
+            )
+        queryset = queryset.filter(
+            editable | Q(published_version__isnull=False, course__status=Status.PUBLISHED)
+        )
+    if course is not None:
+        queryset = queryset.filter(course=course)
+    if module is not None:
+        queryset = queryset.filter(module=module)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.select_related(
+        "module", "course", "latest_version", "published_version", "latest_version__author"
+    ).order_by("course_id", "module__position", "module_id", "position", "pk")
+
+
+def content_get(*, viewer, pk) -> ContentItem | None:
+    return content_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+
+
+def module_get(*, viewer, pk) -> Module | None:
+    if not _digits(pk):
+        return None
+    module = Module.objects.select_related("course").filter(pk=pk).first()
+    if module is None or course_get(viewer=viewer, pk=module.course_id) is None:
+        return None
+    return module
+
+
+def version_list(*, item: ContentItem) -> QuerySet[ContentVersion]:
+    return item.versions.select_related("author", "media").order_by("-number")
+
+
+def version_get(*, item: ContentItem, number) -> ContentVersion | None:
+    return version_list(item=item).filter(number=number).first() if _digits(number) else None
+
+
+def media_list(*, viewer, course=None, item=None) -> QuerySet[MediaFile]:
+    queryset = MediaFile.objects.filter(course_id__in=Subquery(course_list(viewer=viewer).values("pk")))
+    if course is not None:
+        queryset = queryset.filter(course=course)
+    if item is not None:
+        queryset = queryset.filter(item=item)
+    return queryset.select_related("uploaded_by", "course")
+
+
+def media_for_download(*, viewer, pk) -> MediaFile | None:
+    """A media file the viewer may download: editors of its course any; others only files of a published
+    item's published version (or course-level files) of a course they can see."""
+    if not _digits(pk):
+        return None
+    media = MediaFile.objects.select_related("course", "item").filter(pk=pk).first()
+    if media is None:
+        return None
+    course = course_get(viewer=viewer, pk=media.course_id)
+    if course is None:
+        return None
+    if viewer_can_edit(viewer, course):
+        return media
+    if course.status == Status.DRAFT:
+        return None
+    if media.item_id is None:
+        return media
+    published = media.item.published_version_id
+    if published and ContentVersion.objects.filter(pk=published, media=media).exists():
+        return media
+    return None
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.annotate(course_count=Count("courses", distinct=True))
+
+
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.annotate(course_count=Count("courses", distinct=True))
+
+
+# --- enrollments and progress --------------------------------------------------------------------------------
+
+
+def _visible_learners(viewer):
+    return user_list(viewer=viewer).values("pk")
+
+
+def enrollment_list(*, viewer, course=None, user=None, status: str | None = None) -> QuerySet[Enrollment]:
+    """Enrollments of the learners the viewer may see (themselves at least)."""
+    scope = scope_of(viewer)
+    queryset = Enrollment.objects.all()
+    if not scope.is_org_admin:
+        queryset = queryset.filter(user_id__in=Subquery(_visible_learners(viewer)))
+        queryset = queryset.filter(course_id__in=Subquery(course_list(viewer=viewer).values("pk")))
+    if course is not None:
+        queryset = queryset.filter(course=course)
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("course", "user", "assigned_by", "course__category")
+
+
+def enrollment_get(*, viewer, course, pk) -> Enrollment | None:
+    return enrollment_list(viewer=viewer, course=course).filter(pk=pk).first() if _digits(pk) else None
+
+
+def my_learning(*, viewer) -> QuerySet[Enrollment]:
+    """The viewer's own enrollments, due first, with the next lesson to open."""
+    return (
+        Enrollment.objects.filter(user=viewer)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .select_related("course", "course__category")
+        .order_by(F("due_at").asc(nulls_last=True), "-last_activity_at", "-enrolled_at")
+    )
+
+
+def active_enrollment(*, user, course) -> Enrollment | None:
+    return (
+        Enrollment.objects.filter(user=user, course=course)
+        .exclude(status=Enrollment.Status.WITHDRAWN)
+        .first()
+    )
+
+
+def progress_list(*, viewer, user=None, course=None) -> QuerySet[ItemProgress]:
+    scope = scope_of(viewer)
+    queryset = ItemProgress.objects.all()
+    if not scope.is_org_admin:
+        queryset = queryset.filter(user_id__in=Subquery(_visible_learners(viewer)))
+        queryset = queryset.filter(course_id__in=Subquery(course_list(viewer=viewer).values("pk")))
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    if course is not None:
+        queryset = queryset.filter(course=course)
+    return queryset.select_related("item", "course", "user").order_by(
+        "course_id", "item__position", "item_id"
+    )
+
+
+def progress_by_item(*, user, course) -> dict[int, ItemProgress]:
+    return {p.item_id: p for p in ItemProgress.objects.filter(user=user, course=course)}
+
+
+def resume_item(*, user, course, outline: list[Module]) -> ContentItem | None:
+    """Where the learner left off: the most recently touched unfinished item, else the first unfinished one,
+    else the first item."""
+    items = [item for module in outline for item in module.items.all()]
+    if not items:
+        return None
+    progress = progress_by_item(user=user, course=course)
+    unfinished = [item for item in items if not (progress.get(item.pk) and progress[item.pk].is_completed)]
+    touched = [item for item in unfinished if item.pk in progress]
+    if touched:
+        return max(touched, key=lambda item: progress[item.pk].updated_at)
+    return unfinished[0] if unfinished else items[0]
+
+
+@dataclass(frozen=True)
+class CourseAnalytics:
+    enrolled: int
+    active: int
+    completed: int
+    withdrawn: int
+    completion_rate: float
+    average_progress: float
+    time_spent_seconds: int
+    by_branch: list[dict]
+    by_class: list[dict]
+
+
+def _group(queryset, id_field: str, name_field: str, key: str) -> list[dict]:
+    rows = (
+        queryset.values(id_field, name_field)
+        .annotate(
+            enrolled=Count("pk", distinct=True),
+            completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED), distinct=True),
+            average_progress=Avg("progress_percent"),
+        )
+        .order_by(name_field)
+    )
+    return [
+        {
+            "id": row[id_field],
+            key: row[name_field],
+            "enrolled": row["enrolled"],
+            "completed": row["completed"],
+            "completion_rate": round(row["completed"] / row["enrolled"], 4) if row["enrolled"] else 0.0,
+            "average_progress": round(float(row["average_progress"] or 0), 1),
+        }
+        for row in rows
+        if row[id_field] is not None
+    ]
+
+
+def course_analytics(*, viewer, course) -> CourseAnalytics:
+    """Enrollment count, completion rate and average progress of the learners the viewer may see, overall and
+    by the branch and class in which they learn."""
+    enrollments = enrollment_list(viewer=viewer, course=course).order_by()
+    totals = enrollments.aggregate(
+        all=Count("pk"),
+        withdrawn=Count("pk", filter=Q(status=Enrollment.Status.WITHDRAWN)),
+        completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED)),
+        active=Count("pk", filter=Q(status=Enrollment.Status.ACTIVE)),
+        average=Avg("progress_percent", filter=~Q(status=Enrollment.Status.WITHDRAWN)),
+    )
+    current = enrollments.exclude(status=Enrollment.Status.WITHDRAWN)
+    enrolled = totals["all"] - totals["withdrawn"]
+    scope = scope_of(viewer)
+    # One filter() per grouping, so every condition applies to the same role-assignment row.
+    as_student = Q(user__role_assignments__role=RoleAssignment.Role.STUDENT)
+    if not scope.is_org_admin:
+        as_student &= (
+            Q(user__role_assignments__school_class_id__in=scope.teaching_class_ids)
+            | Q(user__role_assignments__branch_id__in=scope.managed_branch_ids)
+            | Q(user_id=scope.user_id)
+        )
+    by_class_qs = current.filter(as_student & Q(user__role_assignments__school_class__isnull=False))
+    by_branch_qs = current.filter(as_student)
+    time_spent = (
+        progress_list(viewer=viewer, course=course)
+        .order_by()
+        .aggregate(total=Sum("time_spent_seconds"))["total"]
+        or 0
+    )
+    return CourseAnalytics(
+        enrolled=enrolled,
+        active=totals["active"],
+        completed=totals["completed"],
+        withdrawn=totals["withdrawn"],
+        completion_rate=round(totals["completed"] / enrolled, 4) if enrolled else 0.0,
+        average_progress=round(float(totals["average"] or 0), 1),
+        time_spent_seconds=time_spent,
+        by_branch=_group(
+            by_branch_qs, "user__role_assignments__branch_id", "user__role_assignments__branch__name", "name"
+        ),
+        by_class=_group(
+            by_class_qs,
+            "user__role_assignments__school_class_id",
+            "user__role_assignments__school_class__name",
+            "name",
+        ),
+    )
