@@ -32,8 +32,9 @@ WORKDIR /app
 
 # Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
 # `[tool.setuptools] packages = []`, so `pip install .` installs the dependencies and no code of ours.
+# The `s3` extra (boto3) lets MEDIA_STORAGE=s3 keep uploads in object storage.
 COPY pyproject.toml ./
-RUN pip install . \
+RUN pip install ".[s3]" \
  && rm -rf build *.egg-info
 
 # The application code (see .dockerignore for what stays out). Owned by root, read-only to the app user.

@@ -5,7 +5,8 @@ Byte ranges are honoured (a single `Range: bytes=a-b`), so browsers can seek in 
 
 import re
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.conf import settings
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 
 from .models import MediaFile
 
@@ -35,6 +36,20 @@ def file_response(
     request, stored_file, *, content_type: str, filename: str, size: int, download: bool = False
 ):
     attachment = download or not _inline(content_type)
+    if settings.MEDIA_STORAGE == "s3":
+        # Object storage serves the bytes (and ranges) itself: after the permission check the browser gets a
+        # short-lived signed URL instead of the app streaming large videos through a web worker.
+        disposition = "attachment" if attachment else "inline"
+        url = stored_file.storage.url(
+            stored_file.name,
+            parameters={
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": f"{disposition}; filename*=UTF-8''{_quote(filename)}",
+            },
+        )
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        return response
     header = request.headers.get("Range", "")
     match = _RANGE.match(header.strip()) if header else None
     if match and size:

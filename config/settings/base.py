@@ -229,6 +229,8 @@ _MEDIA_BACKENDS = {
             "region_name": env("AWS_S3_REGION_NAME") or None,
             "default_acl": "private",
             "querystring_auth": True,
+            # Files are handed out only after a permission check, as a redirect to a URL signed for this long.
+            "querystring_expire": int(env("MEDIA_SIGNED_URL_SECONDS", "300")),
             "file_overwrite": False,
         },
     },
