@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -996,6 +996,7 @@ def _enroll(course: Course, users, *, source: str, actor, due_at=None, rule=None
     Enrollment.objects.bulk_create(new, ignore_conflicts=True)
     changed = len(new)
     already = 0
+    reactivated = []
     for enrollment in existing.values():
         updates = []
         if enrollment.status == Enrollment.Status.WITHDRAWN:
@@ -1008,6 +1009,7 @@ def _enroll(course: Course, users, *, source: str, actor, due_at=None, rule=None
             enrollment.assigned_by = actor if getattr(actor, "pk", None) else None
             updates += ["status", "withdrawn_at", "source", "rule", "assigned_by"]
             changed += 1
+            reactivated.append(enrollment)
         else:
             already += 1
         if due_at is not None and enrollment.due_at != due_at:
@@ -1015,9 +1017,8 @@ def _enroll(course: Course, users, *, source: str, actor, due_at=None, rule=None
             updates.append("due_at")
         if updates:
             enrollment.save(update_fields=updates)
-    if existing:
-        for enrollment in existing.values():
-            _recompute(enrollment, now=now)
+    for enrollment in reactivated:
+        _recompute(enrollment, now=now)
     return changed, already
 
 
@@ -1269,24 +1270,19 @@ def _published_count(course: Course) -> int:
     return ContentItem.objects.filter(course=course, published_version__isnull=False).count()
 
 
-def _recompute(enrollment: Enrollment, *, now=None, actor=None) -> Enrollment:
-    """Roll item progress up to the enrollment; the first time every published item is complete the
-    enrollment completes and `course.completed` is raised (once, keyed by the enrollment)."""
-    total = _published_count(enrollment.course)
-    completed = ItemProgress.objects.filter(
-        user_id=enrollment.user_id,
-        course_id=enrollment.course_id,
-        completed_at__isnull=False,
-        item__published_version__isnull=False,
-    ).count()
+ROLLUP_FIELDS = ["total_items", "completed_items", "progress_percent", "status", "completed_at"]
+
+
+def _apply_counts(enrollment: Enrollment, *, total: int, completed: int, now, actor=None) -> None:
+    """Set the enrollment's roll-up from item counts. The first time every published item is complete the
+    enrollment completes and `course.completed` is raised (once: the event is keyed by the enrollment).
+    Completion is permanent: lessons published later lower the percentage, not the status."""
     enrollment.total_items = total
-    enrollment.completed_items = completed
-    enrollment.progress_percent = (100 * completed // total) if total else 0
-    fields = ["total_items", "completed_items", "progress_percent"]
+    enrollment.completed_items = min(completed, total)
+    enrollment.progress_percent = (100 * enrollment.completed_items // total) if total else 0
     if total and completed >= total and enrollment.status == Enrollment.Status.ACTIVE:
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = now or timezone.now()
-        fields += ["status", "completed_at"]
         emit(
             COURSE_COMPLETED,
             key=f"{COURSE_COMPLETED}:{enrollment.pk}",
@@ -1298,25 +1294,52 @@ def _recompute(enrollment: Enrollment, *, now=None, actor=None) -> Enrollment:
             },
             actor=actor,
         )
-    if (
-        enrollment.status == Enrollment.Status.COMPLETED
-        and enrollment.progress_percent < 100
-        and completed >= total
-    ):
-        enrollment.progress_percent = 100
-    enrollment.save(update_fields=fields)
+
+
+def _completed_count(user_id: int, course_id: int) -> int:
+    return ItemProgress.objects.filter(
+        user_id=user_id,
+        course_id=course_id,
+        completed_at__isnull=False,
+        item__published_version__isnull=False,
+    ).count()
+
+
+def _recompute(enrollment: Enrollment, *, now=None, actor=None) -> Enrollment:
+    """Roll one learner's item progress up to their enrollment (two counting queries and one update)."""
+    _apply_counts(
+        enrollment,
+        total=_published_count(enrollment.course),
+        completed=_completed_count(enrollment.user_id, enrollment.course_id),
+        now=now,
+        actor=actor,
+    )
+    enrollment.save(update_fields=ROLLUP_FIELDS)
     return enrollment
 
 
 def _recount_enrollments(course: Course) -> None:
-    """Content was published or removed: totals and percentages of current enrollments follow. Completed
-    enrollments stay completed (and the event is never raised twice)."""
-    for enrollment in (
-        Enrollment.objects.select_related("course")
+    """Content was published or removed: the totals and percentages of every current enrollment follow, in a
+    fixed number of queries whatever the number of learners."""
+    total = _published_count(course)
+    done = dict(
+        ItemProgress.objects.filter(
+            course=course, completed_at__isnull=False, item__published_version__isnull=False
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values_list("user_id", "n")
+    )
+    enrollments = list(
+        Enrollment.objects.select_for_update()
         .filter(course=course)
         .exclude(status=Enrollment.Status.WITHDRAWN)
-    ):
-        _recompute(enrollment)
+    )
+    now = timezone.now()
+    for enrollment in enrollments:
+        _apply_counts(enrollment, total=total, completed=done.get(enrollment.user_id, 0), now=now)
+    Enrollment.objects.bulk_update(enrollments, ROLLUP_FIELDS, batch_size=500)
 
 
 @dataclass(frozen=True)
