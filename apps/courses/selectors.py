@@ -29,6 +29,7 @@ from .models import (
     ContentVersion,
     Course,
     Enrollment,
+    EnrollmentRule,
     ItemProgress,
     MediaFile,
     Module,
@@ -63,7 +64,11 @@ def _visibility(viewer) -> Q | None:
         available
         | Q(owner_id=scope.user_id)
         | Exists(Course.co_teachers.through.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id))
-        | Exists(Enrollment.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id))
+        # Learners keep a course they are enrolled in (also archived), but not one taken back to draft.
+        | (
+            Exists(Enrollment.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id))
+            & ~Q(status=Status.DRAFT)
+        )
     )
     if scope.managed_branch_ids:
         visible |= _in_branches(scope.managed_branch_ids)
@@ -167,6 +172,25 @@ def course_get_editable(*, viewer, pk) -> Course | None:
 
 def viewer_can_edit(viewer, course) -> bool:
     return can_edit(scope_of(viewer), course)
+
+
+def course_list_editable(*, viewer, search: str = "", status: str | None = None) -> QuerySet[Course]:
+    """The courses the viewer may change (drafts included), as course_list() annotates them: what a
+    teacher's "Teaching" list shows. The same rule as permissions.can_edit, as a filter."""
+    scope = scope_of(viewer)
+    queryset = course_list(viewer=viewer, search=search, status=status)
+    if scope.is_org_admin:
+        return queryset
+    editable = Q(owner_id=scope.user_id or 0) | Exists(
+        Course.co_teachers.through.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id or 0)
+    )
+    if scope.managed_branch_ids:
+        editable |= _in_branches(scope.managed_branch_ids) & ~Exists(
+            Course.branches.through.objects.filter(course_id=OuterRef("pk")).exclude(
+                branch_id__in=scope.managed_branch_ids
+            )
+        )
+    return queryset.filter(editable)
 
 
 def course_outline(*, course: Course, viewer, as_learner: bool | None = None) -> list[Module]:
@@ -275,8 +299,8 @@ def media_for_download(*, viewer, pk) -> MediaFile | None:
         return None
     if media.item_id is None:
         return media
-    published = media.item.published_version_id
-    if published and ContentVersion.objects.filter(pk=published, media=media).exists():
+    # Shown by a published lesson: the one it was uploaded with, or another lesson of the course that uses it.
+    if ContentItem.objects.filter(course_id=media.course_id, published_version__media=media).exists():
         return media
     return None
 
@@ -312,6 +336,26 @@ def enrollment_list(*, viewer, course=None, user=None, status: str | None = None
     return queryset.select_related("course", "user", "assigned_by", "course__category")
 
 
+def enrollment_rule_list(*, viewer, course) -> QuerySet[EnrollmentRule]:
+    """The course's class and branch rules that the viewer may know of: Org Admins all; others the rules of
+    the classes they teach or learn in, and of the branches they belong to (and their classes)."""
+    scope = scope_of(viewer)
+    queryset = EnrollmentRule.objects.filter(course=course)
+    if not scope.is_org_admin:
+        queryset = queryset.filter(
+            Q(school_class_id__in=scope.class_ids)
+            | Q(school_class__branch_id__in=scope.managed_branch_ids)
+            | Q(branch_id__in=scope.member_branch_ids)
+        )
+    return queryset.select_related("school_class", "school_class__branch", "branch", "created_by").order_by(
+        "branch__name", "school_class__branch__name", "school_class__name", "pk"
+    )
+
+
+def enrollment_rule_get(*, viewer, course, pk) -> EnrollmentRule | None:
+    return enrollment_rule_list(viewer=viewer, course=course).filter(pk=pk).first() if _digits(pk) else None
+
+
 def enrollment_get(*, viewer, course, pk) -> Enrollment | None:
     return enrollment_list(viewer=viewer, course=course).filter(pk=pk).first() if _digits(pk) else None
 
@@ -321,6 +365,7 @@ def my_learning(*, viewer) -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.filter(user=viewer)
         .exclude(status=Enrollment.Status.WITHDRAWN)
+        .exclude(course__status=Status.DRAFT)
         .select_related("course", "course__category")
         .order_by(F("due_at").asc(nulls_last=True), "-last_activity_at", "-enrolled_at")
     )
@@ -381,27 +426,30 @@ class CourseAnalytics:
 
 
 def _group(queryset, id_field: str, name_field: str, key: str) -> list[dict]:
+    # Each enrollment once per group, even when its learner has several roles there (two classes of one
+    # branch): the join repeats rows, which would weigh that learner's progress twice in an SQL average.
     rows = (
-        queryset.values(id_field, name_field)
-        .annotate(
-            enrolled=Count("pk", distinct=True),
-            completed=Count("pk", filter=Q(status=Enrollment.Status.COMPLETED), distinct=True),
-            average_progress=Avg("progress_percent"),
-        )
-        .order_by(name_field)
+        queryset.order_by().values_list(id_field, name_field, "pk", "status", "progress_percent").distinct()
     )
-    return [
-        {
-            "id": row[id_field],
-            key: row[name_field],
-            "enrolled": row["enrolled"],
-            "completed": row["completed"],
-            "completion_rate": round(row["completed"] / row["enrolled"], 4) if row["enrolled"] else 0.0,
-            "average_progress": round(float(row["average_progress"] or 0), 1),
-        }
-        for row in rows
-        if row[id_field] is not None
-    ]
+    groups: dict[int, tuple[str, dict[int, tuple[str, int]]]] = {}
+    for group_id, name, pk, status, percent in rows:
+        if group_id is not None:
+            groups.setdefault(group_id, (name, {}))[1][pk] = (status, percent)
+    result = []
+    for group_id, (name, enrollments) in sorted(groups.items(), key=lambda kv: (kv[1][0].lower(), kv[0])):
+        enrolled = len(enrollments)
+        completed = sum(1 for status, _ in enrollments.values() if status == Enrollment.Status.COMPLETED)
+        result.append(
+            {
+                "id": group_id,
+                key: name,
+                "enrolled": enrolled,
+                "completed": completed,
+                "completion_rate": round(completed / enrolled, 4),
+                "average_progress": round(sum(p for _, p in enrollments.values()) / enrolled, 1),
+            }
+        )
+    return result
 
 
 def course_analytics(*, viewer, course) -> CourseAnalytics:

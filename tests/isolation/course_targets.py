@@ -1,14 +1,16 @@
 """Course objects of one organization for the isolation and role matrices, with ids no other organization
-uses (1,000,000 + the organization's id, as in registry._hierarchy_ids), made once per test database.
+uses (2,000,000 + 10 x the organization's id; see course_ids), made once per test database.
 
 In each org: an organization-wide published course owned by the Org Admin (so every role of the org can see
 it) with a module, a published text lesson and a published file lesson with its media file; a category and
-a tag; the named student (if any) and the isolation person enrolled; the isolation person's progress; an
-enrollment rule for the isolation class; and a second published course with no learner history, for
-endpoints that delete. Names start with the org's name, so a leak of globex's shows "Globex".
+a tag; the named student (if any), the org's staff and the isolation person enrolled; the isolation person's
+progress; an enrollment rule for the isolation class; and a second published course with no learner history,
+for endpoints that delete, whose objects (see _spares) are put back before every call. Names start with the
+org's name, so a leak of globex's shows "Globex".
 """
 
 from django.core.files.base import ContentFile
+from django.db.models import F
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -33,7 +35,11 @@ def course_ids(organization) -> dict[str, str]:
     )
     from apps.hierarchy.models import SchoolClass
 
-    pk = 1_000_000 + organization.pk
+    # The hierarchy's isolation person and class have 1,000,000 + the org's id (registry._hierarchy_ids);
+    # course objects take ids 10 apart per org, so an org's "pk + 1" and "pk + 2" objects never carry the
+    # id of another org's object (acme's spare course must not be globex's course_id).
+    person_pk = 1_000_000 + organization.pk
+    pk = 2_000_000 + organization.pk * 10
     name = organization.name
     admin = RoleAssignment.objects.filter(role="org_admin").select_related("user").first().user
     category, _ = Category.objects.get_or_create(
@@ -87,25 +93,8 @@ def course_ids(organization) -> dict[str, str]:
         ContentItem.objects.filter(pk=document.pk).update(
             latest_version=file_version, published_version=file_version
         )
-        spare = Course.objects.create(
-            pk=pk + 1,
-            title=f"{name} spare course",
-            slug="isolation-spare",
-            status=Course.Status.PUBLISHED,
-            owner=admin,
-        )
-        spare_module = Module.objects.create(pk=pk + 1, course=spare, title=f"{name} spare module")
-        spare_item = ContentItem.objects.create(
-            pk=pk + 2, module=spare_module, course=spare, kind="text", title=f"{name} spare lesson"
-        )
-        spare_version = ContentVersion.objects.create(
-            pk=pk + 2, item=spare_item, number=1, title=f"{name} spare lesson", author=admin
-        )
-        ContentItem.objects.filter(pk=spare_item.pk).update(
-            latest_version=spare_version, published_version=spare_version
-        )
-        isolation_person = User.objects.get(pk=pk)
-        isolation_class = SchoolClass.objects.get(pk=pk)
+        isolation_person = User.objects.get(pk=person_pk)
+        isolation_class = SchoolClass.objects.get(pk=person_pk)
         EnrollmentRule.objects.create(pk=pk, course=course, school_class=isolation_class, created_by=admin)
         Enrollment.objects.create(
             pk=pk,
@@ -122,6 +111,16 @@ def course_ids(organization) -> dict[str, str]:
         student = User.objects.filter(email=f"student@{organization.slug}.example.com").first()
         if student is not None:
             Enrollment.objects.create(pk=pk + 1, course=course, user=student, source="self", total_items=2)
+        # The org's staff are enrolled too, so every role of the role matrix may record progress on it.
+        staff = [
+            admin,
+            *User.objects.filter(
+                email__in=[f"{local}@{organization.slug}.example.com" for local in ("manager", "teacher")]
+            ),
+        ]
+        Enrollment.objects.bulk_create(
+            [Enrollment(course=course, user=user, source="self", total_items=2) for user in staff]
+        )
     return {
         "category_id": str(pk),
         "tag_id": str(pk),
@@ -135,5 +134,83 @@ def course_ids(organization) -> dict[str, str]:
         "enrollment_id": str(pk),
         "student_enrollment_id": str(pk + 1),
         "rule_id": str(pk),
-        "learner_id": str(pk),
+        "learner_id": str(person_pk),
+        **_spares(organization, pk, admin),
     }
+
+
+def _spares(organization, pk: int, admin) -> dict[str, str]:
+    """What the API role matrix uses up or changes, put back as it was before each call (the matrix runs the
+    roles one after another in one transaction, so after the Org Admin deletes, unpublishes or archives the
+    spare course the next role must still find it published): a published organization-wide course with a
+    cover, a module holding a published lesson, a course-level file no version uses, and an enrollment rule
+    for the student's class."""
+    from apps.accounts.models import RoleAssignment
+    from apps.courses.models import ContentItem, ContentVersion, Course, EnrollmentRule, MediaFile, Module
+
+    name = organization.name
+    cover = _stored(f"{organization.schema_name}/isolation/cover.png")
+    spare, _ = Course.objects.get_or_create(
+        pk=pk + 1,
+        defaults={
+            "title": f"{name} spare course",
+            "slug": "isolation-spare",
+            "status": Course.Status.PUBLISHED,
+            "owner": admin,
+            "cover": cover,
+        },
+    )
+    Course.objects.filter(pk=spare.pk).update(status=Course.Status.PUBLISHED, cover=cover)
+    module, _ = Module.objects.get_or_create(
+        pk=pk + 1, defaults={"course": spare, "title": f"{name} spare module"}
+    )
+    item = ContentItem.objects.filter(pk=pk + 2).first()
+    if item is None:
+        item = ContentItem.objects.create(
+            pk=pk + 2, module=module, course=spare, kind="text", title=f"{name} spare lesson"
+        )
+        version = ContentVersion.objects.create(
+            pk=pk + 2, item=item, number=1, title=f"{name} spare lesson", author=admin
+        )
+        ContentItem.objects.filter(pk=item.pk).update(latest_version=version)
+    ContentItem.objects.filter(pk=item.pk).update(published_version=F("latest_version"))
+    MediaFile.objects.get_or_create(
+        pk=pk + 1,
+        defaults={
+            "course": spare,
+            "file": _stored(f"{organization.schema_name}/isolation/spare.png"),
+            "original_name": f"{organization.slug}-spare.png",
+            "content_type": "image/png",
+            "size": len(PNG),
+            "sha256": "0" * 64,
+            "uploaded_by": admin,
+        },
+    )
+    home = (
+        RoleAssignment.objects.filter(
+            user__email=f"student@{organization.slug}.example.com", role="student", school_class__isnull=False
+        )
+        .order_by("pk")
+        .first()
+    )
+    values = {
+        "spare_module_id": str(pk + 1),
+        "spare_content_id": str(pk + 2),
+        "spare_media_id": str(pk + 1),
+    }
+    if home is not None:
+        EnrollmentRule.objects.get_or_create(
+            pk=pk + 1,
+            defaults={"course": spare, "school_class_id": home.school_class_id, "created_by": admin},
+        )
+        values["spare_rule_id"] = str(pk + 1)
+    return values
+
+
+def _stored(name: str) -> str:
+    """A small PNG at `name` in the default storage (written once, kept between test runs)."""
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(PNG))
+    return name
