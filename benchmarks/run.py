@@ -1,6 +1,6 @@
 """Entry point of `make bench`.
 
-    python -m benchmarks.run [provision|migrate|http|import|all] [--quick] [options]
+    python -m benchmarks.run [provision|migrate|http|import|learning|all] [--quick] [options]
 
 Runs on its own database, `<name>_bench` next to DATABASE_URL's (created and migrated here), so it never
 touches the dev data. See benchmarks/__init__.py and each module's docstring for what is measured.
@@ -14,7 +14,7 @@ import traceback
 
 from . import common
 
-BENCHMARKS = ("provision", "migrate", "http", "import")
+BENCHMARKS = ("provision", "migrate", "http", "import", "learning")
 FULL = {
     "count": 20,
     "orgs": 200,
@@ -22,8 +22,19 @@ FULL = {
     "warmup": 2.0,
     "migrate_repeats": 1,
     "create_budget": 120.0,
+    "courses": 500,
+    "progress_rows": 50_000,
 }
-QUICK = {"count": 5, "orgs": 20, "duration": 3.0, "warmup": 1.0, "migrate_repeats": 1, "create_budget": 60.0}
+QUICK = {
+    "count": 5,
+    "orgs": 20,
+    "duration": 3.0,
+    "warmup": 1.0,
+    "migrate_repeats": 1,
+    "create_budget": 60.0,
+    "courses": 50,
+    "progress_rows": 5_000,
+}
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -75,6 +86,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default="python",
         help="load generator: python (always there) or wrk (if installed)",
     )
+    g = p.add_argument_group("learning (also takes the http options)")
+    g.add_argument("--courses", type=int, help="courses in the organization (500; quick 50)")
+    g.add_argument("--progress-rows", type=int, help="lesson progress rows (50000; quick 5000)")
     args = p.parse_args(argv)
     defaults = QUICK if args.quick else FULL
     for key, value in defaults.items():
@@ -100,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     machine = common.machine_facts()
     print("machine: " + ", ".join(f"{k}={v}" for k, v in machine.items()), flush=True)
 
-    from . import http_load, migrate, provision
+    from . import http_load, learning, migrate, provision
 
-    modules = {"provision": provision, "migrate": migrate, "http": http_load}
+    modules = {"provision": provision, "migrate": migrate, "http": http_load, "learning": learning}
     chosen = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
     written, failed = {}, []
     started = time.perf_counter()
@@ -199,6 +213,24 @@ def markdown(written: dict, machine: dict) -> str:
             "| --- | --- | --- | --- | --- | --- |",
         ]
         for r in h["figures"]["endpoints"].values():
+            lat = r["latency_ms"]
+            lines.append(
+                f"| {r['description']} | {r['rps']:.0f} | {lat['p50']:.1f} ms | {lat['p95']:.1f} ms "
+                f"| {r['errors']} / {r['requests']} | {r.get('server_cpu_ms_per_request')} ms |"
+            )
+    if le := data.get("learning"):
+        pr, d = le["params"], le["figures"]["data"]
+        lines += [
+            "",
+            f"Catalog and lesson player with {d['courses']} courses, {d['items']} lessons, {d['enrollments']} "
+            f"enrollments and {d['progress_rows']} progress rows in one organization; gunicorn {pr['workers']} "
+            f"{pr['worker_class']} workers, {pr['concurrency']} client connections, {pr['duration_seconds']:g} s "
+            f"per endpoint (`make bench BENCH_ARGS=learning`):",
+            "",
+            "| endpoint | req/s | p50 | p95 | errors / requests | gunicorn CPU per request |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for r in le["figures"]["endpoints"].values():
             lat = r["latency_ms"]
             lines.append(
                 f"| {r['description']} | {r['rps']:.0f} | {lat['p50']:.1f} ms | {lat['p95']:.1f} ms "

@@ -3,6 +3,7 @@ the actor may do (apps.courses.permissions), validates, writes in one transactio
 `actor=None` is the system (demo data, rules applied to people who join later)."""
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -913,9 +914,11 @@ def media_upload(*, actor, course: Course, upload, item: ContentItem | None = No
     if item is not None and item.course_id != course.pk:
         raise NotFound("No such lesson.")
     inspected = media_checks.inspect_upload(upload)
-    used_mb = storage_used_bytes() / 1048576
+    # In whole MB as the plan counts them, but exact: refused only when used + size exceeds the limit.
+    used = storage_used_bytes()
+    current = math.ceil(used / 1048576)
     enforce_limit(
-        limit="max_storage_mb", current=int(used_mb + 0.999), adding=max(1, round(inspected.size / 1048576))
+        limit="max_storage_mb", current=current, adding=math.ceil((used + inspected.size) / 1048576) - current
     )
     media = MediaFile(
         course=course,
@@ -1231,9 +1234,18 @@ def apply_rules_for(assignments: Iterable[RoleAssignment]) -> int:
     return count
 
 
+def _require_learner_visible(actor, enrollment: Enrollment) -> None:
+    """Staff change only enrollments of learners they can see (a Teacher: their classes' learners)."""
+    from .selectors import enrollment_list
+
+    if actor is not None and not enrollment_list(viewer=actor).filter(pk=enrollment.pk).exists():
+        raise NotFound("No such enrollment.")
+
+
 @transaction.atomic
 def enrollment_update(*, actor, enrollment: Enrollment, due_at=None, **values) -> Enrollment:
     _require_author(actor)
+    _require_learner_visible(actor, enrollment)
     unknown = set(values)
     if unknown:
         raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
@@ -1254,6 +1266,7 @@ def enrollment_withdraw(*, actor, enrollment: Enrollment) -> Enrollment:
     resumes them. Learners may withdraw themselves; staff who can see them may withdraw them."""
     if actor is not None and getattr(actor, "pk", None) != enrollment.user_id:
         _require_author(actor)
+        _require_learner_visible(actor, enrollment)
     if enrollment.status == Enrollment.Status.WITHDRAWN:
         return enrollment
     enrollment.status = Enrollment.Status.WITHDRAWN

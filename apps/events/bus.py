@@ -44,28 +44,35 @@ def emit(name: str, *, key: str, payload: dict, actor=None):
 
 
 def dispatch(event_id: int) -> int:
-    """Hand the event to each subscriber that has not handled it yet; returns how many handled it now. A
-    subscriber that fails is logged and left undelivered, and the error re-raised after the others ran, so the
-    task retries only what is missing."""
+    """Hand the event to each subscriber that has not handled it yet; returns how many handled it now.
+
+    The event row is locked for the whole dispatch, so a retried task and `dispatch_events` racing on one
+    event run one after the other, and the second finds the first's deliveries. Each subscriber runs in its
+    own savepoint: one that fails is logged and left undelivered (its writes rolled back), and the error is
+    re-raised after the others ran, so a retry calls only what is missing. Subscribers should defer outside
+    effects (emails, webhooks) with transaction.on_commit, which fires once the dispatch commits."""
     from .models import Delivery, Event
 
-    event = Event.objects.filter(pk=event_id).first()
-    if event is None:
-        return 0
-    done = set(event.deliveries.values_list("subscriber", flat=True))
-    delivered, failure = 0, None
-    for name, handler in subscribers(event.name).items():
-        if name in done:
-            continue
-        try:
-            with transaction.atomic():
-                handler(event)
-                Delivery.objects.create(event=event, subscriber=name)
-            delivered += 1
-        except Exception as exc:  # a subscriber's bug must not starve the others
-            logger.exception("Subscriber %s failed on event %s", name, event.pk)
-            failure = failure or exc
+    failure = None
+    with transaction.atomic():
+        event = Event.objects.select_for_update().filter(pk=event_id).first()
+        if event is None:
+            return 0
+        done = set(event.deliveries.values_list("subscriber", flat=True))
+        delivered = 0
+        for name, handler in subscribers(event.name).items():
+            if name in done:
+                continue
+            try:
+                with transaction.atomic():
+                    handler(event)
+                    Delivery.objects.create(event=event, subscriber=name)
+                delivered += 1
+            except Exception as exc:  # a subscriber's bug must not starve the others
+                logger.exception("Subscriber %s failed on event %s", name, event.pk)
+                failure = failure or exc
+        if failure is None and event.dispatched_at is None:
+            Event.objects.filter(pk=event.pk).update(dispatched_at=timezone.now())
     if failure is not None:
         raise failure
-    Event.objects.filter(pk=event.pk, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
     return delivered

@@ -1,5 +1,6 @@
 """Demo data for `make run`, created only when missing: a super-admin, `acme` and `globex` with branches,
-classes and one person per role. Everything goes through the same services as the product."""
+classes and one person per role, and their courses with learners part-way through (apps/courses/demo.py).
+Everything goes through the same services as the product."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -79,6 +80,7 @@ class Command(BaseCommand):
                     admin.status = User.Status.ACTIVE
                     admin.save(update_fields=["password", "status"])
                 self.structure(org.slug)
+                self.courses(org.slug)
         self.stdout.write(self.style.SUCCESS(self.banner()))
 
     @staticmethod
@@ -114,6 +116,12 @@ class Command(BaseCommand):
                 user.save(update_fields=["password", "status"])
             else:
                 role_grant(user=user, spec=role_spec, actor=None)
+
+    def courses(self, slug: str) -> None:
+        from apps.courses.demo import seed_courses
+
+        for title in seed_courses(slug):
+            self.stdout.write(f"  {slug}: course '{title}'")
 
     @staticmethod
     def banner() -> str:
