@@ -18,6 +18,9 @@ def platform(request):
 
 # (label, path, who may see it) for the organization area's navigation.
 ORG_NAV = [
+    ("Catalog", "/courses/", "member"),
+    ("My learning", "/learning/", "member"),
+    ("Teaching", "/courses/teaching/", "author"),
     ("People", "/manage/people/", "manage_people_or_teach"),
     ("Branches", "/manage/branches/", "any_role"),
     ("Classes", "/manage/classes/", "any_role"),
@@ -34,18 +37,18 @@ def org_nav(request):
     if organization is None or organization.is_public or user is None or not user.is_authenticated:
         return {"org_nav": []}
     from apps.accounts.permissions import scope_of
+    from apps.courses.permissions import can_author
 
     scope = scope_of(user)
     allowed = {
+        "member": True,
+        "author": can_author(scope),
         "org_admin": scope.is_org_admin,
         "manage_people": scope.can_manage_people(),
         "manage_people_or_teach": scope.can_manage_people() or scope.is_teacher,
         "any_role": bool(scope.roles),
     }
-    return {
-        "org_nav": [
-            {"label": label, "url": path, "active": request.path.startswith(path)}
-            for label, path, rule in ORG_NAV
-            if allowed[rule]
-        ]
-    }
+    shown = [(label, path) for label, path, rule in ORG_NAV if allowed[rule]]
+    # The most specific entry is the current one (/courses/teaching/ is Teaching, not Catalog).
+    current = max((path for _, path in shown if request.path.startswith(path)), key=len, default=None)
+    return {"org_nav": [{"label": label, "url": path, "active": path == current} for label, path in shown]}

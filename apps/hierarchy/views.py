@@ -182,9 +182,23 @@ def dashboard(request):
             selectors.class_list(viewer=viewer).filter(pk__in=scope.learning_class_ids).order_by(*CLASS_ORDER)
         )
         context["learning_branches"] = list(selectors.branch_list(viewer=viewer).order_by("name", "pk"))
+    context.update(_learning_dashboard(viewer, scope))
     response = render(request, "org/dashboard.html", context)
     add_never_cache_headers(response)
     return response
+
+
+def _learning_dashboard(viewer, scope: Scope) -> dict:
+    """The viewer's current courses (a few) and, for authors, the courses they change most recently."""
+    from apps.courses import selectors as courses
+    from apps.courses.permissions import can_author
+
+    learning = courses.my_learning(viewer=viewer).filter(status="active")
+    context = {"my_courses": list(learning[:5])}
+    if can_author(scope):
+        editable = courses.course_list_editable(viewer=viewer).prefetch_related(None)
+        context["teaching_courses"] = list(editable.order_by("-updated_at", "pk")[:5])
+    return context
 
 
 def _admin_dashboard(viewer) -> dict:
