@@ -6,7 +6,7 @@ import difflib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
 from apps.accounts.models import RoleAssignment
@@ -1025,24 +1026,26 @@ def _enroll(course: Course, users, *, source: str, actor, due_at=None, rule=None
     return changed, already
 
 
+DUE_FORMAT_ERROR = {"due_at": ["Use a date like 2026-12-31 or a date and time."]}
+
+
 def _clean_due(due_at) -> datetime | None:
+    """A due date from an ISO string, a date (the end of that day) or a datetime; naive ones are in the
+    current time zone."""
     if due_at in (None, ""):
         return None
     if isinstance(due_at, str):
-        from django.utils.dateparse import parse_date, parse_datetime
-
-        parsed = parse_datetime(due_at)
+        try:
+            parsed = parse_datetime(due_at.strip()) or parse_date(due_at.strip())
+        except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+            parsed = None
         if parsed is None:
-            day = parse_date(due_at)
-            if day is not None:
-                parsed = datetime(
-                    day.year, day.month, day.day, 23, 59, tzinfo=timezone.get_current_timezone()
-                )
-        if parsed is None:
-            raise ValidationFailed({"due_at": ["Use a date like 2026-12-31 or a date and time."]})
+            raise ValidationFailed(DUE_FORMAT_ERROR)
         due_at = parsed
+    if isinstance(due_at, date) and not isinstance(due_at, datetime):
+        due_at = datetime.combine(due_at, time(23, 59))
     if not isinstance(due_at, datetime):
-        raise ValidationFailed({"due_at": ["Use a date like 2026-12-31 or a date and time."]})
+        raise ValidationFailed(DUE_FORMAT_ERROR)
     if timezone.is_naive(due_at):
         due_at = timezone.make_aware(due_at)
     return due_at

@@ -403,3 +403,24 @@ def test_staff_change_only_enrollments_of_learners_they_see(acme, acme_admin, ac
         services.enrollment_withdraw(actor=person(acme, "south-teacher"), enrollment=enrollment)
         enrollment.refresh_from_db()
         assert enrollment.status == "withdrawn"
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "next friday", "2026-13-01T10:00", 42])
+def test_an_impossible_due_date_is_a_field_error(acme, acme_teacher, acme_student, acme_course, bad):
+    with in_org(acme), pytest.raises(ValidationFailed) as caught:
+        services.enroll_assign(actor=acme_teacher, course=acme_course, users=[acme_student.pk], due_at=bad)
+    assert "due_at" in caught.value.field_errors
+    with in_org(acme):
+        assert not Enrollment.objects.filter(course=acme_course, user=acme_student).exists()
+
+
+def test_a_due_day_means_the_end_of_that_day(acme, acme_teacher, acme_student, acme_course):
+    from datetime import date
+
+    with in_org(acme):
+        services.enroll_assign(
+            actor=acme_teacher, course=acme_course, users=[acme_student.pk], due_at=date(2026, 12, 31)
+        )
+        due = Enrollment.objects.get(course=acme_course, user=acme_student).due_at
+    local = timezone.localtime(due)
+    assert (local.date(), local.hour, local.minute) == (date(2026, 12, 31), 23, 59)
