@@ -147,9 +147,9 @@ class CourseForm(forms.Form):
         current = {"branches": [], "prerequisites": [], "co_teachers": []}
         if course is not None:
             current = {
-                "branches": [branch.pk for branch in course.branches.all()],
+                "branches": [branch.pk for branch in course.branch_list],
                 "prerequisites": list(course.prerequisites.values_list("pk", flat=True)),
-                "co_teachers": [person.pk for person in course.co_teachers.all()],
+                "co_teachers": [person.pk for person in course.co_teacher_list],
             }
         self.fields["branches"].queryset = Branch.objects.filter(
             Q(pk__in=branches) | Q(pk__in=current["branches"])

@@ -98,6 +98,28 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    # The relations as lists. Selectors prefetch them into plain lists (Prefetch(to_attr=...)), which skips
+    # Django building a related manager's queryset per course: a fifth of a catalog request's time otherwise.
+    def _related(self, attr: str, relation: str) -> list:
+        prefetched = getattr(self, attr, None)
+        return prefetched if prefetched is not None else list(getattr(self, relation).all())
+
+    @property
+    def tag_list(self) -> list:
+        return self._related("prefetched_tags", "tags")
+
+    @property
+    def branch_list(self) -> list:
+        return self._related("prefetched_branches", "branches")
+
+    @property
+    def co_teacher_list(self) -> list:
+        return self._related("prefetched_co_teachers", "co_teachers")
+
+    @property
+    def prerequisite_list(self) -> list:
+        return self._related("prefetched_prerequisites", "prerequisites")
+
 
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")

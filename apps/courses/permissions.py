@@ -20,7 +20,7 @@ def can_author(scope: Scope) -> bool:
 
 
 def editor_ids(course) -> set[int]:
-    ids = {user.pk for user in course.co_teachers.all()}
+    ids = {user.pk for user in course.co_teacher_list}
     if course.owner_id:
         ids.add(course.owner_id)
     return ids
@@ -32,7 +32,7 @@ def can_edit(scope: Scope, course) -> bool:
         return False
     if scope.is_org_admin or scope.user_id in editor_ids(course):
         return True
-    branch_ids = {branch.pk for branch in course.branches.all()}
+    branch_ids = {branch.pk for branch in course.branch_list}
     return bool(branch_ids) and branch_ids <= scope.managed_branch_ids
 
 

@@ -119,7 +119,11 @@ def course_list(
     learner_enrollment = Enrollment.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id or 0)
     return (
         queryset.select_related("category", "owner")
-        .prefetch_related("tags", "branches", "co_teachers")
+        .prefetch_related(
+            Prefetch("tags", to_attr="prefetched_tags"),
+            Prefetch("branches", to_attr="prefetched_branches"),
+            Prefetch("co_teachers", to_attr="prefetched_co_teachers"),
+        )
         .annotate(
             module_count=Coalesce(
                 Subquery(

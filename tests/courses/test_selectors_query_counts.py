@@ -47,9 +47,9 @@ def catalog_queries(acme, viewer) -> tuple[int, int]:
             _ = (
                 course.category.name if course.category else None,
                 course.owner.email if course.owner else None,
-                [t.name for t in course.tags.all()],
-                [b.name for b in course.branches.all()],
-                [u.email for u in course.co_teachers.all()],
+                [t.name for t in course.tag_list],
+                [b.name for b in course.branch_list],
+                [u.email for u in course.co_teacher_list],
                 course.module_count,
                 course.item_count,
                 course.enrollment_count,

@@ -70,7 +70,11 @@ def flag(params, name: str) -> bool:
 
 def with_prerequisites(queryset):
     return queryset.prefetch_related(
-        Prefetch("prerequisites", queryset=Course.objects.only("pk").order_by("pk"))
+        Prefetch(
+            "prerequisites",
+            queryset=Course.objects.only("pk").order_by("pk"),
+            to_attr="prefetched_prerequisites",
+        )
     )
 
 

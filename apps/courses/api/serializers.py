@@ -172,10 +172,10 @@ class CourseSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
-    branches = CourseBranchSerializer(many=True, read_only=True)
+    branches = CourseBranchSerializer(source="branch_list", many=True, read_only=True)
     prerequisites = serializers.SerializerMethodField()
     owner = CoursePersonSerializer(read_only=True, allow_null=True)
-    co_teachers = CoursePersonSerializer(many=True, read_only=True)
+    co_teachers = CoursePersonSerializer(source="co_teacher_list", many=True, read_only=True)
     cover_url = serializers.SerializerMethodField()
     module_count = serializers.IntegerField(read_only=True)
     item_count = serializers.IntegerField(read_only=True, help_text="Published lessons.")
@@ -214,10 +214,10 @@ class CourseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_tags(self, course) -> list[str]:
-        return sorted((tag.name for tag in course.tags.all()), key=str.lower)
+        return sorted((tag.name for tag in course.tag_list), key=str.lower)
 
     def get_prerequisites(self, course) -> list[int]:
-        return sorted(prerequisite.pk for prerequisite in course.prerequisites.all())
+        return sorted(prerequisite.pk for prerequisite in course.prerequisite_list)
 
     def get_cover_url(self, course) -> str | None:
         if not course.cover:

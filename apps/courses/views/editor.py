@@ -49,7 +49,7 @@ def _course_initial(course: Course) -> dict:
         "summary": course.summary,
         "description": course.description,
         "category": course.category_id,
-        "tags": ", ".join(tag.name for tag in course.tags.all()),
+        "tags": ", ".join(tag.name for tag in course.tag_list),
         "estimated_minutes": course.estimated_minutes,
         "self_enrollment": course.self_enrollment,
     }
