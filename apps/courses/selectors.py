@@ -75,6 +75,18 @@ def _visibility(viewer) -> Q | None:
     return visible
 
 
+def _count_per_course(queryset):
+    """How many rows of `queryset` belong to each course, as a correlated subquery (0 when none)."""
+    counted = (
+        queryset.filter(course_id=OuterRef("pk"))
+        .order_by()
+        .values("course_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def course_list(
     *,
     viewer,
@@ -125,39 +137,10 @@ def course_list(
             Prefetch("co_teachers", to_attr="prefetched_co_teachers"),
         )
         .annotate(
-            module_count=Coalesce(
-                Subquery(
-                    Module.objects.filter(course_id=OuterRef("pk"))
-                    .order_by()
-                    .values("course_id")
-                    .annotate(n=Count("pk"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-            item_count=Coalesce(
-                Subquery(
-                    ContentItem.objects.filter(course_id=OuterRef("pk"), published_version__isnull=False)
-                    .order_by()
-                    .values("course_id")
-                    .annotate(n=Count("pk"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-            enrollment_count=Coalesce(
-                Subquery(
-                    Enrollment.objects.filter(course_id=OuterRef("pk"))
-                    .exclude(status=Enrollment.Status.WITHDRAWN)
-                    .order_by()
-                    .values("course_id")
-                    .annotate(n=Count("pk"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
+            module_count=_count_per_course(Module.objects.all()),
+            item_count=_count_per_course(ContentItem.objects.filter(published_version__isnull=False)),
+            enrollment_count=_count_per_course(
+                Enrollment.objects.exclude(status=Enrollment.Status.WITHDRAWN)
             ),
             my_enrollment_status=Subquery(learner_enrollment.values("status")[:1]),
             my_progress=Subquery(learner_enrollment.values("progress_percent")[:1]),

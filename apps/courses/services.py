@@ -442,24 +442,24 @@ def course_publish(*, actor, course: Course, content: str = "latest") -> Course:
     return course
 
 
+def _set_status(*, actor, course: Course, status: str, action: str) -> Course:
+    _require_editor(actor, course)
+    course.status = status
+    course.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action=action, target=course)
+    return course
+
+
 @transaction.atomic
 def course_unpublish(*, actor, course: Course) -> Course:
     """Back to draft: learners no longer see it (their enrollments and progress are kept)."""
-    _require_editor(actor, course)
-    course.status = Course.Status.DRAFT
-    course.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="course.unpublished", target=course)
-    return course
+    return _set_status(actor=actor, course=course, status=Course.Status.DRAFT, action="course.unpublished")
 
 
 @transaction.atomic
 def course_archive(*, actor, course: Course) -> Course:
     """Out of the catalog and closed to new enrollments; enrolled learners keep read access and history."""
-    _require_editor(actor, course)
-    course.status = Course.Status.ARCHIVED
-    course.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="course.archived", target=course)
-    return course
+    return _set_status(actor=actor, course=course, status=Course.Status.ARCHIVED, action="course.archived")
 
 
 @transaction.atomic
