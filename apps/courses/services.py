@@ -1199,7 +1199,9 @@ def enrollment_rule_delete(*, actor, rule: EnrollmentRule) -> None:
             rule.branch_id or getattr(rule.school_class, "branch_id", None)
         )
         if not allowed:
-            raise NotFound("No such rule.")
+            raise PermissionDenied(
+                "Only the class's teachers, the branch's managers and Org Admins may remove this."
+            )
     audit_record(actor=actor, action="enrollment.rule_deleted", target=rule.course, changes={"rule": rule.pk})
     rule.delete()
 

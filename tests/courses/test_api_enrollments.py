@@ -255,3 +255,28 @@ def test_my_learning_costs_the_same_queries_for_5_or_50_enrollments(acme, acme_a
         assert len(assert_ok(client.get(path))) == 50
 
     assert len(fifty) == len(five)
+
+
+def test_a_rule_the_teacher_sees_but_does_not_manage_is_refused_with_403(acme, acme_admin, acme_course):
+    """teacher@ learns nothing in Physics-like classes; a rule for their branch (north) is visible to them as
+    a member of the branch, but only its managers and Org Admins may remove it."""
+    from apps.courses import services
+    from apps.courses.models import EnrollmentRule
+    from apps.hierarchy.models import Branch
+    from tests.conftest import client_for, in_org, jwt_for, person
+
+    with in_org(acme):
+        north = Branch.objects.get(code="north")
+        services.enroll_assign(actor=acme_admin, course=acme_course, branches=[north.pk])
+        rule = EnrollmentRule.objects.get(course=acme_course, branch=north)
+        teacher = person(acme, "teacher")
+    client = client_for("acme", token=jwt_for(acme, teacher))
+
+    listed = client.get(f"/api/v1/courses/{acme_course.pk}/enrollment-rules")
+    refused = client.delete(f"/api/v1/courses/{acme_course.pk}/enrollment-rules/{rule.pk}")
+
+    assert rule.pk in [row["id"] for row in listed.json()["data"]]
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "PERMISSION_DENIED"
+    with in_org(acme):
+        assert EnrollmentRule.objects.filter(pk=rule.pk).exists()

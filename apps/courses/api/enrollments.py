@@ -7,18 +7,15 @@ join later are enrolled too); anyone who can see a course that allows it enrolls
 keeps the learner's history, and enrolling again resumes it.
 """
 
-from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from apps.accounts.permissions import scope_of
 from apps.core.errors import ValidationFailed
 from apps.hierarchy import selectors as people
 
 from .. import selectors, services
-from ..models import EnrollmentRule
 from .base import AUTHOR, CourseApiView
 from .serializers import (
     AssignmentResultSerializer,
@@ -52,22 +49,6 @@ ENROLLMENT_SORTS = [
     "course.title",
 ]
 TARGETS = ("users", "classes", "branches")
-
-
-def visible_rules(viewer, course):
-    """The course's enrollment rules the viewer may manage: Org Admins all; others those of the classes they
-    teach and of the branches they manage (and those branches' classes), as enrollment_rule_delete allows."""
-    scope = scope_of(viewer)
-    rules = EnrollmentRule.objects.filter(course=course).select_related(
-        "school_class", "branch", "created_by"
-    )
-    if scope.is_org_admin:
-        return rules
-    return rules.filter(
-        Q(school_class_id__in=scope.teaching_class_ids)
-        | Q(school_class__branch_id__in=scope.managed_branch_ids)
-        | Q(branch_id__in=scope.managed_branch_ids)
-    )
 
 
 class EnrollmentView(CourseApiView):
@@ -168,7 +149,7 @@ class EnrollmentRuleListView(EnrollmentView):
 
     @extend_schema(responses={200: EnrollmentRuleSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        return self.listing(visible_rules(request.user, self.get_course()))
+        return self.listing(selectors.enrollment_rule_list(viewer=request.user, course=self.get_course()))
 
 
 class EnrollmentRuleDetailView(EnrollmentView):
@@ -178,9 +159,10 @@ class EnrollmentRuleDetailView(EnrollmentView):
     @extend_schema(responses={204: None}, tags=TAGS)
     def delete(self, request, pk, rule_id):
         """Stop enrolling the class's or branch's newcomers; people already enrolled stay enrolled."""
-        rule = visible_rules(request.user, self.get_course()).filter(pk=rule_id).first()
+        rule = selectors.enrollment_rule_get(viewer=request.user, course=self.get_course(), pk=rule_id)
         if rule is None:
             raise Http404
+        # A rule the caller knows of but may not manage (a class of their branch they do not teach): 403.
         services.enrollment_rule_delete(actor=request.user, rule=rule)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
