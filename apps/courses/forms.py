@@ -12,7 +12,7 @@ from apps.hierarchy.models import Branch
 
 from . import media as media_checks
 from . import selectors
-from .models import ContentItem, ContentVersion, Course
+from .models import Category, ContentItem, ContentVersion, Course
 
 Kind = ContentItem.Kind
 Role = RoleAssignment.Role
@@ -54,13 +54,10 @@ class CatalogFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        catalog = selectors.course_list(viewer=viewer, catalog=True).values("pk")
-        self.fields["category"].queryset = selectors.category_list().order_by("name", "pk")
-        # Only tags of courses the viewer may browse: a draft's tags say nothing to learners.
-        self.fields["tag"].queryset = (
-            selectors.tag_list().filter(courses__in=catalog).distinct().order_by("name", "pk")
-        )
-        self.fields["branch"].queryset = hierarchy.branch_list(viewer=viewer).order_by("name", "pk")
+        tags, branches = selectors.catalog_filters(viewer=viewer)
+        self.fields["category"].queryset = Category.objects.order_by("name", "pk")
+        self.fields["tag"].queryset = tags
+        self.fields["branch"].queryset = branches
 
 
 class TeachingFilterForm(forms.Form):

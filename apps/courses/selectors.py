@@ -148,6 +148,23 @@ def course_list(
     )
 
 
+def catalog_filters(*, viewer) -> tuple[QuerySet[Tag], QuerySet]:
+    """What the catalog's filters offer the viewer, lean (no counts): the tags of the published courses they
+    may browse (a draft's tags say nothing to learners), and their branches (Org Admins: every branch)."""
+    from apps.hierarchy.models import Branch
+
+    visibility = _visibility(viewer)
+    browsable = Course.objects.filter(status=Status.PUBLISHED)
+    if visibility is not None:
+        browsable = browsable.filter(visibility)
+    tags = Tag.objects.filter(Exists(browsable.filter(tags=OuterRef("pk")))).order_by("name", "pk")
+    scope = scope_of(viewer)
+    branches = (
+        Branch.objects.all() if scope.is_org_admin else Branch.objects.filter(pk__in=scope.member_branch_ids)
+    )
+    return tags, branches.order_by("name", "pk")
+
+
 def course_get(*, viewer, pk) -> Course | None:
     return course_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
 
