@@ -19,6 +19,14 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # What the periodic re-dispatch looks for: small, since nearly every event is dispatched at once.
+            models.Index(
+                fields=["created_at"],
+                name="event_undispatched",
+                condition=models.Q(dispatched_at__isnull=True),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.key})"

@@ -323,6 +323,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+# Periodic tasks (run exactly one `beat`). Each runs in the public schema and fans out per organization.
+CELERY_BEAT_SCHEDULE = {
+    "redispatch-stale-events": {"task": "apps.events.tasks.redispatch_stale_events", "schedule": 300.0},
+}
 
 # --- logging -----------------------------------------------------------------------------------------------
 LOGGING = {

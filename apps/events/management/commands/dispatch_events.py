@@ -9,7 +9,7 @@ handled it its `dispatched_at` stays empty. This command dispatches such events 
 needed), oldest first, in each organization's schema. Subscribers that already handled an event are skipped,
 so running it twice calls no subscriber twice; a dispatch racing another on one event waits for it (the
 event row is locked). `--older-than` leaves alone events whose first dispatch is probably still queued.
-Run it every few minutes from cron or a scheduler. Exits 1 (CommandError) if an event still
+Celery beat does the same through the broker every 5 minutes (tasks.redispatch_stale_events). Exits 1 (CommandError) if an event still
 has a failing subscriber."""
 
 from datetime import timedelta
