@@ -257,3 +257,40 @@ def test_upload_past_the_plans_storage_answers_plan_limit_reached(acme, acme_tea
     response = client.post(f"/api/v1/content/{lesson.pk}/media", {"file": upload("b.txt", b"b" * 700_000)})
 
     assert assert_error(response, 403, "PLAN_LIMIT_REACHED")["details"]["limit"] == "max_storage_mb"
+
+
+def test_with_object_storage_a_permitted_download_is_a_signed_redirect(
+    acme, acme_teacher, acme_student, handout, settings, monkeypatch
+):
+    """MEDIA_STORAGE=s3: after the permission check the viewer is sent to the storage's signed URL (the
+    storage's url() is replaced by a recorder here: no bucket on this machine); anyone else gets the same 404
+    as before and never a URL."""
+    from django.core.files.storage import FileSystemStorage
+
+    _, media = handout
+    signed = []
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        signed.append((name, parameters))
+        return f"https://bucket.example.com/{name}?X-Amz-Signature=abc"
+
+    monkeypatch.setattr(FileSystemStorage, "url", url)
+    settings.MEDIA_STORAGE = "s3"
+
+    allowed = api(acme, acme_student).get(f"/api/v1/media/{media.pk}/download")
+    refused = api(acme, person(acme, "south-student")).get(f"/api/v1/media/{media.pk}/download")
+
+    assert allowed.status_code == 302
+    assert allowed["Location"].startswith(f"https://bucket.example.com/{media.file.name}?")
+    assert allowed["Cache-Control"] == "private, no-store"
+    assert signed == [
+        (
+            media.file.name,
+            {
+                "ResponseContentType": "application/pdf",
+                "ResponseContentDisposition": "inline; filename*=UTF-8''handout.pdf",
+            },
+        )
+    ]
+    assert_error(refused, 404, "NOT_FOUND")
+    assert len(signed) == 1
