@@ -7,27 +7,12 @@ data in the body, and what each role may do.
 Placeholders in paths are filled from `targets(org)`: ids of objects that live in `org`.
 """
 
-from dataclasses import dataclass, field
-
 from django_tenants.utils import schema_context
 
 from .course_targets import course_ids
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    body: dict = field(default_factory=dict)
-    # Roles allowed to get a 2xx on their own organization's objects; others get 403 (or 404).
-    allowed_roles: tuple[str, ...] = ("org_admin", "branch_manager", "teacher", "student")
-    # True when the path names an object of the organization (so a foreign id must give 404).
-    has_object: bool = False
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.path}"
-
+from .entries import Endpoint, Page, PageAction
+from .registry_courses_api import COURSE_API_ENDPOINTS
+from .registry_courses_pages import COURSE_PAGE_ACTIONS, COURSE_PAGES
 
 API_ENDPOINTS = [
     Endpoint("GET", "/api/v1/auth/me"),
@@ -238,18 +223,6 @@ API_ENDPOINTS = [
 ]
 
 
-@dataclass(frozen=True)
-class Page:
-    path: str
-    # Pages that anyone may open (sign-in, the org's landing page) still must not show another org's data.
-    public: bool = False
-    has_object: bool = False
-
-    @property
-    def id(self) -> str:
-        return self.path
-
-
 PAGES = [
     Page("/", public=True),
     Page("/accounts/login/", public=True),
@@ -302,19 +275,6 @@ PAGES = [
 ]
 
 
-@dataclass(frozen=True)
-class PageAction:
-    """A form POST of the organization area. With another org's ids it must answer 404 and change nothing;
-    without a session it must send the visitor to sign in."""
-
-    path: str
-    data: dict = field(default_factory=dict)
-
-    @property
-    def id(self) -> str:
-        return f"POST {self.path}"
-
-
 PAGE_ACTIONS = [
     PageAction("/manage/people/{user_id}/roles/", {"role": "teacher", "branch": "{branch_id}"}),
     PageAction("/manage/people/{user_id}/roles/{assignment_id}/remove/"),
@@ -334,9 +294,6 @@ PAGE_ACTIONS = [
 
 
 # Courses, content, enrollments and progress (kept in their own files).
-from .registry_courses_api import COURSE_API_ENDPOINTS  # noqa: E402
-from .registry_courses_pages import COURSE_PAGE_ACTIONS, COURSE_PAGES  # noqa: E402
-
 API_ENDPOINTS += COURSE_API_ENDPOINTS
 PAGES += COURSE_PAGES
 PAGE_ACTIONS += COURSE_PAGE_ACTIONS

@@ -9,12 +9,11 @@ Teacher only courses they own or co-teach); everyone is enrolled in it, so every
 (the spare course, its module, lesson, file and rule) is put back before the next role's call, so the next
 role meets it as it was.
 
-Not here: uploads (POST /courses/{id}/media, POST /content/{id}/media, a cover in PUT/PATCH /courses/{id})
-are multipart, and the matrices send JSON; tests/courses/test_api_media.py and test_api_courses.py check them
-per role and across organizations.
+Uploads (POST /courses/{id}/media, POST /content/{id}/media, a cover in PATCH /courses/{id}) are sent as
+multipart with a small PNG (`upload=` names the file field).
 """
 
-from .registry import Endpoint
+from .entries import Endpoint
 
 ADMIN = ("org_admin",)
 STAFF = ("org_admin", "branch_manager", "teacher")
@@ -97,6 +96,9 @@ COURSE_API_ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", VERSION + "/diff?against={version_number}", allowed_roles=ADMIN, has_object=True),
     # Media
     Endpoint("GET", COURSE + "/media", has_object=True),
+    Endpoint("POST", COURSE + "/media", allowed_roles=ADMIN, has_object=True, upload="file"),
+    Endpoint("POST", CONTENT + "/media", allowed_roles=ADMIN, has_object=True, upload="file"),
+    Endpoint("PATCH", COURSE, allowed_roles=ADMIN, has_object=True, upload="cover"),
     Endpoint("GET", "/api/v1/content/{file_content_id}/media", has_object=True),
     Endpoint("GET", "/api/v1/media/{media_id}", has_object=True),
     Endpoint("GET", "/api/v1/media/{media_id}/download", has_object=True),

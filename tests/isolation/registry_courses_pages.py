@@ -1,7 +1,7 @@
 """Pages and form actions of courses and learning, for the isolation matrices (see registry.py; placeholders
 come from course_targets.course_ids)."""
 
-from .registry import Page, PageAction
+from .entries import Page, PageAction
 
 COURSE = "/courses/{course_id}/"
 CONTENT = COURSE + "content/{content_id}/"

@@ -1,10 +1,12 @@
 """Tenant isolation: nothing of org B is reachable from org A, whatever A holds (token, session, ids)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from tests.conftest import browser_for, client_for, jwt_for
 
+from .course_targets import PNG
 from .registry import API_ENDPOINTS, PAGE_ACTIONS, PAGES, fill, targets
 
 # Strings that only org B (globex) has; none may appear in a response served to A.
@@ -13,7 +15,11 @@ GLOBEX_MARKERS = ("Globex", "globex", "orgadmin@globex.example.com")
 
 def call(client, endpoint, values):
     method = getattr(client, endpoint.method.lower())
-    return method(fill(endpoint.path, values), filled_body(endpoint.body, values) or None, format="json")
+    body = filled_body(endpoint.body, values)
+    if endpoint.upload:
+        upload = SimpleUploadedFile("matrix.png", PNG, content_type="image/png")
+        return method(fill(endpoint.path, values), {**body, endpoint.upload: upload}, format="multipart")
+    return method(fill(endpoint.path, values), body or None, format="json")
 
 
 def filled_body(body, values):
@@ -236,6 +242,13 @@ def test_write_endpoints_answer_bad_input_with_4xx_never_500(endpoint, acme, acm
         assert response.status_code < 500, (garbage, response.content[:300])
         if response.status_code >= 400:
             assert response.json()["success"] is False
+    if endpoint.upload:
+        path = fill(endpoint.path, values)
+        send = getattr(acme_admin_client, endpoint.method.lower())
+        for bad in ("not a file", SimpleUploadedFile("report.png", b"\x7fELF" + b"\x00" * 64)):
+            response = send(path, {endpoint.upload: bad}, format="multipart")
+            assert response.status_code == 400, (bad, response.content[:300])
+            assert response.json()["error"]["code"] == "VALIDATION_ERROR"
     if not endpoint.body:
         return  # an action that reads no body has nothing to parse
     malformed = acme_admin_client.generic(
