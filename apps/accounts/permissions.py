@@ -48,6 +48,10 @@ class Scope:
     def can_manage_people(self) -> bool:
         return self.is_org_admin or self.is_branch_manager
 
+    def can_author(self) -> bool:
+        """May create courses and assign learners: Teachers, Branch Managers and Org Admins."""
+        return self.is_org_admin or self.is_branch_manager or self.is_teacher
+
 
 NOBODY = Scope(None, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 

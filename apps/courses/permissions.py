@@ -13,10 +13,8 @@
 
 from apps.accounts.permissions import Scope, scope_of
 
-
-def can_author(scope: Scope) -> bool:
-    """May create courses and assign learners."""
-    return scope.is_org_admin or scope.is_branch_manager or scope.is_teacher
+# May create courses and assign learners (decided with the other role rules, in apps.accounts.permissions).
+can_author = Scope.can_author
 
 
 def editor_ids(course) -> set[int]:

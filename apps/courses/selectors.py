@@ -169,13 +169,23 @@ def course_get(*, viewer, pk) -> Course | None:
     return course_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
 
 
-def course_get_editable(*, viewer, pk) -> Course | None:
-    """The course if the viewer may see it; callers check can_edit for 403 vs 404."""
-    return course_get(viewer=viewer, pk=pk)
-
-
 def viewer_can_edit(viewer, course) -> bool:
     return can_edit(scope_of(viewer), course)
+
+
+def _editable(scope) -> Q:
+    """The courses `scope` may change, as a filter on Course (permissions.can_edit, for a non-admin)."""
+    editable = Q(owner_id=scope.user_id or 0) | Exists(
+        Course.co_teachers.through.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id or 0)
+    )
+    if scope.managed_branch_ids:
+        # Every branch of the course is one they manage (an organization-wide course has none: not theirs).
+        editable |= _in_branches(scope.managed_branch_ids) & ~Exists(
+            Course.branches.through.objects.filter(course_id=OuterRef("pk")).exclude(
+                branch_id__in=scope.managed_branch_ids
+            )
+        )
+    return editable
 
 
 def course_list_editable(*, viewer, search: str = "", status: str | None = None) -> QuerySet[Course]:
@@ -185,16 +195,7 @@ def course_list_editable(*, viewer, search: str = "", status: str | None = None)
     queryset = course_list(viewer=viewer, search=search, status=status)
     if scope.is_org_admin:
         return queryset
-    editable = Q(owner_id=scope.user_id or 0) | Exists(
-        Course.co_teachers.through.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id or 0)
-    )
-    if scope.managed_branch_ids:
-        editable |= _in_branches(scope.managed_branch_ids) & ~Exists(
-            Course.branches.through.objects.filter(course_id=OuterRef("pk")).exclude(
-                branch_id__in=scope.managed_branch_ids
-            )
-        )
-    return queryset.filter(editable)
+    return queryset.filter(_editable(scope))
 
 
 def course_outline(*, course: Course, viewer, as_learner: bool | None = None) -> list[Module]:
@@ -229,19 +230,7 @@ def content_list(*, viewer, course=None, module=None, kind: str | None = None) -
     courses = course_list(viewer=viewer).values("pk")
     queryset = ContentItem.objects.filter(course_id__in=Subquery(courses))
     if not scope.is_org_admin:
-        editable = Q(course__owner_id=scope.user_id) | Exists(
-            Course.co_teachers.through.objects.filter(course_id=OuterRef("course_id"), user_id=scope.user_id)
-        )
-        if scope.managed_branch_ids:
-            editable |= Exists(
-                Course.branches.through.objects.filter(
-                    course_id=OuterRef("course_id"), branch_id__in=scope.managed_branch_ids
-                )
-            ) & ~Exists(
-                Course.branches.through.objects.filter(course_id=OuterRef("course_id")).exclude(
-                    branch_id__in=scope.managed_branch_ids
-                )
-            )
+        editable = Q(course_id__in=Course.objects.filter(_editable(scope)).values("pk"))
         queryset = queryset.filter(
             editable | Q(published_version__isnull=False, course__status=Status.PUBLISHED)
         )

@@ -960,7 +960,7 @@ def media_delete(*, actor, media: MediaFile) -> None:
 # --- enrollments -----------------------------------------------------------------------------------------
 
 
-def _completed_prerequisites(user, course: Course) -> list[Course]:
+def _missing_prerequisites(user, course: Course) -> list[Course]:
     """Prerequisites of `course` that `user` has not completed."""
     required = list(course.prerequisites.all())
     if not required:
@@ -1066,7 +1066,7 @@ def enroll_self(*, actor, course: Course) -> Enrollment:
         return existing
     if not course.self_enrollment:
         raise PermissionDenied("This course is assigned by teachers; ask yours to enroll you.")
-    missing = _completed_prerequisites(actor, course)
+    missing = _missing_prerequisites(actor, course)
     if missing:
         raise InvalidState(
             "Complete the prerequisites first: " + ", ".join(c.title for c in missing) + ".",

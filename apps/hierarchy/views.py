@@ -110,7 +110,7 @@ def submit(request, form, call, *, success, then):
     return redirect(then(result))
 
 
-def _message_for(exc: ApplicationError) -> str:
+def message_for(exc: ApplicationError) -> str:
     if isinstance(exc, ValidationFailed):
         return " ".join(error for errors in exc.field_errors.values() for error in errors) or exc.message
     return exc.message
@@ -437,7 +437,7 @@ def person_role_remove(request, pk, assignment_pk):
     except ApplicationError as exc:
         if response := refusal(request, exc):
             return response
-        messages.error(request, _message_for(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, f"{person.get_full_name()} is no longer {_describe(assignment)}.")
     return redirect("hierarchy:person", pk=person.pk)
@@ -481,7 +481,7 @@ def _person_action(request, pk, action, done: str):
     except ApplicationError as exc:
         if response := refusal(request, exc):
             return response
-        messages.error(request, _message_for(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, done.format(name=person.get_full_name()))
         if getattr(result, "path", None):  # a new invitation
@@ -649,7 +649,7 @@ def branch_delete(request, pk):
     except ApplicationError as exc:
         if response := refusal(request, exc):
             return response
-        messages.error(request, _message_for(exc))
+        messages.error(request, message_for(exc))
         return redirect("hierarchy:branch", pk=branch.pk)
     messages.success(request, f"Branch {branch.name} is deleted.")
     return redirect("hierarchy:branches")
@@ -786,7 +786,7 @@ def class_delete(request, pk):
         except ApplicationError as exc:
             if response := refusal(request, exc):
                 return response
-            messages.error(request, _message_for(exc))
+            messages.error(request, message_for(exc))
             return redirect("hierarchy:class", pk=school_class.pk)
         messages.success(request, f"Class {school_class} is deleted.")
         return redirect("hierarchy:classes")
@@ -846,7 +846,7 @@ def class_member_remove(request, pk, assignment_pk):
     except ApplicationError as exc:
         if response := refusal(request, exc):
             return response
-        messages.error(request, _message_for(exc))
+        messages.error(request, message_for(exc))
     else:
         messages.success(request, f"{assignment.user.get_full_name()} is no longer {_describe(assignment)}.")
     return redirect("hierarchy:class", pk=school_class.pk)

@@ -16,74 +16,20 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from apps.accounts.permissions import IsOrgMember, scope_of
-from apps.core.api.views import ApiGenericView
 from apps.core.errors import PermissionDenied
+from apps.hierarchy.api.base import StructureView
+from apps.hierarchy.api.permissions import ADMIN, AUTHOR, MEMBER
 
 from .. import selectors
-from ..permissions import can_author
 
-MEMBER = "member"
-AUTHOR = "author"  # Teacher, Branch Manager or Org Admin
-ADMIN = "admin"  # Org Admin
-
-_MESSAGES = {
-    AUTHOR: "Only Teachers, Branch Managers and Org Admins may do this.",
-    ADMIN: "Only Org Admins may do this.",
-}
+__all__ = ["ADMIN", "AUTHOR", "MEMBER", "CourseApiView", "FileView", "show"]
 
 
-class CourseAccess(IsOrgMember):
-    def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        need = getattr(view, "access", {}).get(request.method, MEMBER)
-        scope = scope_of(request.user)
-        allowed = {MEMBER: True, AUTHOR: can_author(scope), ADMIN: scope.is_org_admin}[need]
-        if not allowed:
-            self.message = _MESSAGES[need]
-        return allowed
+class CourseApiView(StructureView):
+    """Role checks per method with `access` (apps.hierarchy.api.permissions: MEMBER, AUTHOR, ADMIN), the
+    viewer's scope in serializer context, valid(), listing() and one() come from StructureView."""
 
-
-class CourseApiView(ApiGenericView):
-    permission_classes = [CourseAccess]
     api_key_scope = "courses"
-    access: dict[str, str] = {}
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["scope"] = scope_of(self.request.user)
-        return context
-
-    # --- request and response ---------------------------------------------------------------------------
-
-    def valid(self, serializer_class, *, partial: bool | None = None, data=None) -> dict:
-        """The request body, validated; PATCH is partial unless told otherwise."""
-        if partial is None:
-            partial = self.request.method == "PATCH"
-        serializer = serializer_class(
-            data=self.request.data if data is None else data,
-            partial=partial,
-            context=self.get_serializer_context(),
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def listing(self, queryset, serializer_class=None, prepare=None):
-        page = self.paginate_queryset(self.filter_queryset(queryset))
-        if prepare is not None:
-            prepare(page)
-        serializer_class = serializer_class or self.get_serializer_class()
-        return self.get_paginated_response(
-            serializer_class(page, many=True, context=self.get_serializer_context()).data
-        )
-
-    def one(
-        self, instance, serializer_class=None, status: int = 200, context: dict | None = None
-    ) -> Response:
-        serializer_class = serializer_class or self.get_serializer_class()
-        full_context = {**self.get_serializer_context(), **(context or {})}
-        return Response(serializer_class(instance, context=full_context).data, status=status)
 
     # --- lookups: None from a selector is 404 -----------------------------------------------------------
 

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from apps.accounts.models import User
-from apps.hierarchy.models import Branch, SchoolClass
+from apps.hierarchy.api.serializers import BranchBriefSerializer, ClassBriefSerializer
 
 from ..models import (
     Category,
@@ -99,20 +99,6 @@ class CourseLearnerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CourseBranchSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Branch
-        fields = ["id", "code", "name"]
-        read_only_fields = fields
-
-
-class CourseClassSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SchoolClass
-        fields = ["id", "name", "term"]
-        read_only_fields = fields
-
-
 class CategoryRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
@@ -172,7 +158,7 @@ class CourseSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
-    branches = CourseBranchSerializer(source="branch_list", many=True, read_only=True)
+    branches = BranchBriefSerializer(source="branch_list", many=True, read_only=True)
     prerequisites = serializers.SerializerMethodField()
     owner = CoursePersonSerializer(read_only=True, allow_null=True)
     co_teachers = CoursePersonSerializer(source="co_teacher_list", many=True, read_only=True)
@@ -597,8 +583,8 @@ class EnrollmentUpdateSerializer(serializers.Serializer):
 
 
 class EnrollmentRuleSerializer(serializers.ModelSerializer):
-    school_class = CourseClassSerializer(read_only=True, allow_null=True)
-    branch = CourseBranchSerializer(read_only=True, allow_null=True)
+    school_class = ClassBriefSerializer(read_only=True, allow_null=True)
+    branch = BranchBriefSerializer(read_only=True, allow_null=True)
     created_by = CoursePersonSerializer(read_only=True, allow_null=True)
 
     class Meta:

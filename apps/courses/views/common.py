@@ -11,19 +11,13 @@ from django.shortcuts import redirect
 from apps.accounts.permissions import scope_of
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from apps.hierarchy.forms import add_service_errors
-from apps.hierarchy.views import forbidden, member_required, refusal
+from apps.hierarchy.views import forbidden, member_required, message_for, refusal
 
 from .. import selectors
 from ..permissions import can_author
 
 EDIT_FORBIDDEN = "Only this course's teachers, its branches' managers and Org Admins may change it."
 AUTHOR_FORBIDDEN = "Only Teachers, Branch Managers and Org Admins may do this."
-
-
-def message_for(exc: ApplicationError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(error for errors in exc.field_errors.values() for error in errors) or exc.message
-    return exc.message
 
 
 def course_or_404(request, pk):

@@ -18,23 +18,32 @@ class StructureView(ApiGenericView):
         context["scope"] = scope_of(self.request.user)
         return context
 
-    def valid(self, serializer_class, *, partial: bool | None = None, instance=None) -> dict:
-        """The request body, validated; PATCH is partial unless told otherwise."""
+    def valid(self, serializer_class, *, partial: bool | None = None, instance=None, data=None) -> dict:
+        """The request body (or `data`), validated; PATCH is partial unless told otherwise."""
         if partial is None:
             partial = self.request.method == "PATCH"
         serializer = serializer_class(
-            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+            instance,
+            data=self.request.data if data is None else data,
+            partial=partial,
+            context=self.get_serializer_context(),
         )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def listing(self, queryset, serializer_class=None):
+    def listing(self, queryset, serializer_class=None, prepare=None):
+        """One page of `queryset`, filtered and sorted; `prepare(page)` may annotate the page's objects."""
         page = self.paginate_queryset(self.filter_queryset(queryset))
+        if prepare is not None:
+            prepare(page)
         serializer_class = serializer_class or self.get_serializer_class()
         return self.get_paginated_response(
             serializer_class(page, many=True, context=self.get_serializer_context()).data
         )
 
-    def one(self, instance, serializer_class=None, status: int = 200) -> Response:
+    def one(
+        self, instance, serializer_class=None, status: int = 200, context: dict | None = None
+    ) -> Response:
         serializer_class = serializer_class or self.get_serializer_class()
-        return Response(serializer_class(instance, context=self.get_serializer_context()).data, status=status)
+        full_context = {**self.get_serializer_context(), **(context or {})}
+        return Response(serializer_class(instance, context=full_context).data, status=status)

@@ -15,10 +15,12 @@ from apps.accounts.permissions import IsOrgMember, scope_of
 
 MEMBER = "member"
 MANAGER = "manager"  # Org Admin or Branch Manager
+AUTHOR = "author"  # Teacher, Branch Manager or Org Admin (courses and their learners)
 ADMIN = "admin"  # Org Admin
 
 _MESSAGES = {
     MANAGER: "Only Org Admins and Branch Managers may do this.",
+    AUTHOR: "Only Teachers, Branch Managers and Org Admins may do this.",
     ADMIN: "Only Org Admins may do this.",
 }
 
@@ -29,7 +31,12 @@ class ScopedAccess(IsOrgMember):
             return False
         need = getattr(view, "access", {}).get(request.method, MEMBER)
         scope = scope_of(request.user)
-        allowed = {MEMBER: True, MANAGER: scope.can_manage_people(), ADMIN: scope.is_org_admin}[need]
+        allowed = {
+            MEMBER: True,
+            MANAGER: scope.can_manage_people(),
+            AUTHOR: scope.can_author(),
+            ADMIN: scope.is_org_admin,
+        }[need]
         if not allowed:
             self.message = _MESSAGES[need]
         return allowed
