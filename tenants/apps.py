@@ -6,4 +6,7 @@ class TenantsConfig(AppConfig):
     verbose_name = "Organizations and plans"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  cache invalidation on every change
+        from . import (
+            retirement,  # noqa: F401  the slug quarantine's system check
+            signals,  # noqa: F401  cache invalidation on every change
+        )

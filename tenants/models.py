@@ -51,12 +51,24 @@ class Plan(models.Model):
 
 
 class Organization(TenantMixin):
+    """An organization (tenant). Its slug names its host and schema, and may be given again once the
+    organization is deleted and the slug's quarantine is over (ORGANIZATION_SLUG_QUARANTINE_DAYS); its `uid`
+    is never given again. Everything an organization hands out (tokens, sessions, invitation, reset and
+    verification links) is bound to the uid, so nothing of a deleted organization works in a new one that
+    took its slug (see tenants/identity.py)."""
+
     class Status(models.TextChoices):
         TRIAL = "trial", "Trial"
         ACTIVE = "active", "Active"
         SUSPENDED = "suspended", "Suspended"
         ARCHIVED = "archived", "Archived"
 
+    uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Never reused, unlike the slug: tokens, sessions and emailed links are bound to it.",
+    )
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=63, unique=True, help_text="Subdomain; also names the schema.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.TRIAL, db_index=True)
@@ -91,9 +103,28 @@ class Organization(TenantMixin):
         return f"{self.slug}.{settings.BASE_HOST}"
 
     @property
+    def primary_domain(self) -> str:
+        """The host the organization is known by (its primary domain), from prefetched domains if any."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("domains")
+        if prefetched is not None:
+            primary = next((domain.domain for domain in prefetched if domain.is_primary), None)
+        elif self.pk:
+            primary = self.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+        else:
+            primary = None
+        return primary or self.host
+
+    @property
     def base_url(self) -> str:
+        """Where the organization lives: SITE_SCHEME, its primary domain and BASE_DOMAIN's port, if any.
+        Every link the platform sends out (invitations, password resets, email verification) starts with
+        this, never with the Host header of the request that caused it."""
         port = settings.BASE_DOMAIN.partition(":")[2]
-        return f"{settings.SITE_SCHEME}://{self.host}{':' + port if port else ''}"
+        return f"{settings.SITE_SCHEME}://{self.primary_domain}{':' + port if port else ''}"
+
+    def url_for(self, path: str) -> str:
+        """`path` (host-relative, starting with "/") on the organization's own base URL."""
+        return self.base_url + path
 
 
 class Domain(DomainMixin):

@@ -17,6 +17,7 @@ from apps.accounts.services import user_invite
 from apps.core.errors import InvalidState, ValidationFailed, validation_error_from_django
 
 from .models import Domain, Organization, OrganizationEvent, OrganizationSettings, Plan, Subscription
+from .retirement import delete_tenant_media, purge_tenant_cache, slug_quarantine_problem
 from .template import clone_from_template, template_schema
 from .validators import schema_name_for, slug_problems
 
@@ -120,6 +121,8 @@ def organization_provision(
         if existing.admin_email == admin_email and existing.name == name:
             return ProvisionResult(existing, created=False, invitation_url=None, seconds=0.0)
         raise ValidationFailed({"slug": ["This slug is already taken."]})
+    if problem := slug_quarantine_problem(slug):
+        raise ValidationFailed({"slug": [problem]})
 
     schema_name = schema_name_for(slug)
     trial_days = settings.ORGANIZATION_TRIAL_DAYS if trial_days is None else trial_days
@@ -151,7 +154,7 @@ def organization_provision(
                 invitation = user_invite(
                     email=admin_email, full_name=admin_name, roles=[RoleAssignment.Role.ORG_ADMIN]
                 )
-            invitation_url = organization.base_url + invitation.path
+            invitation_url = organization.url_for(invitation.path)
             seconds = time.perf_counter() - started
             _record(
                 organization,
@@ -282,7 +285,9 @@ def organization_deletable_at(organization: Organization):
 
 
 def organization_delete(*, organization: Organization, actor: Actor = SYSTEM) -> None:
-    """Drop the organization's schema and rows. Only for organizations archived for the grace period."""
+    """Drop the organization's schema and rows, then (after commit) its files and its cached entries. Only
+    for organizations archived for the grace period. Its slug then stays retired for
+    ORGANIZATION_SLUG_QUARANTINE_DAYS (tenants/retirement.py)."""
     if organization.is_public:
         raise InvalidState("The platform itself cannot be deleted.")
     deletable_at = organization_deletable_at(organization)
@@ -299,7 +304,11 @@ def organization_delete(*, organization: Organization, actor: Actor = SYSTEM) ->
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
         _record(locked, locked.slug, OrganizationEvent.Action.DELETED, actor, name=locked.name)
         OrganizationEvent.objects.filter(organization=locked).update(organization=None)
+        schema_name = locked.schema_name
         locked.delete(force_drop=True)
+        # Once the drop is for good; robust: a storage or cache outage must not report the deletion as failed.
+        transaction.on_commit(lambda: purge_tenant_cache(schema_name), robust=True)
+        transaction.on_commit(lambda: delete_tenant_media(schema_name), robust=True)
 
 
 def organization_update(

@@ -52,14 +52,10 @@ def invitation_path(user: User) -> str:
 
 
 def invitation_url(path: str) -> str:
-    """`path` on the host of the organization whose schema is active."""
-    from tenants.limits import organization_for_schema
-    from tenants.models import Organization
+    """`path` on the organization's own base URL (never the request's host; see tenants.identity)."""
+    from tenants.identity import organization_url
 
-    organization = getattr(connection, "tenant", None)  # set by the tenant middleware on a request
-    if not isinstance(organization, Organization) or organization.schema_name != connection.schema_name:
-        organization = organization_for_schema(connection.schema_name)
-    return organization.base_url + path if organization is not None else ""
+    return organization_url(path)
 
 
 def _send_invitation_after_commit(invitation: Invitation) -> None:
@@ -278,6 +274,9 @@ def invitation_accept(*, user: User, token: str, password: str, full_name: str |
     user.status = User.Status.ACTIVE
     user.save(update_fields=["password", "status", "full_name"])
     audit_record(actor=user, action="user.invitation_accepted", target=user)
+    from .lockout import account_lockout_clear
+
+    account_lockout_clear(email=user.email)  # the link proved the mailbox: lift guesses at any address
     return user
 
 
