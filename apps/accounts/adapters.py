@@ -11,27 +11,27 @@ Rules that live here, so that the pages and the API follow the same ones:
   imported, provisioned) have no address on file: following the invitation link proved the address.
   A completed password reset proves it too.
 - A password changed in any way (change, reset, API reset) blacklists every refresh token of the person.
-- Lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins per account or per client address lock that
-  account or address for AXES_COOLOFF_TIME, counted in the schema of the host (org A never locks org B).
+- Lockout (django-axes, lockout.py): failed sign-ins lock an account at one address, and an address only
+  after many failures across accounts; never an account on its own. A completed reset lifts it.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.stages import EmailVerificationStage
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
-from django.contrib.auth.tokens import PasswordResetTokenGenerator as DjangoPasswordResetTokenGenerator
 from django.db import connection, transaction
-from django.shortcuts import render
 
-from apps.core.api.envelope import error_response, is_api_path
+from apps.core.api.envelope import is_api_path
 from apps.core.errors import NotFound, ValidationFailed
+from apps.core.validation import one_line
 
-from .api.errors import AuthErrorCode
+from .lockout import account_lockout_clear
+from .lockout import lockout_message as lockout_message  # the API's sign-in view imports it from here
+from .tokens import OrganizationBoundTokenGenerator
 
 PLATFORM_NAME = "LearnStack"
 
@@ -75,7 +75,8 @@ def organization_name() -> str:
     if organization is None:
         return PLATFORM_NAME
     org_settings = getattr(organization, "settings", None)
-    return (org_settings.display_name if org_settings else "") or organization.name
+    # One line, whatever was stored: it goes into email subjects and the TOTP issuer.
+    return one_line((org_settings.display_name if org_settings else "") or organization.name)
 
 
 def signup_policy() -> SignupPolicy:
@@ -160,17 +161,16 @@ def password_changed(user) -> None:
 
 def password_reset_completed(user) -> None:
     """A reset link sent to the person's address was followed: the address is theirs, and the account's
-    lockout (not the attacker's address's) is lifted."""
-    from axes.handlers.proxy import AxesProxyHandler
-
+    lockout is lifted at every address (lockout.py)."""
     mark_email_verified(user)
-    AxesProxyHandler.reset_attempts(username=user.email.lower())
+    account_lockout_clear(email=user.email)
 
 
-class PasswordResetTokenGenerator(DjangoPasswordResetTokenGenerator):
+class PasswordResetTokenGenerator(OrganizationBoundTokenGenerator):
     """Reset links: Django's generator (user id, password hash, last sign-in and email in the hash) under its
-    own salt. Unlike allauth's default it writes nothing while making a token (allauth's records an
-    unverified address for people who have none, which would then demand email verification of them)."""
+    own salt, bound to the organization that made them (apps/accounts/tokens.py). Unlike allauth's default it
+    writes nothing while making a token (allauth's records an unverified address for people who have none,
+    which would then demand email verification of them)."""
 
     key_salt = "learnstack.accounts.password_reset"
 
@@ -183,72 +183,6 @@ class OrgEmailVerificationStage(EmailVerificationStage):
         if user is not None and not needs_email_verification(user):
             return None, True
         return super().handle()
-
-
-# --- lockout (django-axes) ----------------------------------------------------------------------------------
-
-
-def axes_username(request, credentials: dict | None = None) -> str | None:
-    """The account a sign-in attempt is for, whatever the form calls it: `login` (pages), `email` (API),
-    `username` (admin, console). Lower-cased, as addresses are stored."""
-    sources = [credentials or {}]
-    post = getattr(request, "POST", None)
-    if post is not None:
-        sources.append(post)
-    for source in sources:
-        for key in ("email", "username", "login"):
-            value = source.get(key)
-            if value:
-                return str(value).strip().lower()
-    return None
-
-
-def axes_client_ip(request) -> str | None:
-    """The client's address as the API's rate limits see it (NUM_PROXIES trusted proxies), or None where
-    there is none (a request made up in code, e.g. a test's force_login)."""
-    from apps.core.api.throttling import client_ip
-
-    address = client_ip(request)
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
-
-
-def cooloff_minutes() -> int:
-    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-
-
-def lockout_message() -> str:
-    minutes = cooloff_minutes()
-    return (
-        f"Too many failed sign-in attempts. Signing in to this account, or from your network, is paused "
-        f"for {minutes} minute{'s' if minutes != 1 else ''}. Try again later, or reset your password."
-    )
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    """What a locked-out sign-in gets: 429 with ACCOUNT_LOCKED in the API's envelope, a page elsewhere
-    (the sign-in page, the admin and the console alike)."""
-    retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    if is_api_path(request.path):
-        if original_response is not None and original_response.status_code == 429:
-            return original_response  # the API view already answered in the envelope
-        response = error_response(
-            429,
-            str(AuthErrorCode.ACCOUNT_LOCKED),
-            lockout_message(),
-            {"retry_after_seconds": int(retry_after)},
-        )
-    else:
-        response = render(
-            request,
-            "account/lockout.html",
-            {"lockout_message": lockout_message(), "cooloff_minutes": cooloff_minutes()},
-            status=429,
-        )
-    response["Retry-After"] = retry_after
-    return response
 
 
 # --- allauth adapters ---------------------------------------------------------------------------------------
@@ -302,7 +236,38 @@ class OrgAccountAdapter(DefaultAccountAdapter):
         return [ours if path == "allauth.account.stages.EmailVerificationStage" else path for path in stages]
 
     def format_email_subject(self, subject: str) -> str:
-        return f"[{organization_name()}] {subject}"
+        return one_line(f"[{organization_name()}] {subject}")
+
+    # Links in emails start with the organization's own base URL (tenants.identity.organization_url), never
+    # with the Host header of the request that asked for them (allauth's default).
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        from urllib.parse import quote
+
+        from django.urls import reverse
+
+        from tenants.identity import organization_url
+
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return organization_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        from django.urls import reverse
+
+        from tenants.identity import organization_url
+
+        return organization_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        from django.urls import reverse
+
+        from tenants.identity import organization_url
+
+        context = {
+            "signup_url": organization_url(reverse("account_signup")),
+            "password_reset_url": organization_url(reverse("account_reset_password")),
+        }
+        self.send_mail("account/email/account_already_exists", email, context)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         super().send_mail(template_prefix, email, {"organization_name": organization_name(), **context})

@@ -28,7 +28,8 @@ def home(request):
 
 class OrgLoginView(allauth_views.LoginView):
     """Sign in with email and password, then the second factor for people who turned it on. Repeated
-    failures lock the account and the client's address out (django-axes, see adapters.py)."""
+    failures lock that account at the client's address, and many across accounts the address (django-axes,
+    see lockout.py)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -4,9 +4,12 @@ base.py with base's globals, so this module may extend INSTALLED_APPS, MIDDLEWAR
 - Browser flows: django-allauth (login, logout, optional self-signup, email verification, password reset)
   and allauth.mfa (TOTP + recovery codes). Their tables live in every organization's schema (people live
   there) and in the public schema too, so that deleting a platform operator never meets a missing table.
-- Lockout: django-axes, database handler. Attempts are stored in the schema of the host they were made on,
-  so failures at acme never lock anyone out at globex, nor the platform's admin. Per account *or* per IP:
-  AXES_FAILURE_LIMIT failures within AXES_COOLOFF_MINUTES lock either out for that long.
+- Lockout: django-axes, database handler (apps/accounts/lockout.py). Attempts are stored in the schema of the
+  host they were made on, so failures at acme never lock anyone out at globex, nor the platform's admin.
+  Within AXES_COOLOFF_MINUTES, AXES_FAILURE_LIMIT failures of one account from one address lock that pair,
+  and AXES_IP_FAILURE_LIMIT failures from one address across accounts lock the address, for that long; an
+  account is never locked on its own (its owner elsewhere, and the classroom behind the same NAT, sign in).
+  A password reset through the emailed link lifts the account's locks.
 """
 
 import os
@@ -25,6 +28,10 @@ def configure(ns: dict) -> None:
     ns["INSTALLED_APPS"] = shared + [app for app in ns["TENANT_APPS"] if app not in shared]
 
     middleware = list(ns["MIDDLEWARE"])
+    # Right after the session's user is known: a session signed in at another organization (or at a deleted
+    # one whose slug was given again) is signed out before anything reads it (apps/accounts/middleware.py).
+    auth_at = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    middleware.insert(auth_at + 1, "apps.accounts.middleware.SessionOrganizationMiddleware")
     messages_at = middleware.index("django.contrib.messages.middleware.MessageMiddleware")
     middleware.insert(messages_at + 1, "allauth.account.middleware.AccountMiddleware")
     # Last, so that it turns a lockout flagged during authentication into the lockout answer.
@@ -73,7 +80,8 @@ def configure(ns: dict) -> None:
         "reset_password": "20/m/ip,5/m/key",
         "reset_password_from_key": "20/m/ip",
         "signup": "20/m/ip",
-        "login": "30/m/ip",
+        # Sign-in attempts per address (successes too): a classroom behind one NAT signs in within a minute.
+        "login": "100/m/ip",
         "login_failed": "10/m/ip,5/300s/key",  # used by allauth.mfa for wrong codes
     }
 
@@ -89,18 +97,22 @@ def configure(ns: dict) -> None:
 
     # --- django-axes ----------------------------------------------------------------------------------------
     ns["AXES_ENABLED"] = True
-    ns["AXES_HANDLER"] = "axes.handlers.database.AxesDatabaseHandler"
-    ns["AXES_FAILURE_LIMIT"] = int(env("AXES_FAILURE_LIMIT", "5"))
+    # axes' database handler, plus the address's own limit across accounts (apps/accounts/lockout.py).
+    ns["AXES_HANDLER"] = "apps.accounts.lockout.PairAndAddressHandler"
+    ns["AXES_FAILURE_LIMIT"] = int(env("AXES_FAILURE_LIMIT", "5"))  # one account from one address
+    # One address across accounts. A locked pair stops counting, so this is at least 20 accounts tried from
+    # one address, yet room for a whole school behind one NAT mistyping at the start of a lesson.
+    ns["AXES_IP_FAILURE_LIMIT"] = int(env("AXES_IP_FAILURE_LIMIT", "100"))
     ns["AXES_COOLOFF_TIME"] = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
-    # Either the account or the address: `["username", "ip_address"]` locks each on its own count.
-    ns["AXES_LOCKOUT_PARAMETERS"] = ["username", "ip_address"]
+    # The account at an address: `[["username", "ip_address"]]` counts the pair, never the account alone.
+    ns["AXES_LOCKOUT_PARAMETERS"] = [["username", "ip_address"]]
     ns["AXES_RESET_ON_SUCCESS"] = True
     # A wrong password during a lockout does not push its end further out: the message's time stays true.
     ns["AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT"] = False
     ns["AXES_DISABLE_ACCESS_LOG"] = True  # successes are not logged row by row; failures are counted
     ns["AXES_HTTP_RESPONSE_CODE"] = 429
-    ns["AXES_USERNAME_CALLABLE"] = "apps.accounts.adapters.axes_username"
+    ns["AXES_USERNAME_CALLABLE"] = "apps.accounts.lockout.axes_username"
     # The same notion of the client's address as the API's rate limits (NUM_PROXIES trusted proxies).
-    ns["AXES_CLIENT_IP_CALLABLE"] = "apps.accounts.adapters.axes_client_ip"
-    ns["AXES_LOCKOUT_CALLABLE"] = "apps.accounts.adapters.lockout_response"
+    ns["AXES_CLIENT_IP_CALLABLE"] = "apps.accounts.lockout.axes_client_ip"
+    ns["AXES_LOCKOUT_CALLABLE"] = "apps.accounts.lockout.lockout_response"
     ns["ALLAUTH_TRUSTED_PROXY_COUNT"] = int(ns.get("NUM_PROXIES", 0) or 0)
