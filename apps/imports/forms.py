@@ -1,14 +1,14 @@
 from django import forms
 
-from .parsing import MAX_BYTES, MAX_ROWS
+from .parsing import max_bytes, max_rows
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="People file (CSV or XLSX)",
         help_text=(
-            f"CSV (UTF-8, comma-separated) or XLSX, at most {MAX_BYTES // (1024 * 1024)} MB and "
-            f"{MAX_ROWS:,} rows. Columns: email, name, role, branch, class; email and role are "
+            f"CSV (UTF-8, comma-separated) or XLSX, at most {max_bytes() // (1024 * 1024)} MB and "
+            f"{max_rows():,} rows. Columns: email, name, role, branch, class; email and role are "
             "required."
         ),
         widget=forms.ClearableFileInput(

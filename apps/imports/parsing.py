@@ -4,6 +4,16 @@ Everything a file can be refused for is checked here, before any row is written:
 is (whatever its name says), its encoding, its columns and its number of rows. `parse_people_file` either
 returns every row or raises `FileRefusedError` with one message a person can act on.
 
+Hostile files are refused before they can cost much (limits in settings, IMPORT_*):
+- an XLSX is a ZIP archive: it is refused by what its directory declares (number of parts, unpacked size of
+  each part and of all together, packing ratio, parts that do not belong in a workbook) before anything is
+  unpacked, and every part is then unpacked once through a bounded stream, so a header that lies about its
+  size cannot make openpyxl allocate more than was declared and checked (apps/core/archives.py);
+- the sheet is streamed (openpyxl read-only) and its rows are counted by position, blank rows included: a
+  sheet whose dimension reaches beyond the cap is refused before a row is read, and one whose rows jump far
+  down is refused after IMPORT_MAX_ROWS + 1 positions, however far the jump;
+- a CSV holding a NUL byte anywhere is not text and is refused as a whole.
+
 Columns (header names are case-insensitive; spaces and hyphens count as underscores):
 
     email (required)   name   role (required)   branch | branch_code   class | class_name
@@ -11,13 +21,41 @@ Columns (header names are case-insensitive; spaces and hyphens count as undersco
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+from django.conf import settings
+
+from apps.core.archives import ArchiveLimits, ArchiveRefused, Reason, open_checked_zip
+
+MiB = 1024 * 1024
 # Wider sheets are cut here: a header row never needs more columns than this to name ours.
 MAX_COLUMNS = 50
+# XML elements (cells, strings, rows, styles...) a workbook may hold per row allowed, all parts together: what
+# reading it costs grows with them. A sheet of people has five columns: a cell and its value or string are two
+# or three elements, so 20,000 full rows come to about 320,000, under the 500,025 allowed.
+ELEMENTS_PER_ROW = 25
+# What an XLSX package may hold (ECMA-376 part 2): anything else is not a workbook Excel or its peers wrote.
+XLSX_TOP_LEVEL_PARTS = ("[Content_Types].xml",)
+XLSX_FOLDERS = ("_rels/", "docProps/", "xl/", "customXml/")
+
+
+def max_bytes() -> int:
+    return settings.IMPORT_MAX_FILE_MB * MiB
+
+
+def max_rows() -> int:
+    """Data rows a file may hold; the header row comes on top, and blank rows count."""
+    return settings.IMPORT_MAX_ROWS
+
+
+def xlsx_limits() -> ArchiveLimits:
+    return ArchiveLimits(
+        max_entries=settings.IMPORT_XLSX_MAX_ENTRIES,
+        max_uncompressed_bytes=settings.IMPORT_XLSX_MAX_UNCOMPRESSED_MB * MiB,
+        max_ratio=settings.IMPORT_XLSX_MAX_RATIO,
+        max_markup_elements=(max_rows() + 1) * ELEMENTS_PER_ROW,
+    )
+
 
 COLUMN_ALIASES = {
     "email": "email",
@@ -86,14 +124,14 @@ def file_format_for(filename: str) -> str:
 
 def read_upload(upload) -> bytes:
     """An uploaded file's bytes, but never more than one byte past the limit (enough to refuse it)."""
-    return upload.read(MAX_BYTES + 1)
+    return upload.read(max_bytes() + 1)
 
 
 def parse_people_file(*, filename: str, content: bytes) -> ParsedFile:
     """Every row of an uploaded file, or FileRefusedError. The file's content decides what it is; its name
     must agree."""
-    if len(content) > MAX_BYTES:
-        limit = MAX_BYTES // (1024 * 1024)
+    if len(content) > max_bytes():
+        limit = settings.IMPORT_MAX_FILE_MB
         raise FileRefusedError(f"The file is larger than {limit} MB. Split it into smaller files.")
     if not content.strip():
         raise FileRefusedError("The file is empty.")
@@ -125,9 +163,14 @@ def parse_people_file(*, filename: str, content: bytes) -> ParsedFile:
 def _decode(content: bytes) -> str:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRefusedError("The file is encoded as UTF-16. Save it as CSV UTF-8 and upload it again.")
-    if b"\x00" in content[:65536]:
+    # A NUL anywhere in the file (not only near its start): it is no text and cannot be stored, so the whole
+    # file is refused here rather than failing its job later.
+    nul = content.find(b"\x00")
+    if nul >= 0:
+        line = content[:nul].count(b"\n") + 1
         raise FileRefusedError(
-            "This is not a text file, so it cannot be a CSV file. Upload a CSV (UTF-8) or an XLSX file."
+            f"This is not a text file (line {line:,} holds a NUL byte), so it cannot be a CSV file. Upload a "
+            "CSV (UTF-8) or an XLSX file."
         )
     try:
         return content.decode("utf-8-sig")
@@ -159,34 +202,113 @@ DAMAGED_WORKBOOK = (
 
 # --- XLSX --------------------------------------------------------------------------------------------------
 
+NOT_A_WORKBOOK = "This is a ZIP archive but not an Excel workbook. Upload a .xlsx or CSV file."
+UNREADABLE_WORKBOOK = "This file is named .xlsx but is not a readable Excel workbook."
+SAVE_AGAIN = "Save the sheet again from your spreadsheet program, or as CSV UTF-8, and upload that."
+
+
+def _xlsx_part_allowed(name: str) -> bool:
+    return name in XLSX_TOP_LEVEL_PARTS or name.startswith(XLSX_FOLDERS)
+
+
+def _archive_refusal(refused: ArchiveRefused) -> FileRefusedError:
+    detail = refused.detail
+    messages = {
+        Reason.NOT_A_ZIP: lambda: UNREADABLE_WORKBOOK,
+        Reason.DAMAGED: lambda: DAMAGED_WORKBOOK,
+        Reason.MISSING_ENTRY: lambda: NOT_A_WORKBOOK,
+        Reason.TOO_MANY_ENTRIES: lambda: (
+            f"This workbook is made of {detail['entries']:,} parts, more than the {detail['limit']:,} an "
+            f"import accepts. {SAVE_AGAIN}"
+        ),
+        Reason.TOO_LARGE: lambda: (
+            f"This workbook unpacks to more than {detail['limit'] // MiB:,} MB. Keep only the sheet of "
+            f"people (delete other sheets and pictures), or save it as CSV UTF-8, and upload that."
+        ),
+        Reason.TOO_MANY_ELEMENTS: lambda: (
+            f"This workbook holds more cells, strings and styles ({detail['limit']:,} at most) than "
+            f"{max_rows():,} rows of people need. Keep only the sheet of people (delete other sheets and "
+            "columns), or save it as CSV UTF-8, and upload that."
+        ),
+        Reason.RATIO: lambda: (
+            "This workbook is packed far more tightly than a real spreadsheet "
+            f"('{detail['name']}' unpacks to {detail['ratio']:,} times its size; at most "
+            f"{detail['limit']:,} is accepted). {SAVE_AGAIN}"
+        ),
+        Reason.FOREIGN_ENTRY: lambda: (
+            f"This workbook holds '{detail['name'][:100]}', which does not belong in an Excel workbook. "
+            f"{SAVE_AGAIN}"
+        ),
+        Reason.UNSUPPORTED: lambda: (
+            "This workbook is encrypted or packed in a way Excel does not use. Save it again without a "
+            "password, or as CSV UTF-8, and upload that."
+        ),
+        Reason.MARKUP_DECLARATION: lambda: (
+            f"This workbook's part '{detail['name'][:100]}' holds a DOCTYPE declaration, which Excel never "
+            f"writes. {SAVE_AGAIN}"
+        ),
+    }
+    return FileRefusedError(messages[refused.reason]())
+
 
 def _xlsx_rows(content: bytes):
+    """(position, values) of every row of the first sheet, blank rows included, streamed; at most
+    max_rows() + 1 positions are read (the header and the data rows) before the file is refused."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        raise FileRefusedError("This file is named .xlsx but is not a readable Excel workbook.") from None
-    if "xl/workbook.xml" not in names:
-        raise FileRefusedError("This is a ZIP archive but not an Excel workbook. Upload a .xlsx or CSV file.")
+        archive = open_checked_zip(
+            content,
+            limits=xlsx_limits(),
+            required=("xl/workbook.xml",),
+            entry_allowed=_xlsx_part_allowed,
+            forbid_markup_declarations=True,
+        )
+    except ArchiveRefused as refused:
+        raise _archive_refusal(refused) from None
+    archive.close()
     import openpyxl
 
     try:
+        # openpyxl opens the same bytes again; every part of them was checked above.
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many types for a damaged workbook
         raise FileRefusedError(DAMAGED_WORKBOOK) from None
+    limit = max_rows() + 1
     try:
         if not workbook.worksheets:
             raise FileRefusedError("The workbook has no sheets.")
         sheet = workbook.worksheets[0]
+        declared = sheet.max_row  # from the sheet's <dimension>, read before any row
+        if declared is not None and declared > limit:
+            raise FileRefusedError(_too_many_rows(reaches=declared))
+        # Then forget the dimension, which may lie either way: rows past it would be silently dropped.
+        sheet.reset_dimensions()
         try:
-            for index, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
-                yield index, [_cell_text(value) for value in values]
+            rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            for position, values in enumerate(rows, start=1):
+                if position > limit:
+                    raise FileRefusedError(_too_many_rows())
+                if all(value is None for value in values):
+                    yield position, ()
+                else:
+                    yield position, [_cell_text(value) for value in values]
         except FileRefusedError:
             raise
         except Exception:
             raise FileRefusedError(DAMAGED_WORKBOOK) from None
     finally:
         workbook.close()
+
+
+def _too_many_rows(*, reaches: int | None = None) -> str:
+    limit = max_rows()
+    if reaches:
+        where = f"The sheet reaches row {reaches:,}, and at most {limit:,} rows can be imported"
+    else:
+        where = f"The file has more than {limit:,} rows"
+    return (
+        f"{where} (blank rows count too). Delete any empty rows below your data, or split it into files of "
+        f"at most {limit:,} rows."
+    )
 
 
 def _cell_text(value) -> str:
@@ -242,16 +364,15 @@ def _columns(header: list[str]) -> dict[str, int]:
 def _to_people(file_format: str, table) -> ParsedFile:
     positions = None
     rows: list[SourceRow] = []
+    limit = max_rows() + 1
     for number, values in table:
+        if number > limit:  # counted by position: blank rows too, so a far jump costs no more than the cap
+            raise FileRefusedError(_too_many_rows())
         if not any((value or "").strip() for value in values):
             continue  # blank lines (and the empty rows spreadsheets leave at the end) are no data
         if positions is None:
             positions = _columns(values)
             continue
-        if len(rows) >= MAX_ROWS:
-            raise FileRefusedError(
-                f"The file has more than {MAX_ROWS:,} rows. Split it into files of at most {MAX_ROWS:,} rows."
-            )
 
         def cell(column: str, values=values, positions=positions) -> str:
             position = positions.get(column)

@@ -8,6 +8,12 @@ Running a job twice, or importing the same file twice, changes nothing the secon
 second report says "unchanged". A job picks up where it stopped (processed_rows is committed together with
 the rows it counts), so a retried task never applies a row twice.
 
+Time budget: a job may run IMPORT_JOB_TIME_LIMIT_SECONDS from its first start (retries and redeliveries
+included). Past it, the job stops between two chunks as failed, with a message saying how far it got; the
+rows committed before stay, and uploading the same file again finishes the rest. The Celery task's soft
+limit (a little later) stops a chunk that hangs, rolling it back, and ends the job the same way; its hard
+limit kills the worker, after which the redelivered task finds the budget spent and fails the job at once.
+
 Auditing: the job writes "import.created" (on upload), "class.created" for each class it creates (through
 hierarchy's class_create) and one "import.completed" (or "import.failed") with the counts; the per-row
 detail is the job's report. One audit_record per person would cost about 8 s more for 10,000 rows (measured:
@@ -16,7 +22,10 @@ detail is the job's report. One audit_record per person would cost about 8 s mor
 
 import logging
 import os
+from datetime import timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -105,6 +114,8 @@ def import_run(*, job_id: int) -> ImportJob | None:
     with origin(job.ip_address, job.user_agent):
         try:
             return _run(job)
+        except SoftTimeLimitExceeded:  # the task's soft time limit: this run's chunk was rolled back
+            return _fail_over_budget(job_id)
         except (OperationalError, InterfaceError):
             raise  # the database went away: the task retries, and the job resumes where it stopped
         except Exception as exc:
@@ -137,6 +148,31 @@ def import_fail(*, job_id: int, reason: str) -> ImportJob | None:
     return job
 
 
+def time_budget() -> timedelta:
+    return timedelta(seconds=settings.IMPORT_JOB_TIME_LIMIT_SECONDS)
+
+
+def _clock():
+    return timezone.now()
+
+
+def _over_budget(job: ImportJob) -> bool:
+    return job.started_at is not None and _clock() - job.started_at > time_budget()
+
+
+def _fail_over_budget(job_id: int) -> ImportJob | None:
+    job = ImportJob.objects.defer("source").filter(pk=job_id).first()
+    if job is None:
+        return None
+    minutes = settings.IMPORT_JOB_TIME_LIMIT_SECONDS / 60
+    reason = (
+        f"The import was stopped: it ran longer than {minutes:g} minute{'s' if minutes != 1 else ''}, the "
+        f"most one import may take. {job.processed_rows:,} of {job.total_rows:,} rows were imported; upload "
+        "the same file again to import the rest (the rows already imported will be reported as unchanged)."
+    )
+    return import_fail(job_id=job_id, reason=reason)
+
+
 def _counts(job: ImportJob) -> dict[str, int]:
     return {
         "rows": job.total_rows,
@@ -151,6 +187,8 @@ def _run(job: ImportJob) -> ImportJob:
         return import_fail(
             job_id=job.pk, reason="The person who uploaded this file may no longer import people."
         )
+    if _over_budget(job):  # e.g. redelivered after the hard time limit killed its worker
+        return _fail_over_budget(job.pk)
     try:
         rows = parse_people_file(filename=job.filename, content=bytes(job.source)).rows
     except FileRefusedError as refused:  # checked on upload; only a change of the rules could bring this here
@@ -160,11 +198,13 @@ def _run(job: ImportJob) -> ImportJob:
         if job.is_finished:
             return job
         job.status = ImportJob.Status.RUNNING
-        job.started_at = job.started_at or timezone.now()
+        job.started_at = job.started_at or _clock()
         job.total_rows = len(rows)
         job.save(update_fields=["status", "started_at", "total_rows"])
     context = _context(job, actor)
     while True:
+        if _over_budget(job):
+            return _fail_over_budget(job.pk)
         for attempt in range(1, CHUNK_ATTEMPTS + 1):
             try:
                 job, done = _run_chunk(job.pk, rows, context)

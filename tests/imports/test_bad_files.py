@@ -119,7 +119,8 @@ BAD_FILES = {
     "more than 20,000 rows": (
         "people.csv",
         big_csv(20_001),
-        "The file has more than 20,000 rows. Split it into files of at most 20,000 rows.",
+        "The file has more than 20,000 rows (blank rows count too). Delete any empty rows below your data, "
+        "or split it into files of at most 20,000 rows.",
     ),
     "more than 5 MB": (
         "people.csv",

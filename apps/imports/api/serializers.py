@@ -2,7 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from ..models import ImportJob
-from ..parsing import MAX_BYTES, MAX_ROWS
+from ..parsing import max_bytes, max_rows
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -54,8 +54,8 @@ class ImportCreateSerializer(serializers.Serializer):
     file = serializers.FileField(
         required=False,
         allow_empty_file=True,
-        help_text=f"CSV (UTF-8, comma-separated) or XLSX; at most {MAX_BYTES // (1024 * 1024)} MB and "
-        f"{MAX_ROWS:,} rows. Columns: email, name, role, branch (code), class (name).",
+        help_text=f"CSV (UTF-8, comma-separated) or XLSX; at most {max_bytes() // (1024 * 1024)} MB and "
+        f"{max_rows():,} rows. Columns: email, name, role, branch (code), class (name).",
     )
     filename = serializers.CharField(
         required=False, max_length=255, help_text="With `content`: e.g. people.csv"

@@ -5,11 +5,14 @@ Open to Org Admins and Branch Managers (and to API keys of theirs with the `impo
 a job the caller may not see answers 404, the same as a missing one."""
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.permissions import IsOrgMember
+from apps.core.api.parsers import JSONParser
 from apps.core.api.views import ApiGenericView
 from apps.core.errors import InvalidState
 
@@ -30,6 +33,8 @@ class IsImporter(IsOrgMember):
 class ImportListView(ApiGenericView):
     permission_classes = [IsImporter]
     api_key_scope = "imports"  # an API key needs imports:read to list, imports:write to upload
+    # Documented as a multipart upload (`file`, or the CSV text in `content`); JSON with `content` works too.
+    parser_classes = [MultiPartParser, JSONParser]
     serializer_class = ImportJobSerializer
     filter_fields = {
         "status": ["eq", "ne", "in", "nin"],
@@ -48,7 +53,7 @@ class ImportListView(ApiGenericView):
         return self.get_paginated_response(ImportJobSerializer(page, many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": ImportCreateSerializer, "application/json": ImportCreateSerializer},
+        request={"multipart/form-data": ImportCreateSerializer},
         responses={201: ImportJobSerializer},
         tags=["imports"],
     )
@@ -92,8 +97,9 @@ class ImportReportView(ImportObjectMixin, ApiGenericView):
 
     @extend_schema(
         responses={
-            200: OpenApiResponse(
-                description="The per-row report as text/csv (UTF-8): row, email, outcome, reason."
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The per-row report as text/csv (UTF-8): row, email, outcome, reason.",
             ),
             409: OpenApiResponse(description="INVALID_STATE: the import has not finished yet."),
         },
