@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 
 from apps.core.errors import ApplicationError, ValidationFailed
+from apps.core.forms import SingleLineField
 
 
 class InvitationAcceptForm(forms.Form):
-    full_name = forms.CharField(max_length=150, required=False, label="Your name")
+    full_name = SingleLineField(max_length=150, required=False, label="Your name")
     password1 = forms.CharField(
         label="Password",
         strip=False,
@@ -51,7 +52,7 @@ class OrgSignupForm(SignupForm):
     """Self-signup: name, email, password twice. The organization's rules (on/off, email domains, plan limit)
     are checked on the address; whether it already has an account is never told (allauth emails its owner)."""
 
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         max_length=150,
         required=False,
         label="Your name",
@@ -83,7 +84,7 @@ class OrgSignupForm(SignupForm):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         max_length=150,
         required=False,
         label="Your name",

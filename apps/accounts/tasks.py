@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection
 
+from apps.core.validation import one_line
+
 from .models import User
 
 
@@ -38,4 +40,4 @@ def _display_name(organization) -> str:
     if organization is None:
         return "LearnStack"
     branding = getattr(organization, "settings", None)
-    return getattr(branding, "display_name", "") or organization.name
+    return one_line(getattr(branding, "display_name", "") or organization.name)

@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from apps.core.forms import SingleLineField
+
 from .scopes import SCOPE_OBJECTS
 
 OBJECT_LABELS = {
@@ -21,7 +23,7 @@ ACCESS_CHOICES = [("", "No access"), ("read", "Read"), ("write", "Read and write
 class ApiKeyForm(forms.Form):
     """Name, one access level per object (none, read, read and write) and an optional expiry date."""
 
-    name = forms.CharField(
+    name = SingleLineField(
         max_length=100, help_text="What the key is for, e.g. the service that will use it."
     )
     expires_on = forms.DateField(

@@ -5,6 +5,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from apps.core.validation import ip_or_none
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -21,7 +23,7 @@ def current_origin() -> Origin:
 
 @contextmanager
 def origin(ip_address: str | None, user_agent: str = ""):
-    token = _origin.set(Origin(ip_address, (user_agent or "")[:255]))
+    token = _origin.set(Origin(ip_or_none(ip_address), (user_agent or "")[:255]))
     try:
         yield
     finally:

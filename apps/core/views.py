@@ -3,6 +3,7 @@
 import logging
 
 from django.core.cache import caches
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -55,6 +56,11 @@ def permission_denied(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # Django raises this (a SuspiciousOperation, so a 400) when a body it reads is over the limit.
+        from .middleware import too_large_response
+
+        return too_large_response(request)
     if is_api_path(request.path):
         return error_response(400, "BAD_REQUEST", "The request could not be understood.")
     return render(request, "errors/400.html", status=400)

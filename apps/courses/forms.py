@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
+from apps.core.forms import SingleLineField
 from apps.hierarchy import selectors as hierarchy
 from apps.hierarchy.models import Branch
 
@@ -69,7 +70,7 @@ class TeachingFilterForm(forms.Form):
 
 
 class CourseForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     summary = forms.CharField(
         required=False,
         max_length=300,
@@ -189,7 +190,7 @@ class CourseForm(forms.Form):
 
 
 class ModuleForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -198,7 +199,7 @@ class ModuleForm(forms.Form):
 
 
 class ModuleRenameForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
 
 
 class MediaChoiceField(forms.ModelChoiceField):
@@ -218,7 +219,7 @@ KINDS_OFFERED = (Kind.TEXT, Kind.VIDEO, Kind.FILE, Kind.LINK)
 
 
 class LessonForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = SingleLineField(max_length=200)
     video_url = forms.URLField(
         required=False,
         max_length=500,
@@ -397,7 +398,7 @@ class DueDateForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = SingleLineField(max_length=80)
     slug = forms.SlugField(required=False, max_length=80, help_text="Empty: made from the name.")
     description = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -407,7 +408,7 @@ class CategoryForm(forms.Form):
 
 
 class TagForm(forms.Form):
-    name = forms.CharField(max_length=40, label="Name")
+    name = SingleLineField(max_length=40, label="Name")
 
     def __init__(self, *args, prefix_id: str = "tag", **kwargs):
         kwargs.setdefault("auto_id", f"{prefix_id}_%s")

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
 from apps.core.errors import ValidationFailed
+from apps.core.forms import SingleLineField
 
 from . import selectors
 
@@ -108,7 +109,7 @@ class RoleFields(RoleFieldsMixin, forms.Form):
 
 class InviteForm(RoleFields):
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         max_length=150, required=False, label="Name", widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     field_order = ["email", "full_name", "role", "branch", "school_class"]
@@ -126,7 +127,7 @@ class RoleAddForm(RoleFields):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(max_length=150, required=False, label="Name")
+    full_name = SingleLineField(max_length=150, required=False, label="Name")
     email = forms.EmailField(max_length=254, help_text="Only Org Admins may change an email address.")
     language = forms.ChoiceField(required=False, choices=[("", "Organization default"), *settings.LANGUAGES])
     timezone = forms.ChoiceField(required=False, label="Time zone")
@@ -161,11 +162,11 @@ COLOR_HELP = "A colour like #2457d6. Empty: the organization's colour."
 
 
 class BranchForm(forms.Form):
-    name = forms.CharField(max_length=120)
+    name = SingleLineField(max_length=120)
     code = forms.SlugField(max_length=40, help_text="Short unique code used by imports, e.g. north.")
     address = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     timezone = forms.ChoiceField(required=False, label="Time zone")
-    display_name = forms.CharField(
+    display_name = SingleLineField(
         required=False,
         max_length=120,
         label="Display name",
@@ -193,8 +194,8 @@ class BranchForm(forms.Form):
 
 class ClassForm(forms.Form):
     branch = forms.ModelChoiceField(queryset=None, empty_label=None)
-    name = forms.CharField(max_length=120)
-    term = forms.CharField(max_length=60, required=False, help_text="e.g. 2026 Spring")
+    name = SingleLineField(max_length=120)
+    term = SingleLineField(max_length=60, required=False, help_text="e.g. 2026 Spring")
     description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     is_active = forms.BooleanField(required=False, initial=True, label="Active")
 
@@ -214,7 +215,7 @@ class ClassMemberAddForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         help_text="Someone who is not in the organization yet is invited.",
     )
-    full_name = forms.CharField(
+    full_name = SingleLineField(
         max_length=150, required=False, label="Name", help_text="Only used when inviting someone new."
     )
     role = forms.ChoiceField(choices=[(Role.STUDENT, "Student"), (Role.TEACHER, "Teacher")], label="As")
@@ -228,7 +229,7 @@ class ClassMemberAddForm(forms.Form):
 
 
 class OrganizationSettingsForm(forms.Form):
-    display_name = forms.CharField(
+    display_name = SingleLineField(
         max_length=120, required=False, label="Display name", help_text="Empty: the organization's name."
     )
     logo = forms.FileField(

@@ -39,6 +39,7 @@ from apps.accounts.services import (
 )
 from apps.core.api.throttling import client_ip
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from apps.core.validation import ip_or_none
 
 from . import selectors
 from .forms import (
@@ -897,7 +898,9 @@ def organization_settings(request):
 def organization_settings_save(request, *, values: dict, logo=None, remove_logo: bool = False):
     from tenants import services
 
-    actor = services.Actor(user=request.user, ip_address=client_ip(request), schema=connection.schema_name)
+    actor = services.Actor(
+        user=request.user, ip_address=ip_or_none(client_ip(request)), schema=connection.schema_name
+    )
     return services.organization_settings_update(
         organization=request.tenant, actor=actor, logo=logo, remove_logo=remove_logo, **values
     )

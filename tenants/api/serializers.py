@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from apps.core.api.fields import SingleLineCharField, column_range
+from apps.core.validation import validate_single_line
 from tenants.models import Domain, Organization, OrganizationSettings, Plan, Subscription
 
 
@@ -67,11 +69,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class OrganizationCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = SingleLineCharField(max_length=120)
     slug = serializers.CharField(max_length=63)
     plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
     admin_email = serializers.EmailField()
-    admin_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    admin_name = SingleLineCharField(max_length=150, required=False, allow_blank=True, default="")
     trial_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
 
 
@@ -82,9 +84,14 @@ class OrganizationProvisionedSerializer(serializers.Serializer):
 
 
 class OrganizationUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120, required=False)
+    name = SingleLineCharField(max_length=120, required=False)
     plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all(), required=False)
-    seats = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    seats = serializers.IntegerField(
+        min_value=1,
+        max_value=column_range(Subscription, "seats")["max_value"],
+        required=False,
+        allow_null=True,
+    )
     status = serializers.ChoiceField(
         choices=["active", "suspended", "archived"],
         required=False,
@@ -109,6 +116,7 @@ class OrganizationSettingsSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
+        extra_kwargs = {"display_name": {"validators": [validate_single_line]}}
 
 
 class OwnOrganizationSerializer(serializers.ModelSerializer):
@@ -130,4 +138,4 @@ class OwnOrganizationSerializer(serializers.ModelSerializer):
 
 
 class OwnOrganizationUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
+    name = SingleLineCharField(max_length=120)

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from apps.core.api.permissions import IsPlatformOperator
 from apps.core.api.views import ApiGenericView
 from apps.core.errors import ValidationFailed
+from apps.core.validation import ip_or_none
 from tenants import selectors, services
 from tenants.models import Organization, OrganizationSettings
 
@@ -25,7 +26,9 @@ from .serializers import (
 def actor_for(request) -> services.Actor:
     from apps.core.api.throttling import client_ip
 
-    return services.Actor(user=request.user, ip_address=client_ip(request), schema=connection.schema_name)
+    return services.Actor(
+        user=request.user, ip_address=ip_or_none(client_ip(request)), schema=connection.schema_name
+    )
 
 
 def _valid(serializer_class, data, **kwargs):

@@ -2,7 +2,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
-from tenants.models import Organization, Plan
+from apps.core.api.fields import column_range
+from apps.core.forms import SingleLineField
+from tenants.models import Organization, Plan, Subscription
 from tenants.validators import slug_problems
 
 
@@ -28,7 +30,7 @@ class OperatorAuthenticationForm(AuthenticationForm):
 
 
 class OrganizationCreateForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         max_length=120,
         label="Organization name",
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -44,7 +46,7 @@ class OrganizationCreateForm(forms.Form):
     admin_email = forms.EmailField(
         label="First Org Admin's email", widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
-    admin_name = forms.CharField(
+    admin_name = SingleLineField(
         max_length=150,
         required=False,
         label="First Org Admin's name",
@@ -80,7 +82,12 @@ class OrganizationCreateForm(forms.Form):
 
 class ChangePlanForm(forms.Form):
     plan = forms.ModelChoiceField(queryset=Plan.objects.all(), empty_label=None)
-    seats = forms.IntegerField(min_value=1, required=False, help_text="Leave empty to use the plan's limit.")
+    seats = forms.IntegerField(
+        min_value=1,
+        max_value=column_range(Subscription, "seats")["max_value"],
+        required=False,
+        help_text="Leave empty to use the plan's limit.",
+    )
 
 
 class LifecycleForm(forms.Form):

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.core.api.fields import SingleLineCharField
 
 
 @extend_schema_serializer(component_name="AuthenticatedUser")
@@ -55,7 +56,7 @@ class TokenPairSerializer(serializers.Serializer):
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
-    full_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    full_name = SingleLineCharField(required=False, allow_blank=True, max_length=150)
 
 
 class RegisterResponseSerializer(serializers.Serializer):

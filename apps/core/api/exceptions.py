@@ -3,7 +3,9 @@
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -12,6 +14,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from apps.core.errors import ApplicationError, ErrorCode, validation_error_from_django
 
+from ..middleware import TOO_LARGE_MESSAGE
 from .envelope import error_payload
 
 logger = logging.getLogger(__name__)
@@ -72,6 +75,22 @@ def envelope_exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, TokenError):
         exc = InvalidToken(str(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        return _response(413, str(ErrorCode.PAYLOAD_TOO_LARGE), TOO_LARGE_MESSAGE, {})
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many form fields or files, a malformed multipart body: the client's fault, never a 500.
+        logger.info("Refused a suspicious API request: %s", exc)
+        return _response(400, str(ErrorCode.BAD_REQUEST), "The request could not be understood.", {})
+    elif isinstance(exc, DataError):
+        # Safety net: a value the database refuses (a number beyond its column, a NUL) that no validator
+        # caught. Fields declare their bounds (apps.core.api.fields); this keeps a miss a 400.
+        logger.warning("A value reached the database that it refuses: %s", exc)
+        return _response(
+            400,
+            str(ErrorCode.VALIDATION_ERROR),
+            "A value is out of range or not valid for its field.",
+            {},
+        )
 
     if isinstance(exc, exceptions.APIException):
         code = next((c for cls, c in _DRF_CODES if isinstance(exc, cls)), ErrorCode.BAD_REQUEST)

@@ -69,3 +69,35 @@ def _prune(value, tree):
 
 def prune(data, paths: list[list[str]]):
     return _prune(data, _tree(paths))
+
+
+class SingleLineCharField(serializers.CharField):
+    """A name or title: one line, no control characters (a line break would break every email header it is
+    put in). Use it for every text field that is not meant to hold several lines."""
+
+    def __init__(self, **kwargs):
+        from apps.core.validation import validate_single_line
+
+        super().__init__(**kwargs)
+        self.validators.append(validate_single_line)
+
+
+def column_range(model, field_name: str) -> dict[str, int]:
+    """`min_value` / `max_value` for a serializer IntegerField writing `model.field_name`: the range of its
+    database column (e.g. 0..2147483647 for a PositiveIntegerField), so a larger number is a field error,
+    not a database error."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    bounds: dict[str, int] = {}
+    for validator in model._meta.get_field(field_name).validators:
+        if isinstance(validator, MinValueValidator):
+            bounds["min_value"] = max(bounds.get("min_value", validator.limit_value), validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            bounds["max_value"] = min(bounds.get("max_value", validator.limit_value), validator.limit_value)
+    return bounds
+
+
+# Bounds for integers a request writes or looks up: PostgreSQL `integer` columns (positions, durations,
+# counts) and `bigint` primary keys. Every integer in a request body declares one (tests/api/test_bad_input.py).
+MAX_INT = 2_147_483_647
+MAX_ID = 9_223_372_036_854_775_807

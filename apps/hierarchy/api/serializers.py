@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.accounts.models import RoleAssignment, User
 from apps.audit.models import AuditEntry
+from apps.core.api.fields import MAX_ID, SingleLineCharField
 
 from ..models import Branch, SchoolClass
 from ..selectors import role_is_visible
@@ -95,7 +96,7 @@ class BranchSerializer(serializers.ModelSerializer):
 class BranchSettingsSerializer(serializers.Serializer):
     """A branch's settings and the branding that overrides the organization's (empty = inherit)."""
 
-    display_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    display_name = SingleLineCharField(max_length=120, required=False, allow_blank=True)
     # Longer than a colour so the service answers with its own message ("Use a colour like #2457d6.").
     primary_color = serializers.CharField(max_length=32, required=False, allow_blank=True)
     welcome_text = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -104,7 +105,7 @@ class BranchSettingsSerializer(serializers.Serializer):
 
 
 class BranchWriteSerializer(BranchSettingsSerializer):
-    name = serializers.CharField(max_length=120)
+    name = SingleLineCharField(max_length=120)
     code = serializers.SlugField(max_length=40)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
@@ -143,8 +144,8 @@ class ClassSerializer(serializers.ModelSerializer):
 
 class ClassWriteSerializer(serializers.Serializer):
     branch = BranchRefField()
-    name = serializers.CharField(max_length=120)
-    term = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    name = SingleLineCharField(max_length=120)
+    term = SingleLineCharField(max_length=60, required=False, allow_blank=True)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
 
@@ -226,13 +227,15 @@ class RoleSpecSerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["class"] = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        fields["class"] = serializers.IntegerField(
+            max_value=MAX_ID, required=False, allow_null=True, min_value=1
+        )
         return fields
 
 
 class UserInviteSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    full_name = SingleLineCharField(max_length=150, required=False, allow_blank=True, default="")
     language = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     timezone = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     roles = RoleSpecSerializer(many=True, required=False, default=list)
@@ -241,7 +244,7 @@ class UserInviteSerializer(serializers.Serializer):
 class ProfileSerializer(serializers.ModelSerializer):
     """Name, language and time zone: what a person edits about themselves."""
 
-    full_name = serializers.CharField(max_length=150, allow_blank=True)
+    full_name = SingleLineCharField(max_length=150, allow_blank=True)
     language = serializers.CharField(max_length=16, required=False, allow_blank=True)
     timezone = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
@@ -255,7 +258,7 @@ class UserUpdateSerializer(serializers.Serializer):
     """PUT names the person (`full_name`); PATCH any subset. Only Org Admins may change an email."""
 
     email = serializers.EmailField(max_length=254, required=False)
-    full_name = serializers.CharField(max_length=150, allow_blank=True)
+    full_name = SingleLineCharField(max_length=150, allow_blank=True)
     language = serializers.CharField(max_length=16, required=False, allow_blank=True)
     timezone = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
@@ -264,9 +267,9 @@ class MemberAddSerializer(serializers.Serializer):
     """An existing person (`user_id`, or the `email` of someone already in the organization), or a new
     person to invite (`email`, `full_name`), and the role to give them here."""
 
-    user_id = serializers.IntegerField(required=False, min_value=1)
+    user_id = serializers.IntegerField(max_value=MAX_ID, required=False, min_value=1)
     email = serializers.EmailField(max_length=254, required=False)
-    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    full_name = SingleLineCharField(max_length=150, required=False, allow_blank=True, default="")
     role = serializers.ChoiceField(choices=[Role.TEACHER, Role.STUDENT])
 
     def validate(self, attrs):
@@ -282,7 +285,9 @@ class BranchMemberAddSerializer(MemberAddSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["class"] = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+        fields["class"] = serializers.IntegerField(
+            max_value=MAX_ID, required=False, allow_null=True, min_value=1
+        )
         return fields
 
 
