@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -16,6 +18,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -198,6 +201,23 @@ def course_list_editable(*, viewer, search: str = "", status: str | None = None)
     return queryset.filter(_editable(scope))
 
 
+def _editable_courses(scope):
+    return Course.objects.filter(_editable(scope)).values("pk")
+
+
+def _shown_title(scope, *, course: str, latest: str, published: str):
+    """The lesson title the viewer is shown, as an expression over the paths given: editors of the course
+    (`course`, a course id) its latest version's (`latest`), everyone else its published version's
+    (`published`). Lists annotate it, so that filters and sorts on a title use only what the viewer sees."""
+    if scope.is_org_admin:
+        return F(latest)
+    return Case(
+        When(Q(**{f"{course}__in": _editable_courses(scope)}), then=F(latest)),
+        default=F(published),
+        output_field=CharField(),
+    )
+
+
 def course_outline(*, course: Course, viewer, as_learner: bool | None = None) -> list[Module]:
     """The course's modules with their items (and each item's shown version) in two queries. Learners
     (and editors previewing with as_learner=True) get published items only, with the published version."""
@@ -218,6 +238,7 @@ def course_outline(*, course: Course, viewer, as_learner: bool | None = None) ->
     for module in modules:
         for item in module.items.all():
             item.shown_version = item.published_version if as_learner else item.latest_version
+            item.shown_title = item.shown_version.title if item.shown_version else item.title
     if as_learner:
         modules = [module for module in modules if module.items.all()]
     return modules
@@ -225,15 +246,21 @@ def course_outline(*, course: Course, viewer, as_learner: bool | None = None) ->
 
 def content_list(*, viewer, course=None, module=None, kind: str | None = None) -> QuerySet[ContentItem]:
     """Content items the viewer may see: every item of courses they edit, published items of the other
-    courses they can see."""
+    courses they can see. `shown_title` is the title the viewer is shown (the published version's, unless
+    they edit the course): what a filter or a sort on the title must use."""
     scope = scope_of(viewer)
     courses = course_list(viewer=viewer).values("pk")
     queryset = ContentItem.objects.filter(course_id__in=Subquery(courses))
     if not scope.is_org_admin:
-        editable = Q(course_id__in=Course.objects.filter(_editable(scope)).values("pk"))
+        editable = Q(course_id__in=_editable_courses(scope))
         queryset = queryset.filter(
             editable | Q(published_version__isnull=False, course__status=Status.PUBLISHED)
         )
+    queryset = queryset.annotate(
+        shown_title=_shown_title(
+            scope, course="course_id", latest="title", published="published_version__title"
+        )
+    )
     if course is not None:
         queryset = queryset.filter(course=course)
     if module is not None:
@@ -372,7 +399,8 @@ def active_enrollment(*, user, course) -> Enrollment | None:
     )
 
 
-def progress_list(*, viewer, user=None, course=None) -> QuerySet[ItemProgress]:
+def _progress_in_scope(*, viewer, user=None, course=None) -> QuerySet[ItemProgress]:
+    """Progress rows of the learners and courses the viewer may see (every lesson's, for sums)."""
     scope = scope_of(viewer)
     queryset = ItemProgress.objects.all()
     if not scope.is_org_admin:
@@ -382,8 +410,27 @@ def progress_list(*, viewer, user=None, course=None) -> QuerySet[ItemProgress]:
         queryset = queryset.filter(user=user)
     if course is not None:
         queryset = queryset.filter(course=course)
-    return queryset.select_related("item", "course", "user").order_by(
-        "course_id", "item__position", "item_id"
+    return queryset
+
+
+def progress_list(*, viewer, user=None, course=None) -> QuerySet[ItemProgress]:
+    """Progress per lesson, as the viewer may see it: on lessons of courses they edit, and on the published
+    lessons of the others (a lesson taken back is not shown to learners), each with `item_title`, the
+    lesson's title as the viewer is shown it."""
+    scope = scope_of(viewer)
+    queryset = _progress_in_scope(viewer=viewer, user=user, course=course)
+    if not scope.is_org_admin:
+        queryset = queryset.filter(
+            Q(course_id__in=_editable_courses(scope)) | Q(item__published_version__isnull=False)
+        )
+    return (
+        queryset.annotate(
+            item_title=_shown_title(
+                scope, course="course_id", latest="item__title", published="item__published_version__title"
+            )
+        )
+        .select_related("item", "course", "user")
+        .order_by("course_id", "item__position", "item_id")
     )
 
 
@@ -470,7 +517,7 @@ def course_analytics(*, viewer, course) -> CourseAnalytics:
     by_class_qs = current.filter(as_student & Q(user__role_assignments__school_class__isnull=False))
     by_branch_qs = current.filter(as_student)
     time_spent = (
-        progress_list(viewer=viewer, course=course)
+        _progress_in_scope(viewer=viewer, course=course)
         .order_by()
         .aggregate(total=Sum("time_spent_seconds"))["total"]
         or 0

@@ -76,22 +76,34 @@ def user_get(*, viewer, pk):
     return user_list(viewer=viewer).filter(pk=pk).first() if str(pk).isdigit() else None
 
 
+def people_holding(*, viewer, people: QuerySet | None = None, **role) -> QuerySet:
+    """Of `people` (default: user_list()), those holding a role that matches `role` (RoleAssignment lookups,
+    all on one and the same role: `role="teacher", branch=north` is "teaches in north") among the roles the
+    viewer may know of: nobody is found through a role held out of the viewer's sight."""
+    people = user_list(viewer=viewer) if people is None else people
+    held = Q(**{f"role_assignments__{lookup}": value for lookup, value in role.items()})
+    scope = visible_role_condition(scope_of(viewer), prefix="role_assignments__")
+    return people.filter(held if scope is None else held & scope).distinct()
+
+
 def class_members(*, viewer, school_class: SchoolClass, role: str | None = None) -> QuerySet:
-    queryset = user_list(viewer=viewer).filter(role_assignments__school_class=school_class)
-    if role:
-        queryset = queryset.filter(role_assignments__school_class=school_class, role_assignments__role=role)
-    return queryset.distinct()
+    held = {"school_class": school_class, **({"role": role} if role else {})}
+    return people_holding(viewer=viewer, **held)
 
 
 def branch_members(*, viewer, branch: Branch, search: str = "") -> QuerySet:
-    return user_list(viewer=viewer, search=search).filter(role_assignments__branch=branch).distinct()
+    return people_holding(viewer=viewer, people=user_list(viewer=viewer, search=search), branch=branch)
 
 
 def class_memberships(*, viewer, school_class: SchoolClass) -> QuerySet[RoleAssignment]:
     """The class's teachers and students as role assignments (one row per person and role), limited to the
-    people the viewer may see."""
+    people and the roles the viewer may see."""
     visible = user_list(viewer=viewer).values("pk")
-    return RoleAssignment.objects.filter(school_class=school_class, user__in=visible).select_related("user")
+    return (
+        visible_role_assignments(viewer=viewer)
+        .filter(school_class=school_class, user__in=visible)
+        .select_related("user")
+    )
 
 
 def role_is_visible(scope, assignment: RoleAssignment) -> bool:
@@ -105,6 +117,27 @@ def role_is_visible(scope, assignment: RoleAssignment) -> bool:
         or (assignment.branch_id is not None and assignment.branch_id in scope.managed_branch_ids)
         or (assignment.school_class_id is not None and assignment.school_class_id in scope.teaching_class_ids)
     )
+
+
+def visible_role_condition(scope, *, prefix: str = "") -> Q | None:
+    """role_is_visible() as a filter on role assignments (`prefix`: the ORM path to them, e.g.
+    "role_assignments__" from people); None when every role is visible (Org Admins). Filters on people's
+    roles go through it, so that filtering finds no one through a role the list would not show."""
+    if scope.is_org_admin:
+        return None
+    return (
+        Q(**{f"{prefix}user_id": scope.user_id or 0})
+        | Q(**{f"{prefix}role": RoleAssignment.Role.ORG_ADMIN})
+        | Q(**{f"{prefix}branch_id__in": sorted(scope.managed_branch_ids)})
+        | Q(**{f"{prefix}school_class_id__in": sorted(scope.teaching_class_ids)})
+    )
+
+
+def visible_role_assignments(*, viewer) -> QuerySet[RoleAssignment]:
+    """Every role assignment the viewer may know of (of anyone; combine with user_list() for people)."""
+    condition = visible_role_condition(scope_of(viewer))
+    queryset = RoleAssignment.objects.all()
+    return queryset if condition is None else queryset.filter(condition)
 
 
 def visible_roles(*, viewer, user) -> list[RoleAssignment]:

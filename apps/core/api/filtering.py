@@ -9,6 +9,11 @@ A view declares::
 Public names may use dots for related fields (`plan.code`); they map to ORM paths with `__`, or to an
 explicit path through `filter_paths = {"plan": "subscription__plan__code"}`. Unknown fields, operators or
 values that do not fit the field are refused with 400, never ignored.
+
+A view may narrow what filters through a multi-valued relation can match with `filter_scopes()`: a mapping of
+an ORM path prefix (`role_assignments`) to a Q over the same paths (the related rows the viewer may know of,
+from a selector). It is applied in the same filter() call, so it binds to the very related row the filter
+matched: a filter cannot find anyone through a row the list would not show.
 """
 
 import datetime
@@ -82,8 +87,35 @@ def _convert(field, raw: str, public_name: str):
 
 
 def _like_pattern(raw: str) -> str:
-    # Without a wildcard, `like` means "contains"; `%` and `_` keep their SQL meaning otherwise.
-    return raw if "%" in raw or "_" in raw else f"%{raw}%"
+    """`%` and `_` keep their SQL meaning and `\\%`, `\\_`, `\\\\` match them literally; any other backslash
+    (a trailing one included, which PostgreSQL would refuse) is a literal backslash. Without a wildcard,
+    `like` means "contains"."""
+    pattern, wildcard, index = [], False, 0
+    while index < len(raw):
+        char = raw[index]
+        if char == "\\":
+            following = raw[index + 1 : index + 2]
+            if following in ("%", "_", "\\"):
+                pattern.append(char + following)
+                index += 2
+                continue
+            pattern.append("\\\\")
+        else:
+            wildcard = wildcard or char in "%_"
+            pattern.append(char)
+        index += 1
+    escaped = "".join(pattern)
+    return escaped if wildcard else f"%{escaped}%"
+
+
+def _scopes(view, paths: set[str]) -> Q:
+    """The view's `filter_scopes()` that apply to the ORM paths filtered on (see the module docstring)."""
+    condition = Q()
+    scopes = view.filter_scopes() if hasattr(view, "filter_scopes") else {}
+    for prefix, scope in scopes.items():
+        if scope is not None and any(path.startswith(f"{prefix}__") for path in paths):
+            condition &= scope
+    return condition
 
 
 class WhitelistFilterBackend(BaseFilterBackend):
@@ -91,6 +123,7 @@ class WhitelistFilterBackend(BaseFilterBackend):
         allowed: dict[str, list[str]] = getattr(view, "filter_fields", {})
         errors: dict[str, list[str]] = {}
         condition = Q()
+        used_paths: set[str] = set()
         for key, values in request.query_params.lists():
             if not key.startswith("filter"):
                 continue
@@ -109,6 +142,7 @@ class WhitelistFilterBackend(BaseFilterBackend):
                 ]
                 continue
             path = _orm_path(view, name)
+            used_paths.add(path)
             field = _model_field(queryset.model, path)
             for raw in values:
                 if op in ("in", "nin"):
@@ -124,6 +158,8 @@ class WhitelistFilterBackend(BaseFilterBackend):
                 condition &= ~clause if op in ("ne", "nin") else clause
         if errors:
             raise ApplicationError("The filter is not valid.", code=ErrorCode.INVALID_FILTER, details=errors)
+        if condition:
+            condition &= _scopes(view, used_paths)
         return queryset.filter(condition).distinct() if condition else queryset
 
     def get_schema_operation_parameters(self, view):

@@ -33,6 +33,9 @@ CONTENT_FILTERS = {
     "created_at": ["gt", "lt", "gte", "lte"],
     "updated_at": ["gt", "lt", "gte", "lte"],
 }
+# A lesson's title is the one the caller is shown (selectors.content_list: learners its published version's),
+# so neither a filter nor a sort on it can tell a learner anything about a draft.
+CONTENT_PATHS = {"title": "shown_title"}
 
 
 def with_versions(queryset):
@@ -128,6 +131,7 @@ class CourseContentView(ContentView):
 class ContentListView(ContentView):
     access = {"POST": AUTHOR}
     filter_fields = CONTENT_FILTERS
+    filter_paths = CONTENT_PATHS
     sort_fields = ["title", "kind", "position", "created_at", "updated_at"]
     default_sort = ["course_id", "module__position", "module_id", "position"]
 

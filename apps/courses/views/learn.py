@@ -358,7 +358,7 @@ def lesson_complete(request, course, item_pk):
         return redirect("courses:lesson", pk=course.pk, item_pk=item.pk)
     enrollment = result.enrollment
     if not completed:
-        messages.info(request, f"{item.title} is marked as not complete.")
+        messages.info(request, f"{item.shown_title} is marked as not complete.")
         return redirect("courses:lesson", pk=course.pk, item_pk=item.pk)
     if (
         enrollment.status == Enrollment.Status.COMPLETED
@@ -367,7 +367,9 @@ def lesson_complete(request, course, item_pk):
         messages.success(request, f"You have completed {course.title}.")
         return redirect("courses:course", pk=course.pk)
     following = items[index + 1] if index + 1 < len(items) else None
-    messages.success(request, f"{item.title} is complete ({enrollment.progress_percent}% of the course).")
+    messages.success(
+        request, f"{item.shown_title} is complete ({enrollment.progress_percent}% of the course)."
+    )
     if following is not None:
         return redirect("courses:lesson", pk=course.pk, item_pk=following.pk)
     return redirect("courses:course", pk=course.pk)

@@ -19,7 +19,14 @@ from .serializers import (
     BranchWriteSerializer,
     UserSerializer,
 )
-from .users import USER_FILTER_PATHS, USER_FILTERS, USER_SORTS, member_response, person_named
+from .users import (
+    USER_FILTER_PATHS,
+    USER_FILTERS,
+    USER_SORTS,
+    member_response,
+    people_filter_scopes,
+    person_named,
+)
 
 TAGS = ["branches"]
 
@@ -119,6 +126,7 @@ class BranchUserListView(BranchScopedView):
     serializer_class = UserSerializer
     filter_fields = USER_FILTERS
     filter_paths = USER_FILTER_PATHS
+    filter_scopes = people_filter_scopes
     sort_fields = USER_SORTS
     default_sort = ["email"]
 

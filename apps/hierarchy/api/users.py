@@ -49,6 +49,16 @@ USER_FILTER_PATHS = {
     "class": "role_assignments__school_class_id",
 }
 USER_SORTS = ["email", "full_name", "status", "date_joined", "last_login"]
+
+
+def people_filter_scopes(view) -> dict:
+    """The roles those filters may match: only the ones the caller may know of (the rule of the list,
+    selectors.role_is_visible), so `filter[role]=branch_manager` tells a Teacher nothing about who manages
+    another branch. A view's `filter_scopes` (apps.core.api.filtering)."""
+    scope = scope_of(view.request.user)
+    return {"role_assignments": selectors.visible_role_condition(scope, prefix="role_assignments__")}
+
+
 SEARCH = OpenApiParameter("search", str, description="Part of an email address or a name.")
 
 
@@ -95,6 +105,7 @@ class UserListView(StructureView):
     serializer_class = UserSerializer
     filter_fields = USER_FILTERS
     filter_paths = USER_FILTER_PATHS
+    filter_scopes = people_filter_scopes
     sort_fields = USER_SORTS
     default_sort = ["email"]
 
