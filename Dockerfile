@@ -41,8 +41,9 @@ RUN pip install ".[s3]" \
 COPY . .
 
 # Static files are collected into the image (whitenoise serves them with hashed names). The production
-# settings refuse to load without a secret key and a Redis URL; neither is used here, so dummies do.
-RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \
+# settings refuse to load without a secret key (of 50+ characters) and a Redis URL; neither is used here, so
+# dummies do.
+RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-never-signs-anything-at-run-time \
     REDIS_URL=redis://127.0.0.1:6379/0 \
     python manage.py collectstatic --noinput -v 1 \
  && python -m compileall -q /app

@@ -9,6 +9,7 @@ With DATABASE_URL already set, that server is used as it is. Otherwise an embedd
 """
 
 import os
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -28,8 +29,46 @@ def embedded_url() -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{DB_NAME}";')
+    # Drop this process's handle now (cleanup_mode=None: the server keeps running). `exec` replaces the
+    # process, so pgserver's exit hook would never run and its pid would stay in PGDATA/.handle_pids.json.
+    server.cleanup()
     socket_dir = quote(str(PGDATA), safe="")
     return f"postgres://postgres@{socket_dir}/{DB_NAME}"
+
+
+def stop() -> int:
+    """Stop the embedded server with `pg_ctl stop`, as the user that owns PGDATA.
+
+    Not through pgserver's handles: it stops the server only when the caller holds the last one, and every
+    `exec` (make run, make test) leaves a handle behind, so `stop` used to do nothing. When root starts
+    it, pgserver runs PostgreSQL as the `pgserver` user, and pg_ctl refuses to run as root."""
+    if not (PGDATA / "postmaster.pid").exists():
+        print(f"No embedded PostgreSQL is running in {PGDATA}.")
+        return 0
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    import pgserver
+
+    pg_ctl = Path(pgserver.__file__).resolve().parent / "pginstall" / "bin" / "pg_ctl"
+    owner = PGDATA.stat().st_uid
+    as_owner = {"user": owner} if hasattr(os, "geteuid") and os.geteuid() != owner else {}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        command = [str(pg_ctl), "-D", str(PGDATA), *args]
+        # The wheel's own pg_ctl with fixed arguments.
+        return subprocess.run(  # noqa: S603
+            command, cwd=PGDATA, capture_output=True, text=True, check=False, **as_owner
+        )
+
+    if run("status").returncode == 3:  # a postmaster.pid left by a crash: nothing to stop
+        print(f"No embedded PostgreSQL is running in {PGDATA}.")
+        return 0
+    completed = run("-w", "-t", "60", "-m", "fast", "stop")
+    if completed.returncode != 0 and (PGDATA / "postmaster.pid").exists():
+        print(completed.stderr.strip() or completed.stdout.strip(), file=sys.stderr)
+        return completed.returncode
+    (PGDATA / ".handle_pids.json").write_text("[]")  # no process holds the stopped server any more
+    print(f"Stopped the embedded PostgreSQL in {PGDATA}.")
+    return 0
 
 
 def database_url() -> str:
@@ -42,11 +81,7 @@ def main(argv: list[str]) -> int:
         print(database_url())
         return 0
     if command == "stop":
-        import pgserver
-
-        if PGDATA.exists():
-            pgserver.get_server(PGDATA, cleanup_mode="stop").cleanup()
-        return 0
+        return stop()
     if command == "exec":
         rest = argv[2:]
         if rest and rest[0] == "--":
