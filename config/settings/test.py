@@ -9,6 +9,8 @@ ALLOWED_HOSTS = [BASE_HOST, f".{BASE_HOST}"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+# The API takes JSON bodies (multipart only on uploads): test clients send JSON unless told otherwise.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}
 CELERY_BROKER_URL = "memory://"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = BASE_DIR / ".data" / "test-media"

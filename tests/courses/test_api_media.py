@@ -52,7 +52,10 @@ def test_an_editor_uploads_a_file_and_the_lesson_shows_it(acme, acme_teacher, ac
     teacher = api(acme, acme_teacher)
 
     media = assert_ok(
-        teacher.post(f"/api/v1/content/{lesson.pk}/media", {"file": upload("clip.mp4", MP4_BYTES)}), 201
+        teacher.post(
+            f"/api/v1/content/{lesson.pk}/media", {"file": upload("clip.mp4", MP4_BYTES)}, format="multipart"
+        ),
+        201,
     )
 
     assert (media["name"], media["content_type"], media["size"], media["item"]) == (
@@ -81,7 +84,10 @@ def test_a_file_lesson_is_made_from_a_course_upload(acme, acme_teacher, acme_stu
     teacher, course_id = api(acme, acme_teacher), lesson.course_id
 
     media = assert_ok(
-        teacher.post(f"/api/v1/courses/{course_id}/media", {"file": upload("a.pdf", PDF_BYTES)}), 201
+        teacher.post(
+            f"/api/v1/courses/{course_id}/media", {"file": upload("a.pdf", PDF_BYTES)}, format="multipart"
+        ),
+        201,
     )
     item = assert_ok(
         teacher.post(
@@ -100,7 +106,9 @@ def test_a_file_lesson_is_made_from_a_course_upload(acme, acme_teacher, acme_stu
     assert body(student.get(f"/api/v1/media/{media['id']}/download")) == PDF_BYTES
     assert [m["id"] for m in assert_ok(teacher.get(f"/api/v1/content/{item['id']}/media"))] == [media["id"]]
     assert_error(
-        student.post(f"/api/v1/courses/{course_id}/media", {"file": upload("b.pdf", PDF_BYTES)}),
+        student.post(
+            f"/api/v1/courses/{course_id}/media", {"file": upload("b.pdf", PDF_BYTES)}, format="multipart"
+        ),
         403,
         "PERMISSION_DENIED",
     )
@@ -116,7 +124,7 @@ def test_a_file_lesson_is_made_from_a_course_upload(acme, acme_teacher, acme_stu
 )
 def test_refused_uploads_answer_400_with_details_file(acme, acme_teacher, lesson, name, data, message):
     response = api(acme, acme_teacher).post(
-        f"/api/v1/content/{lesson.pk}/media", {"file": upload(name, data)}
+        f"/api/v1/content/{lesson.pk}/media", {"file": upload(name, data)}, format="multipart"
     )
 
     details = assert_error(response, 400, "VALIDATION_ERROR")["details"]
@@ -129,7 +137,9 @@ def test_refused_uploads_answer_400_with_details_file(acme, acme_teacher, lesson
 def test_an_oversized_upload_answers_400_with_details_file(acme, acme_teacher, lesson):
     with override_settings(MEDIA_MAX_UPLOAD_MB=1):
         response = api(acme, acme_teacher).post(
-            f"/api/v1/content/{lesson.pk}/media", {"file": upload("notes.txt", b"x" * (1024 * 1024 + 1))}
+            f"/api/v1/content/{lesson.pk}/media",
+            {"file": upload("notes.txt", b"x" * (1024 * 1024 + 1))},
+            format="multipart",
         )
 
     assert assert_error(response, 400, "VALIDATION_ERROR")["details"] == {
@@ -138,15 +148,21 @@ def test_an_oversized_upload_answers_400_with_details_file(acme, acme_teacher, l
 
 
 def test_an_upload_without_a_file_answers_400(acme, acme_teacher, lesson):
-    response = api(acme, acme_teacher).post(f"/api/v1/content/{lesson.pk}/media", {}, format="json")
+    response = api(acme, acme_teacher).post(f"/api/v1/content/{lesson.pk}/media", {}, format="multipart")
 
     assert set(assert_error(response, 400, "VALIDATION_ERROR")["details"]) == {"file"}
+
+
+def test_an_upload_sent_as_json_answers_415(acme, acme_teacher, lesson):
+    response = api(acme, acme_teacher).post(f"/api/v1/content/{lesson.pk}/media", {}, format="json")
+
+    assert_error(response, 415, "UNSUPPORTED_MEDIA_TYPE")
 
 
 def test_learners_and_staff_who_do_not_edit_may_not_upload(acme, acme_student, acme_admin, lesson):
     assert_error(
         api(acme, acme_student).post(
-            f"/api/v1/content/{lesson.pk}/media", {"file": upload("a.pdf", PDF_BYTES)}
+            f"/api/v1/content/{lesson.pk}/media", {"file": upload("a.pdf", PDF_BYTES)}, format="multipart"
         ),
         403,
         "PERMISSION_DENIED",
@@ -155,7 +171,7 @@ def test_learners_and_staff_who_do_not_edit_may_not_upload(acme, acme_student, a
     with in_org(acme):
         item = ContentItem.objects.filter(course=org_wide).first()
     response = api(acme, person(acme, "teacher")).post(
-        f"/api/v1/content/{item.pk}/media", {"file": upload("a.pdf", PDF_BYTES)}
+        f"/api/v1/content/{item.pk}/media", {"file": upload("a.pdf", PDF_BYTES)}, format="multipart"
     )
     assert_error(response, 403, "PERMISSION_DENIED")
 
@@ -251,10 +267,17 @@ def test_upload_past_the_plans_storage_answers_plan_limit_reached(acme, acme_tea
     tenant_services.subscription_change_plan(organization=acme, plan=plan)
     client = api(acme, acme_teacher)
     assert_ok(
-        client.post(f"/api/v1/content/{lesson.pk}/media", {"file": upload("a.txt", b"a" * 700_000)}), 201
+        client.post(
+            f"/api/v1/content/{lesson.pk}/media",
+            {"file": upload("a.txt", b"a" * 700_000)},
+            format="multipart",
+        ),
+        201,
     )
 
-    response = client.post(f"/api/v1/content/{lesson.pk}/media", {"file": upload("b.txt", b"b" * 700_000)})
+    response = client.post(
+        f"/api/v1/content/{lesson.pk}/media", {"file": upload("b.txt", b"b" * 700_000)}, format="multipart"
+    )
 
     assert assert_error(response, 403, "PLAN_LIMIT_REACHED")["details"]["limit"] == "max_storage_mb"
 

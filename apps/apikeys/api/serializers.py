@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from apps.apikeys.models import ApiKey
 from apps.apikeys.scopes import ALL_SCOPES
+from apps.core.api.fields import SingleLineCharField
 
 
 class ApiKeyPersonSerializer(serializers.Serializer):
@@ -12,7 +13,7 @@ class ApiKeyPersonSerializer(serializers.Serializer):
 
 class ApiKeySerializer(serializers.ModelSerializer):
     masked_key = serializers.CharField(source="masked", help_text="Prefix and last four characters.")
-    status = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=ApiKey.Status.choices, source="get_status", read_only=True)
     created_by = ApiKeyPersonSerializer()
     revoked_by = ApiKeyPersonSerializer(allow_null=True)
 
@@ -35,9 +36,6 @@ class ApiKeySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_status(self, api_key) -> str:
-        return str(api_key.get_status())
-
 
 class ApiKeyCreatedSerializer(ApiKeySerializer):
     key = serializers.SerializerMethodField(
@@ -53,7 +51,7 @@ class ApiKeyCreatedSerializer(ApiKeySerializer):
 
 
 class ApiKeyCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, help_text="What the key is for, e.g. the service using it.")
+    name = SingleLineCharField(max_length=100, help_text="What the key is for, e.g. the service using it.")
     scopes = serializers.ListField(
         child=serializers.CharField(),
         allow_empty=True,

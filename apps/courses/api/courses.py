@@ -7,10 +7,13 @@ courses they own or co-teach. Any other id answers 404, the same as an id that d
 
 from django.db.models import Prefetch
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from apps.core.api.parsers import JSONParser
 from apps.core.errors import ValidationFailed
 from apps.hierarchy.models import Branch
 
@@ -93,6 +96,8 @@ class CourseView(CourseApiView):
 
 class CourseListView(CourseView):
     access = {"POST": AUTHOR}
+    # Documented as JSON; a cover image may also come as multipart/form-data (field `cover`).
+    parser_classes = [JSONParser, MultiPartParser]
     filter_fields = COURSE_FILTERS
     sort_fields = COURSE_SORTS
     default_sort = ["title"]
@@ -121,7 +126,7 @@ class CourseListView(CourseView):
         return self.listing(self.get_queryset())
 
     @extend_schema(
-        request={"application/json": CourseWriteSerializer, "multipart/form-data": CourseWriteSerializer},
+        request={"application/json": CourseWriteSerializer},
         responses={201: CourseSerializer},
         tags=TAGS,
     )
@@ -135,13 +140,15 @@ class CourseListView(CourseView):
 
 class CourseDetailView(CourseView):
     access = {"PUT": AUTHOR, "PATCH": AUTHOR, "DELETE": AUTHOR}
+    # Documented as JSON; a cover image may also come as multipart/form-data (field `cover`).
+    parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(responses={200: CourseSerializer}, tags=TAGS)
     def get(self, request, pk):
         return self.one(self.get_course())
 
     @extend_schema(
-        request={"application/json": CourseWriteSerializer, "multipart/form-data": CourseWriteSerializer},
+        request={"application/json": CourseWriteSerializer},
         responses={200: CourseSerializer},
         tags=TAGS,
     )
@@ -151,7 +158,7 @@ class CourseDetailView(CourseView):
         return self.fresh(course)
 
     @extend_schema(
-        request={"application/json": CourseWriteSerializer, "multipart/form-data": CourseWriteSerializer},
+        request={"application/json": CourseWriteSerializer},
         responses={200: CourseSerializer},
         tags=TAGS,
     )
@@ -199,7 +206,11 @@ class CourseArchiveView(CourseView):
 
 class CourseCoverView(FileView):
     @extend_schema(
-        responses={200: OpenApiResponse(description="The cover image (image/*).")},
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The cover image, sent with its real type (image/*)."
+            )
+        },
         tags=TAGS,
     )
     def get(self, request, pk):

@@ -8,8 +8,10 @@ learners the files published lessons show (and course-level files) of a course t
 
 from django.db.models import Q
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from .. import selectors, services
@@ -46,6 +48,7 @@ def learner_media(queryset, course, item=None):
 
 class MediaListView(MediaView):
     access = {"POST": AUTHOR}
+    parser_classes = [MultiPartParser]  # an upload, field `file`
     filter_fields = {"content_type": ["eq", "in", "like"], "created_at": ["gt", "lt", "gte", "lte"]}
     sort_fields = ["created_at", "size", "original_name"]
     default_sort = ["-created_at"]
@@ -121,8 +124,12 @@ class MediaDownloadView(FileView):
     @extend_schema(
         parameters=[OpenApiParameter("download", bool, description="true: as an attachment, not inline.")],
         responses={
-            200: OpenApiResponse(description="The file's bytes, with its real content type."),
-            206: OpenApiResponse(description="The byte range asked for with a Range header."),
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file's bytes, sent with its real content type."
+            ),
+            (206, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The byte range asked for with a Range header."
+            ),
         },
         tags=TAGS,
     )

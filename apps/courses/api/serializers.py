@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from apps.accounts.models import User
+from apps.core.api.fields import MAX_ID, MAX_INT, SingleLineCharField
 from apps.hierarchy.api.serializers import BranchBriefSerializer, ClassBriefSerializer
 
 from ..models import (
@@ -41,7 +42,7 @@ class OptionalBooleanField(serializers.BooleanField):
 
 
 class IdListField(serializers.ListField):
-    child = serializers.IntegerField(min_value=1)
+    child = serializers.IntegerField(max_value=MAX_ID, min_value=1)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -107,7 +108,7 @@ class CategoryRefSerializer(serializers.ModelSerializer):
 
 
 class CourseRefSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    status = serializers.ChoiceField(choices=Course.Status.choices, read_only=True, help_text=STATUS_HELP)
 
     class Meta:
         model = Course
@@ -116,7 +117,7 @@ class CourseRefSerializer(serializers.ModelSerializer):
 
 
 class MyEnrollmentSerializer(serializers.Serializer):
-    status = serializers.CharField(help_text=ENROLLMENT_STATUS_HELP)
+    status = serializers.ChoiceField(choices=Enrollment.Status.choices, help_text=ENROLLMENT_STATUS_HELP)
     progress_percent = serializers.IntegerField()
 
 
@@ -133,7 +134,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class CategoryWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=80)
+    name = SingleLineCharField(max_length=80)
     slug = serializers.CharField(max_length=80, required=False, allow_blank=True)
     description = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
@@ -148,7 +149,7 @@ class TagSerializer(serializers.ModelSerializer):
 
 
 class TagWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=40)
+    name = SingleLineCharField(max_length=40)
 
 
 # --- courses ------------------------------------------------------------------------------------------------
@@ -157,7 +158,7 @@ class TagWriteSerializer(serializers.Serializer):
 class CourseSerializer(serializers.ModelSerializer):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
-    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+    status = serializers.ChoiceField(choices=Course.Status.choices, read_only=True, help_text=STATUS_HELP)
     branches = BranchBriefSerializer(source="branch_list", many=True, read_only=True)
     prerequisites = serializers.SerializerMethodField()
     owner = CoursePersonSerializer(read_only=True, allow_null=True)
@@ -227,13 +228,13 @@ class CourseWriteSerializer(serializers.Serializer):
     """POST and PUT name the course (`title`); PATCH any subset. Fields left out keep their value. As
     multipart, `cover` uploads a cover image; `"cover": null` removes it."""
 
-    title = serializers.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     slug = serializers.CharField(max_length=80, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=300, required=False, allow_blank=True)
     description = serializers.CharField(
         max_length=50_000, required=False, allow_blank=True, trim_whitespace=False, help_text="Markdown."
     )
-    category = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    category = serializers.IntegerField(max_value=MAX_ID, required=False, allow_null=True, min_value=1)
     tags = TagNamesField(required=False)
     branches = IdListField(help_text="Branch ids; none means the whole organization (Org Admins only).")
     prerequisites = IdListField(help_text="Ids of courses to complete first.")
@@ -254,7 +255,9 @@ class PublishSerializer(serializers.Serializer):
 
 
 class OrderSerializer(serializers.Serializer):
-    order = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=5000)
+    order = serializers.ListField(
+        child=serializers.IntegerField(max_value=MAX_ID, min_value=1), max_length=5000
+    )
 
 
 # --- modules ------------------------------------------------------------------------------------------------
@@ -279,10 +282,14 @@ class ModuleSerializer(serializers.ModelSerializer):
 
 
 class ModuleWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     position = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, help_text="0 is first; left out: last."
+        max_value=MAX_INT,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="0 is first; left out: last.",
     )
 
 
@@ -354,7 +361,9 @@ class ContentSerializer(serializers.ModelSerializer):
     is_published = serializers.BooleanField(read_only=True)
     title = serializers.CharField(source="shown_version.title", read_only=True)
     body = serializers.CharField(source="shown_version.body", read_only=True, help_text="As written.")
-    body_format = serializers.CharField(source="shown_version.body_format", read_only=True)
+    body_format = serializers.ChoiceField(
+        choices=ContentVersion.Format.choices, source="shown_version.body_format", read_only=True
+    )
     body_html = serializers.CharField(
         source="shown_version.body_html", read_only=True, help_text="Sanitized HTML: the form to display."
     )
@@ -431,7 +440,7 @@ class OutlineModuleSerializer(serializers.ModelSerializer):
 class VersionFieldsSerializer(serializers.Serializer):
     """The fields a version holds. Left out of an update, a field keeps its value."""
 
-    title = serializers.CharField(max_length=200, required=False)
+    title = SingleLineCharField(max_length=200, required=False)
     body = serializers.CharField(max_length=200_000, required=False, allow_blank=True, trim_whitespace=False)
     body_format = serializers.ChoiceField(choices=ContentVersion.Format.choices, required=False)
     video_url = serializers.CharField(
@@ -439,19 +448,31 @@ class VersionFieldsSerializer(serializers.Serializer):
     )
     url = serializers.CharField(max_length=1000, required=False, allow_blank=True, help_text="Link lessons.")
     media = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, help_text="A media file of the course."
+        max_value=MAX_ID,
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="A media file of the course.",
     )
     data = serializers.JSONField(required=False, help_text="Kind-specific extras (an object).")
-    duration_seconds = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    duration_seconds = serializers.IntegerField(
+        max_value=MAX_INT, required=False, allow_null=True, min_value=0
+    )
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, help_text="What changed.")
 
 
 class ContentCreateSerializer(VersionFieldsSerializer):
-    module = serializers.IntegerField(min_value=1, help_text="The module the lesson goes into.")
+    module = serializers.IntegerField(
+        max_value=MAX_ID, min_value=1, help_text="The module the lesson goes into."
+    )
     kind = serializers.ChoiceField(choices=ContentItem.Kind.choices)
-    title = serializers.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     position = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, help_text="0 is first; left out: last."
+        max_value=MAX_INT,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="0 is first; left out: last.",
     )
     estimated_minutes = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=10_000
@@ -460,7 +481,10 @@ class ContentCreateSerializer(VersionFieldsSerializer):
 
 class CourseContentCreateSerializer(ContentCreateSerializer):
     module = serializers.IntegerField(
-        min_value=1, required=False, help_text="A module of this course; left out: its last module."
+        max_value=MAX_ID,
+        min_value=1,
+        required=False,
+        help_text="A module of this course; left out: its last module.",
     )
 
 
@@ -468,12 +492,12 @@ class ContentUpdateSerializer(VersionFieldsSerializer):
     """PUT names the lesson (`title`); PATCH any subset. Changed content fields make a new version;
     `module`, `position` and `estimated_minutes` move or describe the lesson without one."""
 
-    title = serializers.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     kind = serializers.ChoiceField(
         choices=ContentItem.Kind.choices, required=False, help_text="Cannot change."
     )
-    module = serializers.IntegerField(min_value=1, required=False)
-    position = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    module = serializers.IntegerField(max_value=MAX_ID, min_value=1, required=False)
+    position = serializers.IntegerField(max_value=MAX_INT, required=False, allow_null=True, min_value=0)
     estimated_minutes = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=10_000
     )
@@ -537,8 +561,10 @@ class VersionDiffSerializer(serializers.Serializer):
 class EnrollmentSerializer(serializers.ModelSerializer):
     course = CourseRefSerializer(read_only=True)
     user = CourseLearnerSerializer(read_only=True)
-    status = serializers.CharField(read_only=True, help_text=ENROLLMENT_STATUS_HELP)
-    source = serializers.CharField(read_only=True, help_text=SOURCE_HELP)
+    status = serializers.ChoiceField(
+        choices=Enrollment.Status.choices, read_only=True, help_text=ENROLLMENT_STATUS_HELP
+    )
+    source = serializers.ChoiceField(choices=Enrollment.Source.choices, read_only=True, help_text=SOURCE_HELP)
     assigned_by = CoursePersonSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -602,7 +628,9 @@ class AssignmentResultSerializer(serializers.Serializer):
 class CourseProgressRowSerializer(serializers.ModelSerializer):
     enrollment_id = serializers.IntegerField(source="pk", read_only=True)
     user = CourseLearnerSerializer(read_only=True)
-    status = serializers.CharField(read_only=True, help_text=ENROLLMENT_STATUS_HELP)
+    status = serializers.ChoiceField(
+        choices=Enrollment.Status.choices, read_only=True, help_text=ENROLLMENT_STATUS_HELP
+    )
     time_spent_seconds = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -625,7 +653,7 @@ class CourseProgressRowSerializer(serializers.ModelSerializer):
 
 class AnalyticsGroupSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = SingleLineCharField()
     enrolled = serializers.IntegerField()
     completed = serializers.IntegerField()
     completion_rate = serializers.FloatField(help_text="0 to 1.")
@@ -644,11 +672,14 @@ class CourseAnalyticsSerializer(serializers.Serializer):
     by_class = AnalyticsGroupSerializer(many=True)
 
 
-class ItemRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = ContentItem
-        fields = ["id", "title", "kind", "module"]
-        read_only_fields = fields
+class ItemRefSerializer(serializers.Serializer):
+    """The lesson of a progress row, named as the viewer is shown it (selectors.progress_list's `item_title`:
+    learners its published title, the course's editors its latest)."""
+
+    id = serializers.IntegerField(source="item_id", read_only=True)
+    title = serializers.CharField(source="item_title", read_only=True)
+    kind = serializers.ChoiceField(choices=ContentItem.Kind.choices, source="item.kind", read_only=True)
+    module = serializers.IntegerField(source="item.module_id", read_only=True)
 
 
 class ItemProgressSerializer(serializers.ModelSerializer):
@@ -656,7 +687,7 @@ class ItemProgressSerializer(serializers.ModelSerializer):
 
     user = CourseLearnerSerializer(read_only=True)
     course = CourseRefSerializer(read_only=True)
-    item = ItemRefSerializer(read_only=True)
+    item = ItemRefSerializer(source="*", read_only=True)
     completed = serializers.BooleanField(source="is_completed", read_only=True)
     position_seconds = serializers.IntegerField(source="last_position_seconds", read_only=True)
 
@@ -678,7 +709,9 @@ class ItemProgressSerializer(serializers.ModelSerializer):
 
 
 class EnrollmentProgressSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text=ENROLLMENT_STATUS_HELP)
+    status = serializers.ChoiceField(
+        choices=Enrollment.Status.choices, read_only=True, help_text=ENROLLMENT_STATUS_HELP
+    )
 
     class Meta:
         model = Enrollment
@@ -703,8 +736,12 @@ class MyItemProgressSerializer(serializers.Serializer):
 class ProgressWriteSerializer(serializers.Serializer):
     completed = OptionalBooleanField(required=False, allow_null=True, help_text="A state, not a toggle.")
     time_spent_seconds = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, help_text="The total so far (the larger value is kept)."
+        max_value=MAX_INT,
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="The total so far (the larger value is kept).",
     )
     position_seconds = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, help_text="Where the video stopped."
+        max_value=MAX_INT, required=False, allow_null=True, min_value=0, help_text="Where the video stopped."
     )
