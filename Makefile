@@ -10,7 +10,7 @@ PORT ?= 8000
 export BASE_DOMAIN ?= localhost:$(PORT)
 export PYTHONUNBUFFERED := 1
 
-.PHONY: run test lint format install migrate demo worker beat bench db-stop clean
+.PHONY: run test lint format install migrate demo worker beat bench mutation db-stop clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,18 @@ beat: install
 
 bench: install
 	$(WITH_DB) $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# Mutation testing on demand (never in CI): MODULE=path/to/module.py (default: the six core modules in
+# scripts/mutation.py, with the tests that cover each), MUTANTS per module (0 = all), SEED for the sample.
+MODULE ?=
+MUTANTS ?= 60
+SEED ?= 8
+$(VENV)/.mutation-installed: $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev,mutation]"
+	@touch $@
+
+mutation: $(VENV)/.mutation-installed
+	$(WITH_DB) nice -n 10 $(BIN)/python scripts/mutation.py $(MODULE) --sample $(MUTANTS) --seed $(SEED) $(MUTATION_ARGS)
 
 db-stop: install
 	$(BIN)/python scripts/devdb.py stop
