@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -52,6 +53,9 @@ ROOT_URLCONF = "config.urls_tenant"
 TENANT_CACHE_SECONDS = int(env("TENANT_CACHE_SECONDS", "300"))
 # Days an archived organization is kept before it may be deleted (its schema dropped).
 ORGANIZATION_DELETE_GRACE_DAYS = int(env("ORGANIZATION_DELETE_GRACE_DAYS", "30"))
+# Days a deleted organization's slug stays retired before a new organization may take it; keep it longer
+# than anything issued lives (sessions, tokens, links, cache entries, task retries; checked at startup).
+ORGANIZATION_SLUG_QUARANTINE_DAYS = int(env("ORGANIZATION_SLUG_QUARANTINE_DAYS", "30"))
 ORGANIZATION_TRIAL_DAYS = int(env("ORGANIZATION_TRIAL_DAYS", "14"))
 
 DJANGO_CORE_APPS = [
@@ -98,6 +102,9 @@ TENANT_APPS = [
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 MIDDLEWARE = [
+    # Outermost, so that every answer gets them, also those the tenant and rate-limit middleware make.
+    "csp.middleware.CSPMiddleware",
+    "apps.core.middleware_headers.ApiCacheControlMiddleware",
     "tenants.middleware.TenantMiddleware",
     "apps.core.api.throttling.ApiRateLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -107,10 +114,35 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL in the address (400) and bodies over the upload limit (413), before any view reads them.
+    "apps.core.middleware.RequestGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.TenantStatusMiddleware",
     "apps.audit.context.AuditOriginMiddleware",
 ]
+
+# --- Content-Security-Policy (django-csp) -----------------------------------------------------------------------
+# No inline script anywhere, no inline style except <style nonce="{{ request.csp_nonce }}"> blocks (the
+# organization's brand colour; ReDoc's styles). Frames: only the video players rendering.py embeds. Images
+# also from https: because lesson and course texts may show pictures from the web (the sanitizer allows
+# them). Views that serve uploaded files set their own sandboxed policy (apps/courses/serving.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", "https:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://www.loom.com"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 TEMPLATES = [
     {
@@ -219,6 +251,19 @@ MEDIA_URL = "/media/"
 # with the usual AWS_* variables (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...).
 MEDIA_STORAGE = env("MEDIA_STORAGE", "filesystem")
 MEDIA_MAX_UPLOAD_MB = int(env("MEDIA_MAX_UPLOAD_MB", "200"))
+# People imports (apps/imports): an upload is refused before it is parsed when it breaks one of these; an XLSX
+# is refused by what its ZIP directory declares (parts, unpacked size, packing ratio) before it is unpacked.
+# A job that runs longer than its budget stops as failed (the Celery task also has soft/hard limits).
+IMPORT_MAX_FILE_MB = int(env("IMPORT_MAX_FILE_MB", "5"))
+IMPORT_MAX_ROWS = int(env("IMPORT_MAX_ROWS", "20000"))
+IMPORT_XLSX_MAX_UNCOMPRESSED_MB = int(env("IMPORT_XLSX_MAX_UNCOMPRESSED_MB", "50"))
+IMPORT_XLSX_MAX_ENTRIES = int(env("IMPORT_XLSX_MAX_ENTRIES", "500"))
+IMPORT_XLSX_MAX_RATIO = int(env("IMPORT_XLSX_MAX_RATIO", "200"))
+IMPORT_JOB_TIME_LIMIT_SECONDS = int(env("IMPORT_JOB_TIME_LIMIT_SECONDS", "300"))
+# Bodies other than a multipart upload's file (JSON, forms, the other fields of an upload) may be this large,
+# and hold this many fields; anything larger answers 413 (apps.core.middleware), more fields 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 _MEDIA_BACKENDS = {
     "filesystem": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "s3": {
@@ -257,15 +302,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["apps.core.api.renderers.EnvelopeJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "apps.core.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only: the few views that take a file upload add MultiPartParser themselves (parser_classes), so
+    # each operation takes one documented media type and any other answers 415 in the envelope.
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.PagePagination",
     "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.throttling.TenantRateThrottle"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exceptions.envelope_exception_handler",
+    # OPTIONS says what a view allows without building its serializer or fetching its object.
+    "DEFAULT_METADATA_CLASS": "apps.core.api.metadata.ApiMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # Number of trusted reverse proxies in front of the app: the client's address is then read from
@@ -306,6 +351,11 @@ SPECTACULAR_SETTINGS = {
         "SubscriptionStatusEnum": "tenants.models.Subscription.Status",
         "ApiKeyStatusEnum": "apps.apikeys.models.ApiKey.Status",
         "ImportStatusEnum": "apps.imports.models.ImportJob.Status",
+        "CourseStatusEnum": "apps.courses.models.Course.Status",
+        "EnrollmentStatusEnum": "apps.courses.models.Enrollment.Status",
+        "EnrollmentSourceEnum": "apps.courses.models.Enrollment.Source",
+        "ContentKindEnum": "apps.courses.models.ContentItem.Kind",
+        "BodyFormatEnum": "apps.courses.models.ContentVersion.Format",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
