@@ -84,6 +84,17 @@ def _validate_provision_input(
     return errors
 
 
+def provision_slug_problem(slug: str, *, name: str, admin_email: str) -> str | None:
+    """Why a well-formed slug cannot be provisioned now: taken (unless it is the same request again, which
+    provisioning answers with the existing organization), or quarantined after a deletion."""
+    existing = Organization.objects.filter(slug=slug).first()
+    if existing is not None:
+        if existing.admin_email == admin_email and existing.name == name:
+            return None
+        return "This slug is already taken."
+    return slug_quarantine_problem(slug)
+
+
 def _create_schema(schema_name: str, *, use_template: bool) -> None:
     if use_template and schema_exists(template_schema()):
         clone_from_template(schema_name)
@@ -113,16 +124,14 @@ def organization_provision(
     started = time.perf_counter()
     name, slug, admin_email = name.strip(), slug.strip().lower(), admin_email.strip().lower()
     errors = _validate_provision_input(name=name, slug=slug, plan=plan, admin_email=admin_email)
+    existing = None if "slug" in errors else Organization.objects.filter(slug=slug).first()
+    if existing is not None and not errors and existing.admin_email == admin_email and existing.name == name:
+        return ProvisionResult(existing, created=False, invitation_url=None, seconds=0.0)
+    # Every problem at once: a taken slug is reported together with a bad email, not after it is fixed.
+    if "slug" not in errors and (problem := provision_slug_problem(slug, name=name, admin_email=admin_email)):
+        errors["slug"] = [problem]
     if errors:
         raise ValidationFailed(errors)
-
-    existing = Organization.objects.filter(slug=slug).first()
-    if existing is not None:
-        if existing.admin_email == admin_email and existing.name == name:
-            return ProvisionResult(existing, created=False, invitation_url=None, seconds=0.0)
-        raise ValidationFailed({"slug": ["This slug is already taken."]})
-    if problem := slug_quarantine_problem(slug):
-        raise ValidationFailed({"slug": [problem]})
 
     schema_name = schema_name_for(slug)
     trial_days = settings.ORGANIZATION_TRIAL_DAYS if trial_days is None else trial_days

@@ -311,6 +311,22 @@ class Enrollment(models.Model):
     def is_active(self) -> bool:
         return self.status != self.Status.WITHDRAWN
 
+    @property
+    def is_started(self) -> bool:
+        """Whether the learner has opened anything: an active enrollment with no activity is "not started"."""
+        return bool(self.last_activity_at or self.completed_items or self.progress_percent)
+
+    @property
+    def state(self) -> str:
+        """The status as people read it: `not_started` for an active enrollment nobody has begun."""
+        if self.status == self.Status.ACTIVE and not self.is_started:
+            return "not_started"
+        return self.status
+
+    @property
+    def state_display(self) -> str:
+        return "Not started" if self.state == "not_started" else self.get_status_display()
+
 
 class ItemProgress(models.Model):
     """A learner's progress on one content item. Kept when they are unenrolled."""

@@ -90,6 +90,8 @@ class RoleFieldsMixin:
             classes = classes.filter(branch_id__in=scope.managed_branch_ids)
             roles = [(value, label) for value, label in roles if value in (Role.TEACHER, Role.STUDENT)]
         self.fields["role"].choices = roles
+        # Most people invited or given a role are learners: never preselect the most powerful role.
+        self.fields["role"].initial = Role.STUDENT
         self.fields["branch"].queryset = branches
         self.fields["school_class"].queryset = classes
 

@@ -54,6 +54,27 @@ class ImportJob(models.Model):
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
 
+    # What a finished job achieved, which its status alone does not say: an import whose every row failed
+    # "completed" its run but imported nobody. Pages and the API show this rather than the bare status.
+    OUTCOME_LABELS = {
+        "queued": "Queued",
+        "running": "Running",
+        "completed": "Completed",
+        "completed_with_errors": "Completed with errors",
+        "failed": "Failed",
+    }
+
+    @property
+    def outcome(self) -> str:
+        if self.status == self.Status.COMPLETED and self.failed_count:
+            succeeded = self.created_count + self.updated_count + self.unchanged_count
+            return "completed_with_errors" if succeeded else "failed"
+        return self.status
+
+    @property
+    def outcome_display(self) -> str:
+        return self.OUTCOME_LABELS.get(self.outcome, self.get_status_display())
+
     @property
     def progress_percent(self) -> int:
         if self.status == self.Status.COMPLETED:

@@ -28,7 +28,10 @@
   if (!root || !window.fetch) return;
   var FINISHED = { completed: true, failed: true };
   var INTERVAL = 1000;
-  var LABELS = { queued: "Queued", running: "Running", completed: "Completed", failed: "Failed" };
+  var LABELS = {
+    queued: "Queued", running: "Running", completed: "Completed",
+    completed_with_errors: "Completed with errors", failed: "Failed"
+  };
 
   function setField(name, value) {
     root.querySelectorAll('[data-field="' + name + '"]').forEach(function (el) {
@@ -43,8 +46,9 @@
     ["processed_rows", "total_rows", "progress_percent", "created", "updated", "unchanged", "failed"]
       .forEach(function (name) { setField(name, job[name]); });
     var status = document.getElementById("import-status");
-    status.textContent = LABELS[job.status] || job.status;
-    status.className = "status status-import-" + job.status;
+    var outcome = job.outcome || job.status;
+    status.textContent = LABELS[outcome] || outcome;
+    status.className = "status status-import-" + outcome;
     root.dataset.status = job.status;
     var error = document.getElementById("import-error");
     error.textContent = job.error || "";

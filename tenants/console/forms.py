@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from apps.core.api.fields import column_range
 from apps.core.forms import SingleLineField
 from tenants.models import Organization, Plan, Subscription
+from tenants.services import provision_slug_problem
 from tenants.validators import slug_problems
 
 
@@ -79,6 +80,20 @@ class OrganizationCreateForm(forms.Form):
     def clean_admin_email(self):
         return self.cleaned_data["admin_email"].strip().lower()
 
+    def clean(self):
+        # The slug's availability is checked here, with the other fields, so that every error shows at once.
+        cleaned = super().clean()
+        slug = cleaned.get("slug")
+        if slug:
+            problem = provision_slug_problem(
+                slug,
+                name=cleaned.get("name") or self.data.get("name", "").strip(),
+                admin_email=cleaned.get("admin_email") or self.data.get("admin_email", "").strip().lower(),
+            )
+            if problem:
+                self.add_error("slug", problem)
+        return cleaned
+
 
 class ChangePlanForm(forms.Form):
     plan = forms.ModelChoiceField(queryset=Plan.objects.all(), empty_label=None)
@@ -101,6 +116,9 @@ class LifecycleForm(forms.Form):
     )
     reason = forms.CharField(max_length=255, required=False)
     confirm_slug = forms.CharField(max_length=63, required=False)
+    # Suspending and archiving lock members out of their work: the operator ticks a box to say they mean it
+    # (checked on the server, so it holds without JavaScript). Deleting asks for the typed subdomain instead.
+    confirm = forms.BooleanField(required=False)
 
 
 class OrganizationSearchForm(forms.Form):

@@ -222,6 +222,8 @@ def organization_change_plan(request, pk):
     return redirect("console:organization", pk=organization.pk)
 
 
+CONFIRMED_ACTIONS = ("suspend", "archive")
+
 LIFECYCLE_DONE = {
     "suspend": "{name} is suspended. Its members see a suspended page; its data is kept.",
     "reactivate": "{name} is reactivated.",
@@ -239,6 +241,12 @@ def organization_lifecycle(request, pk):
         return redirect("console:organization", pk=organization.pk)
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"].strip()
     actor = _actor(request)
+    if action in CONFIRMED_ACTIONS and not form.cleaned_data["confirm"]:
+        messages.error(
+            request,
+            f"Tick the box to confirm that you mean to {action} {organization.name}; nothing was changed.",
+        )
+        return redirect("console:organization", pk=organization.pk)
     try:
         if action == "suspend":
             services.organization_suspend(organization=organization, actor=actor, reason=reason)

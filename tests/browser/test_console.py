@@ -145,6 +145,7 @@ def test_suspending_in_the_console_makes_the_org_host_answer_suspended(page, ser
 
     sign_in(page, server, next_path=f"/console/organizations/{organization.pk}/")
     page.get_by_label("Reason").first.fill("Unpaid invoice")
+    page.get_by_label("Yes, suspend").check()
     page.get_by_role("button", name="Suspend organization").click()
     expect(page.get_by_role("status").first).to_contain_text(
         "Browser Test School is suspended. Its members see a suspended page"

@@ -32,7 +32,7 @@ def _request(name, acme, plans):
         "suspend": (
             "post",
             console_url("organization_lifecycle", acme.pk),
-            {"action": "suspend", "reason": "x"},
+            {"action": "suspend", "reason": "x", "confirm": "on"},
         ),
     }[name]
 

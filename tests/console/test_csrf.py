@@ -26,14 +26,14 @@ def test_lifecycle_action_without_the_token_is_refused_and_with_it_works(operato
     client = _strict_client(operator)
     url = console_url("organization_lifecycle", acme.pk)
 
-    refused = client.post(url, {"action": "suspend"})
+    refused = client.post(url, {"action": "suspend", "confirm": "on"})
 
     assert refused.status_code == 403
     assert Organization.objects.get(pk=acme.pk).status == Organization.Status.ACTIVE
     assert not OrganizationEvent.objects.filter(action="suspended").exists()
 
     token = _token(client, console_url("organization", acme.pk))
-    accepted = client.post(url, {"action": "suspend", "csrfmiddlewaretoken": token})
+    accepted = client.post(url, {"action": "suspend", "confirm": "on", "csrfmiddlewaretoken": token})
 
     assert accepted.status_code == 302
     assert Organization.objects.get(pk=acme.pk).status == Organization.Status.SUSPENDED

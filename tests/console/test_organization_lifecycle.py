@@ -18,6 +18,8 @@ def act(console, django_capture_on_commit_callbacks):
     """act(org, "suspend", reason=...) posts a lifecycle action as the operator and follows the redirect."""
 
     def _act(organization, action, **data):
+        if action in ("suspend", "archive"):
+            data.setdefault("confirm", "on")
         with django_capture_on_commit_callbacks(execute=True):  # host-cache invalidation runs on commit
             return console.post(
                 console_url("organization_lifecycle", organization.pk),
@@ -179,7 +181,9 @@ def test_delete_after_the_grace_period_drops_the_schema_and_keeps_the_history(co
 
 
 def test_an_action_without_a_client_address_is_recorded_without_one(console, acme):
-    console.post(console_url("organization_lifecycle", acme.pk), {"action": "suspend"}, REMOTE_ADDR="")
+    console.post(
+        console_url("organization_lifecycle", acme.pk), {"action": "suspend", "confirm": "on"}, REMOTE_ADDR=""
+    )
 
     [event] = _events(acme, "suspended")
     assert (event.actor_email, event.ip_address) == ("admin@example.com", None)

@@ -149,6 +149,7 @@ def test_the_list_shows_jobs_newest_first_with_their_counts(acme, acme_admin, ru
     assert set(data[0]) == {
         "id",
         "status",
+        "outcome",
         "filename",
         "file_format",
         "size_bytes",

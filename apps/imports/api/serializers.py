@@ -12,6 +12,12 @@ class ImportJobSerializer(serializers.ModelSerializer):
     unchanged = serializers.IntegerField(source="unchanged_count", read_only=True)
     failed = serializers.IntegerField(source="failed_count", read_only=True)
     created_by = serializers.EmailField(source="created_by_email", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=list(ImportJob.OUTCOME_LABELS),
+        read_only=True,
+        help_text="What the job achieved: `failed` also when it ran but every row failed, "
+        "`completed_with_errors` when some rows failed.",
+    )
     report_url = serializers.SerializerMethodField(help_text="Where the per-row report is, once finished.")
     page_url = serializers.SerializerMethodField()
 
@@ -20,6 +26,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "status",
+            "outcome",
             "filename",
             "file_format",
             "size_bytes",
