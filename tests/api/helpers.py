@@ -40,6 +40,21 @@ def rate_limit_headers(response) -> dict[str, str]:
     return {name: response[name] for name in RATE_LIMIT_HEADERS if response.has_header(name)}
 
 
+def expected_rate_limit_headers(limit: int, remaining: int, reset: int) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(reset),
+    }
+
+
+def bad_login(client):
+    """A failed API sign-in (an unknown address), for tests that spend a budget."""
+    return client.post(
+        "/api/v1/auth/login", {"email": "nobody@example.com", "password": "wrong"}, format="json"
+    )
+
+
 def ids(data: list[dict]) -> list[int]:
     return [item["id"] for item in data]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import client_for
+from tests.urls import routes, view_classes
 
 SCHEMA = "/api/v1/schema/"
 ENVELOPE_KEYS = ["success", "data", "meta", "error"]
@@ -29,18 +29,11 @@ def schema_of(host):
 
 def routed_api_paths(urlconf: str) -> set[str]:
     """`/api/...` routes of a URLconf, with path converters written as `{}`; the catch-all left out."""
-    found = set()
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                route = prefix + str(pattern.pattern)
-                if route.startswith("api/") and not route.startswith("^"):
-                    found.add("/" + re.sub(r"<[^>]+>", "{}", route))
-
-    walk(get_resolver(urlconf).url_patterns, "")
+    found = {
+        "/" + re.sub(r"<[^>]+>", "{}", route)
+        for route, _ in routes(urlconf)
+        if route.startswith("api/") and not route.startswith("^")
+    }
     return found - DOC_PATHS
 
 
@@ -225,25 +218,11 @@ def test_docs_pages_point_at_this_hosts_schema(acme):
 # --- what a generated client needs (see tests/api/test_generated_client.py) --------------------------------
 
 
-def routed_view_classes(urlconf: str) -> set[type]:
-    found = set()
-
-    def walk(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns)
-            elif getattr(pattern.callback, "view_class", None) is not None:
-                found.add(pattern.callback.view_class)
-
-    walk(get_resolver(urlconf).url_patterns)
-    return found
-
-
 def base_class_docstrings() -> set[str]:
     """Docstrings of the API's base classes (never routed themselves): notes for developers."""
     from apps.core.api.views import ApiMixin
 
-    routed = routed_view_classes("config.urls_tenant") | routed_view_classes("config.urls_public")
+    routed = view_classes("config.urls_tenant") | view_classes("config.urls_public")
     docs, stack = set(), [ApiMixin]
     while stack:
         cls = stack.pop()

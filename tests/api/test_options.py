@@ -5,9 +5,9 @@ routes are read from the URLconfs, so a new endpoint is covered the day it is ad
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import client_for, jwt_for, person
+from tests.urls import routes
 
 from .helpers import assert_ok
 
@@ -17,20 +17,13 @@ SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-00
 
 def api_routes(urlconf: str) -> list[str]:
     """Every `api/v1/...` route of `urlconf` with its parameters filled in (ids 1)."""
-    routes: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for entry in patterns:
-            route = str(entry.pattern)
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, prefix + route)
-            elif isinstance(entry, URLPattern) and (prefix + route).startswith("api/v1/"):
-                filled = PARAMETER.sub(lambda m: SAMPLE[m["converter"] or "str"], prefix + route)
-                if "^" not in filled and "(" not in filled:  # the catch-all regex 404
-                    routes.append("/" + filled)
-
-    walk(get_resolver(urlconf).url_patterns, "")
-    return sorted(set(routes))
+    found: set[str] = set()
+    for route, _ in routes(urlconf):
+        if route.startswith("api/v1/"):
+            filled = PARAMETER.sub(lambda m: SAMPLE[m["converter"] or "str"], route)
+            if "^" not in filled and "(" not in filled:  # the catch-all regex 404
+                found.add("/" + filled)
+    return sorted(found)
 
 
 DOCUMENTATION = {"/api/v1/docs/", "/api/v1/redoc/"}  # HTML pages: OPTIONS answers 405 there

@@ -14,7 +14,7 @@ from django.test import override_settings
 from tests.conftest import client_for
 
 from .conftest import FROZEN_NOW, WINDOW_RESET
-from .helpers import assert_error, rate_limit_headers
+from .helpers import assert_error, bad_login, expected_rate_limit_headers, rate_limit_headers
 
 NOWHERE = "/api/v1/nothing-here"
 LOGIN = "/api/v1/auth/login"
@@ -22,15 +22,7 @@ WINDOW_START = WINDOW_RESET - 60
 
 
 def headers(limit: int, remaining: int, reset: int = WINDOW_RESET) -> dict[str, str]:
-    return {
-        "X-RateLimit-Limit": str(limit),
-        "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Reset": str(reset),
-    }
-
-
-def bad_login(client):
-    return client.post(LOGIN, {"email": "nobody@example.com", "password": "wrong"}, format="json")
+    return expected_rate_limit_headers(limit, remaining, reset)
 
 
 @pytest.fixture

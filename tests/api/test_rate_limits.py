@@ -8,7 +8,14 @@ from django.test import override_settings
 from tests.conftest import PASSWORD, client_for, jwt_for
 
 from .conftest import FROZEN_NOW, WINDOW_RESET
-from .helpers import assert_error, assert_ok, create_user, rate_limit_headers
+from .helpers import (
+    assert_error,
+    assert_ok,
+    bad_login,
+    create_user,
+    expected_rate_limit_headers,
+    rate_limit_headers,
+)
 
 ORGANIZATIONS = "/api/v1/organizations"
 ME = "/api/v1/auth/me"
@@ -16,15 +23,7 @@ LOGIN = "/api/v1/auth/login"
 
 
 def headers(limit: int, remaining: int, reset: int = WINDOW_RESET) -> dict[str, str]:
-    return {
-        "X-RateLimit-Limit": str(limit),
-        "X-RateLimit-Remaining": str(remaining),
-        "X-RateLimit-Reset": str(reset),
-    }
-
-
-def bad_login(client):
-    return client.post(LOGIN, {"email": "nobody@example.com", "password": "wrong"}, format="json")
+    return expected_rate_limit_headers(limit, remaining, reset)
 
 
 def test_authenticated_callers_get_1000_a_minute_by_default(operator_client, frozen_clock):

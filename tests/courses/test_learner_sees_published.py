@@ -184,20 +184,14 @@ def test_no_answer_to_a_learner_mentions_a_draft_or_an_unpublished_lesson(acme, 
 def routes(prefixes: tuple[str, ...]) -> list[str]:
     """Every route of the organization's URLconf under `prefixes` (with their `<int:...>` parameters)."""
     from django.conf import settings
-    from django.urls import URLPattern, URLResolver, get_resolver
 
-    found = []
+    from tests.urls import routes as all_routes
 
-    def walk(patterns, prefix: str) -> None:
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern) and route.startswith(prefixes) and "(?" not in route:
-                found.append(route)
-
-    walk(get_resolver(settings.ROOT_URLCONF).url_patterns, "")
-    return found
+    return [
+        route
+        for route, _ in all_routes(settings.ROOT_URLCONF)
+        if route.startswith(prefixes) and "(?" not in route
+    ]
 
 
 def filled(route: str, ids: dict[str, list[int]]) -> list[str]:
@@ -345,17 +339,11 @@ def test_every_lesson_listing_filters_and_sorts_on_the_title_the_viewer_is_shown
     """A guard for views to come: an API list of lessons that filters or sorts on `title` maps it to the
     selectors' `shown_title`, never to ContentItem.title (the latest version's, drafts included)."""
     from django.conf import settings
-    from django.urls import URLPattern, URLResolver, get_resolver
 
-    def views(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from views(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "view_class"):
-                yield pattern.callback.view_class
+    from tests.urls import view_classes
 
     wrong, checked = set(), set()
-    for view in views(get_resolver(settings.ROOT_URLCONF).url_patterns):
+    for view in view_classes(settings.ROOT_URLCONF):
         serializer = getattr(view, "serializer_class", None)
         if getattr(getattr(serializer, "Meta", None), "model", None) is not ContentItem:
             continue

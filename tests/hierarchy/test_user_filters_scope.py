@@ -183,17 +183,11 @@ def test_every_api_filter_through_someones_roles_is_scoped_to_the_visible_ones()
     """A guard for views to come: a filter whose ORM path runs through role assignments must declare
     `filter_scopes` (apps.core.api.filtering), or it could find people through roles out of sight."""
     from django.conf import settings
-    from django.urls import URLPattern, URLResolver, get_resolver
 
-    def views(patterns):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                yield from views(pattern.url_patterns)
-            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "view_class"):
-                yield pattern.callback.view_class
+    from tests.urls import view_classes
 
     unscoped, checked = set(), set()
-    for view in views(get_resolver(settings.ROOT_URLCONF).url_patterns):
+    for view in view_classes(settings.ROOT_URLCONF):
         paths = getattr(view, "filter_paths", {})
         through_roles = [
             name
