@@ -11,6 +11,8 @@ class Event(models.Model):
     # fires once however many requests race to complete it.
     key = models.CharField(max_length=200, unique=True)
     payload = models.JSONField(default=dict)
+    # The catalog's version of this event's payload when it was raised (apps.events.catalog).
+    version = models.PositiveSmallIntegerField(default=1)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -25,7 +27,13 @@ class Event(models.Model):
                 fields=["created_at"],
                 name="event_undispatched",
                 condition=models.Q(dispatched_at__isnull=True),
-            )
+            ),
+            # What the retention task looks for: dispatched events, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="event_dispatched",
+                condition=models.Q(dispatched_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from apps.events import bus, emit
+from apps.events import bus, emit, emit_many
 from apps.events.models import Event
 from tests.conftest import in_org
 
@@ -16,8 +16,8 @@ NAME = "test.ruled"
 
 def test_an_event_remembers_who_raised_it(acme, acme_admin):
     with in_org(acme):
-        by_someone = emit(NAME, key="by-admin", payload={}, actor=acme_admin)
-        by_the_system = emit(NAME, key="by-nobody", payload={})
+        by_someone = emit(NAME, key="by-admin", payload={"n": 0}, actor=acme_admin)
+        by_the_system = emit(NAME, key="by-nobody", payload={"n": 0})
 
         assert Event.objects.get(pk=by_someone.pk).actor_id == acme_admin.pk
         assert Event.objects.get(pk=by_the_system.pk).actor_id is None
@@ -36,12 +36,12 @@ def test_a_long_key_is_kept_to_200_characters_and_still_raised_once(acme):
 
 def test_a_duplicate_key_leaves_the_surrounding_transaction_usable(acme):
     with in_org(acme):
-        emit(NAME, key="dup", payload={})
-        assert emit(NAME, key="dup", payload={}) is None
+        emit(NAME, key="dup", payload={"n": 0})
+        assert emit(NAME, key="dup", payload={"n": 0}) is None
 
-        again = emit(NAME, key="after-dup", payload={"ok": True})
+        again = emit(NAME, key="after-dup", payload={"n": 3})
 
-        assert Event.objects.get(pk=again.pk).payload == {"ok": True}
+        assert Event.objects.get(pk=again.pk).payload == {"n": 3}
 
 
 def test_the_registry_hands_out_copies_and_knows_no_unknown_event(listen):
@@ -110,7 +110,7 @@ def test_a_dispatch_failing_after_commit_never_fails_the_change(
     flaky = listen(NAME, fail=1)
     with in_org(acme):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            event = emit(NAME, key="after-commit", payload={})
+            event = emit(NAME, key="after-commit", payload={"n": 0})
 
         assert len(callbacks) == 1
         assert flaky.attempts == 1
@@ -120,3 +120,15 @@ def test_a_dispatch_failing_after_commit_never_fails_the_change(
 def test_an_events_key_and_payload_must_be_named(acme):
     with in_org(acme), pytest.raises(TypeError):
         emit(NAME, "positional-key", {})  # keyword-only: a swapped key and payload cannot slip through
+
+
+def test_many_events_are_raised_in_batches_each_key_once(acme, monkeypatch):
+    monkeypatch.setattr(bus, "INSERT_BATCH", 2)
+    items = [(f"many-{n}", {"n": n}) for n in range(5)]
+    with in_org(acme):
+        first = emit_many(NAME, [*items, ("many-0", {"n": 99})])  # a key twice in one call: raised once
+        again = emit_many(NAME, items)
+
+        assert sorted(e.payload["n"] for e in first) == [0, 1, 2, 3, 4]
+        assert again == []
+        assert Event.objects.filter(key__startswith="many-").count() == 5
