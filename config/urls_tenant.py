@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from apps.accounts import views as account_views
 from apps.core.views import page_not_found
+from apps.events.api import EventCatalogView
 from tenants.api import org_views
 
 from .urls_common import api_docs, common_urlpatterns
@@ -11,11 +12,12 @@ from .urls_common import api_docs, common_urlpatterns
 urlpatterns = [
     *common_urlpatterns,
     *api_docs("config.urls_tenant"),
-    path("", account_views.home, name="home"),
+    path("", include("apps.shell.urls")),  # the home page and the dashboard
     path("accounts/", include("apps.accounts.urls")),
     path("invite/<str:uidb64>/<str:token>/", account_views.invitation, name="invitation"),
     # Pages, one app each.
     path("manage/", include("apps.hierarchy.urls")),
+    path("manage/", include("tenants.pages.urls")),  # settings and branding, beside their API
     path("manage/api-keys/", include("apps.apikeys.urls")),
     path("manage/imports/", include("apps.imports.urls")),
     path("manage/audit/", include("apps.audit.urls")),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("api/v1/", include("apps.imports.api_urls")),
     path("api/v1/", include("apps.audit.api_urls")),
     path("api/v1/", include("apps.courses.api_urls")),
+    path("api/v1/events", EventCatalogView.as_view(), name="api-events"),
 ]
 
 # Anything else under /api/ answers in the envelope, also with DEBUG on.

@@ -10,3 +10,8 @@ class TenantsConfig(AppConfig):
             retirement,  # noqa: F401  the slug quarantine's system check
             signals,  # noqa: F401  cache invalidation on every change
         )
+        from .audit import register as register_audit
+        from .scopes import register as register_scopes
+
+        register_scopes()  # API-key scopes: organization (apps.core.api.scopes)
+        register_audit()  # the audit log's sentence for the organization's settings (apps.audit.describe)

@@ -148,7 +148,10 @@ class OrganizationSettings(models.Model):
     display_name = models.CharField(max_length=120, blank=True)
     primary_color = models.CharField(max_length=7, default="#2457d6")
     welcome_text = models.TextField(blank=True, max_length=2000)
-    default_language = models.CharField(max_length=16, default="en", choices=settings.LANGUAGES)
+    # One of settings.LANGUAGES when set (tenants/settings_validation.py). Not a `choices` field: a language
+    # withdrawn from LANGUAGES may stay stored (the interface falls back to English), and must not make every
+    # later change of the other settings fail validation.
+    default_language = models.CharField(max_length=16, default="en")
     default_timezone = models.CharField(max_length=64, default="UTC")
     self_signup_enabled = models.BooleanField(default=False)
     allowed_email_domains = ArrayField(models.CharField(max_length=253), default=list, blank=True)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from .models import Organization, OrganizationEvent
+from .models import Organization, OrganizationEvent, OrganizationSettings
 
 
 def organization_list(*, search: str = "", status: str = "", plan=None) -> QuerySet[Organization]:
@@ -32,6 +32,14 @@ def organization_get(*, pk) -> Organization | None:
         return organization_list().get(pk=pk)
     except (Organization.DoesNotExist, ValueError, TypeError):
         return None
+
+
+def organization_settings_get(*, organization: Organization) -> OrganizationSettings:
+    """The settings of `organization`: its stored row, or (for one provisioned before settings existed) the
+    defaults, unsaved. A read writes nothing; `organization_settings_update` stores the row on the first
+    change."""
+    stored = OrganizationSettings.objects.filter(organization_id=organization.pk).first()
+    return stored or OrganizationSettings(organization=organization, display_name=organization.name)
 
 
 def organization_events(*, organization: Organization | None = None, limit: int = 50) -> QuerySet:

@@ -3,7 +3,7 @@
 import re
 
 from apps.core.errors import ValidationFailed
-from apps.core.validation import is_hex_color, is_time_zone
+from apps.core.validation import UNKNOWN_LANGUAGE_MESSAGE, is_hex_color, is_offered_language, is_time_zone
 
 DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -13,6 +13,8 @@ def clean_settings(values: dict) -> dict:
     cleaned = dict(values)
     if "primary_color" in values and not is_hex_color(values["primary_color"]):
         errors["primary_color"] = ["Use a colour like #2457d6."]
+    if "default_language" in values and not is_offered_language(values["default_language"]):
+        errors["default_language"] = [UNKNOWN_LANGUAGE_MESSAGE]
     if "default_timezone" in values and not is_time_zone(values["default_timezone"]):
         errors["default_timezone"] = ["Unknown time zone."]
     if "allowed_email_domains" in values:

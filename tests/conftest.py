@@ -60,28 +60,38 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connection.set_schema_to_public()
 
 
-# Each org's structure and one person per role. In acme:
+# Each org's structure and one person per role, the same in both (so a cross-tenant test can name the same
+# person in each). In acme:
 #   branches north (N) and south (S); classes N: "Algebra 1" and S: "Biology 1"
 #   manager@  Branch Manager of north        teacher@  Teacher of Algebra 1 (north)
 #   student@  Student in Algebra 1 (north)   south-teacher@ / south-student@  in Biology 1 (south)
-# globex has one branch "main", class "Chemistry", teacher@ and student@.
+# globex has the same people in its own classes, N: "Chemistry" and S: "Physics".
+PEOPLE = [
+    ("manager", "branch_manager", "north", None),
+    ("teacher", "teacher", "north", 0),
+    ("student", "student", "north", 0),
+    ("south-teacher", "teacher", "south", 1),
+    ("south-student", "student", "south", 1),
+]
+CLASS_NAMES = {"acme": ("Algebra 1", "Biology 1"), "globex": ("Chemistry", "Physics")}
 STRUCTURE = {
-    "acme": {
+    slug: {
         "branches": [("north", "North Campus"), ("south", "South Campus")],
-        "classes": [("north", "Algebra 1"), ("south", "Biology 1")],
+        "classes": [("north", names[0]), ("south", names[1])],
         "people": [
-            ("manager", "branch_manager", "north", None),
-            ("teacher", "teacher", "north", "Algebra 1"),
-            ("student", "student", "north", "Algebra 1"),
-            ("south-teacher", "teacher", "south", "Biology 1"),
-            ("south-student", "student", "south", "Biology 1"),
+            (local, role, branch, None if index is None else names[index])
+            for local, role, branch, index in PEOPLE
         ],
-    },
-    "globex": {
-        "branches": [("main", "Main Campus")],
-        "classes": [("main", "Chemistry")],
-        "people": [("teacher", "teacher", "main", "Chemistry"), ("student", "student", "main", "Chemistry")],
-    },
+    }
+    for slug, names in CLASS_NAMES.items()
+}
+# The named person of each role (orgadmin@ is the Org Admin that provisioning made).
+ROLES = ("org_admin", "branch_manager", "teacher", "student")
+PERSON_OF_ROLE = {
+    "org_admin": "orgadmin",
+    "branch_manager": "manager",
+    "teacher": "teacher",
+    "student": "student",
 }
 
 
@@ -125,6 +135,11 @@ def person(organization, local: str):
 
     with in_org(organization):
         return get_user_model().objects.get(email=f"{local}@{organization.slug}.example.com")
+
+
+def member(organization, role: str):
+    """The named person holding `role` in an org, e.g. member(acme, "teacher")."""
+    return person(organization, PERSON_OF_ROLE[role])
 
 
 @pytest.fixture(autouse=True)
@@ -195,6 +210,21 @@ def acme_student(acme):
 @pytest.fixture
 def globex_admin(globex):
     return _org_admin(globex)
+
+
+@pytest.fixture
+def globex_manager(globex):
+    return person(globex, "manager")
+
+
+@pytest.fixture
+def globex_teacher(globex):
+    return person(globex, "teacher")
+
+
+@pytest.fixture
+def globex_student(globex):
+    return person(globex, "student")
 
 
 def jwt_for(organization, user) -> str:

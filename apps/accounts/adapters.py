@@ -24,10 +24,11 @@ from allauth.account.stages import EmailVerificationStage
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import translation
 
 from apps.core.api.envelope import is_api_path
 from apps.core.errors import NotFound, ValidationFailed
-from apps.core.validation import one_line
+from apps.core.validation import offered_language, one_line
 
 from .lockout import account_lockout_clear
 from .lockout import lockout_message as lockout_message  # the API's sign-in view imports it from here
@@ -79,6 +80,22 @@ def organization_name() -> str:
     return one_line((org_settings.display_name if org_settings else "") or organization.name)
 
 
+def recipient_language(user=None, *, email: str = "") -> str | None:
+    """The language to write to a person in: theirs, else their organization's default. None when neither is
+    known (no such person here, and no organization): the caller keeps the language already active."""
+    if user is None and email:
+        from .models import User
+
+        user = User.objects.filter(email__iexact=email).only("language").first()
+    organization = _current_organization()
+    org_settings = getattr(organization, "settings", None) if organization is not None else None
+    for code in (getattr(user, "language", ""), getattr(org_settings, "default_language", "")):
+        language = offered_language(code)
+        if language:
+            return language
+    return None
+
+
 def signup_policy() -> SignupPolicy:
     """Whether this organization takes sign-ups, and from which email domains."""
     from tenants.models import PlanFeature
@@ -127,6 +144,9 @@ def signup_user_save(user, *, email: str, password: str, full_name: str = ""):
         user.set_password(password)
         user.save()
         audit_record(actor=user, action="user.signed_up", target=user)
+        from .events import users_created_emit
+
+        users_created_emit([user], source="signup", actor=user)
     return user
 
 
@@ -270,7 +290,11 @@ class OrgAccountAdapter(DefaultAccountAdapter):
         self.send_mail("account/email/account_already_exists", email, context)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        super().send_mail(template_prefix, email, {"organization_name": organization_name(), **context})
+        """Every allauth email (password reset, address confirmation, account already exists) in the
+        recipient's language, whatever the language of the page that asked for it."""
+        language = recipient_language(context.get("user"), email=email) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, {"organization_name": organization_name(), **context})
 
     def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
         super().send_notification_mail(template_prefix, user, context, email or user.email)

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import middleware  # noqa: F401  stamps every signed-in session with its organization
+        from . import events, middleware  # noqa: F401  its events (catalog); stamps sessions with their org
+        from .audit import register as register_audit
+        from .scopes import register as register_scopes
+
+        register_scopes()  # API-key scopes: users (apps.core.api.scopes)
+        register_audit()  # sentences for people and roles; who may read the log (apps.audit)

@@ -5,6 +5,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone as dj_timezone
+from django.utils.translation import pgettext_lazy
 
 
 class UserManager(BaseUserManager):
@@ -35,9 +36,9 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        DEACTIVATED = "deactivated", "Deactivated"
+        INVITED = "invited", pgettext_lazy("person status", "Invited")
+        ACTIVE = "active", pgettext_lazy("person status", "Active")
+        DEACTIVATED = "deactivated", pgettext_lazy("person status", "Deactivated")
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150, blank=True)
@@ -79,10 +80,10 @@ class RoleAssignment(models.Model):
     A person may hold several roles in several branches and classes."""
 
     class Role(models.TextChoices):
-        ORG_ADMIN = "org_admin", "Org Admin"
-        BRANCH_MANAGER = "branch_manager", "Branch Manager"
-        TEACHER = "teacher", "Teacher"
-        STUDENT = "student", "Student"
+        ORG_ADMIN = "org_admin", pgettext_lazy("role", "Org Admin")
+        BRANCH_MANAGER = "branch_manager", pgettext_lazy("role", "Branch Manager")
+        TEACHER = "teacher", pgettext_lazy("role", "Teacher")
+        STUDENT = "student", pgettext_lazy("role", "Student")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(max_length=32, choices=Role.choices, db_index=True)

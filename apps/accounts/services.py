@@ -1,6 +1,7 @@
 """Writes on people and their roles. Every function runs in the schema of the organization it is called for,
 checks what the acting person may do (apps.accounts.permissions) and records an audit entry."""
 
+import contextlib
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
@@ -8,14 +9,26 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from apps.audit.services import audit_record
-from apps.core.errors import NotFound, PermissionDenied, ValidationFailed, validation_error_from_django
-from apps.core.validation import is_time_zone
+from apps.core.api.authentication import ORG_CLAIM, token_is_for_this_organization, tokens_for_user
+from apps.core.errors import (
+    ApplicationError,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    validation_error_from_django,
+)
+from apps.core.validation import UNKNOWN_LANGUAGE_MESSAGE, is_offered_language, is_time_zone
+from apps.events import emit
 
+from . import events
 from .models import RoleAssignment, User
 from .permissions import forget_scope, scope_of
+from .selectors import user_list
 from .signals import roles_granted
 from .tokens import encode_uid, invitation_tokens
 
@@ -75,7 +88,14 @@ def _send_invitation_after_commit(invitation: Invitation) -> None:
 def _check_role_name(spec: RoleSpec) -> None:
     if spec.role not in Role.values:
         known = ", ".join(Role.values)
-        raise ValidationFailed({"role": [f"Unknown role '{spec.role}'. Use one of: {known}."]})
+        raise ValidationFailed(
+            {
+                "role": [
+                    gettext("Unknown role '%(role)s'. Use one of: %(known)s.")
+                    % {"role": spec.role, "known": known}
+                ]
+            }
+        )
 
 
 def _check_may_grant_spec(actor, spec: RoleSpec) -> None:
@@ -88,9 +108,9 @@ def _check_may_grant_spec(actor, spec: RoleSpec) -> None:
     if scope.is_org_admin:
         return
     if not scope.can_manage_people():
-        raise PermissionDenied("You may not change people's roles.")
+        raise PermissionDenied(gettext("You may not change people's roles."))
     if spec.role in (Role.ORG_ADMIN, Role.BRANCH_MANAGER):
-        raise PermissionDenied("Only Org Admins may appoint Org Admins and Branch Managers.")
+        raise PermissionDenied(gettext("Only Org Admins may appoint Org Admins and Branch Managers."))
     from apps.hierarchy.models import SchoolClass
 
     outside = (spec.branch_id is not None and spec.branch_id not in scope.managed_branch_ids) or (
@@ -100,7 +120,7 @@ def _check_may_grant_spec(actor, spec: RoleSpec) -> None:
         ).exists()
     )
     if outside:
-        raise PermissionDenied("You may only assign people within the branches you manage.")
+        raise PermissionDenied(gettext("You may only assign people within the branches you manage."))
 
 
 def _resolve(spec: RoleSpec) -> RoleAssignment:
@@ -112,22 +132,26 @@ def _resolve(spec: RoleSpec) -> RoleAssignment:
     if spec.school_class_id is not None:
         school_class = SchoolClass.objects.select_related("branch").filter(pk=spec.school_class_id).first()
         if school_class is None:
-            raise ValidationFailed({"class": ["No such class."]})
+            raise ValidationFailed({"class": [gettext("No such class.")]})
         branch = school_class.branch
         if spec.branch_id is not None and spec.branch_id != branch.pk:
-            raise ValidationFailed({"branch": ["The class belongs to another branch."]})
+            raise ValidationFailed({"branch": [gettext("The class belongs to another branch.")]})
     elif spec.branch_id is not None:
         branch = Branch.objects.filter(pk=spec.branch_id).first()
         if branch is None:
-            raise ValidationFailed({"branch": ["No such branch."]})
+            raise ValidationFailed({"branch": [gettext("No such branch.")]})
     if spec.role == Role.ORG_ADMIN and (branch or school_class):
         raise ValidationFailed(
-            {"role": ["Org Admin applies to the whole organization, not a branch or class."]}
+            {"role": [gettext("Org Admin applies to the whole organization, not a branch or class.")]}
         )
     if spec.role == Role.BRANCH_MANAGER and (branch is None or school_class is not None):
-        raise ValidationFailed({"branch": ["A Branch Manager manages a branch: name one (and no class)."]})
+        raise ValidationFailed(
+            {"branch": [gettext("A Branch Manager manages a branch: name one (and no class).")]}
+        )
     if spec.role in (Role.TEACHER, Role.STUDENT) and branch is None:
-        raise ValidationFailed({"branch": ["Teachers and students belong to a branch or a class: name one."]})
+        raise ValidationFailed(
+            {"branch": [gettext("Teachers and students belong to a branch or a class: name one.")]}
+        )
     return RoleAssignment(role=spec.role, branch=branch, school_class=school_class)
 
 
@@ -146,18 +170,16 @@ def _check_may_grant(actor, assignment: RoleAssignment) -> None:
     if scope.is_org_admin:
         return
     if assignment.role in (Role.ORG_ADMIN, Role.BRANCH_MANAGER):
-        raise PermissionDenied("Only Org Admins may appoint Org Admins and Branch Managers.")
+        raise PermissionDenied(gettext("Only Org Admins may appoint Org Admins and Branch Managers."))
     if not scope.manages_branch(assignment.branch_id):
-        raise PermissionDenied("You may only assign people within the branches you manage.")
+        raise PermissionDenied(gettext("You may only assign people within the branches you manage."))
 
 
 def _visible_or_404(actor, user: User) -> None:
     if actor is None:
         return
-    from apps.hierarchy.selectors import user_list
-
     if not user_list(viewer=actor).filter(pk=user.pk).exists():
-        raise NotFound("No such person.")
+        raise NotFound(gettext("No such person."))
 
 
 def _check_may_manage(actor, user: User) -> None:
@@ -169,9 +191,9 @@ def _check_may_manage(actor, user: User) -> None:
     if scope.is_org_admin:
         return
     if not scope.is_branch_manager:
-        raise PermissionDenied("You may not manage other people's accounts.")
+        raise PermissionDenied(gettext("You may not manage other people's accounts."))
     if RoleAssignment.objects.filter(user=user, role__in=[Role.ORG_ADMIN, Role.BRANCH_MANAGER]).exists():
-        raise PermissionDenied("Only Org Admins may manage Org Admins and Branch Managers.")
+        raise PermissionDenied(gettext("Only Org Admins may manage Org Admins and Branch Managers."))
 
 
 def _clean_email(email: str) -> str:
@@ -179,13 +201,19 @@ def _clean_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise ValidationFailed({"email": ["Enter a valid email address."]}) from None
+        raise ValidationFailed({"email": [gettext("Enter a valid email address.")]}) from None
     return email
 
 
 def _check_timezone(name: str) -> None:
     if name and not is_time_zone(name):
-        raise ValidationFailed({"timezone": ["Unknown time zone."]})
+        raise ValidationFailed({"timezone": [gettext("Unknown time zone.")]})
+
+
+def _check_language(code: str) -> None:
+    """Empty (the organization's default) or one of settings.LANGUAGES."""
+    if code and not is_offered_language(code):
+        raise ValidationFailed({"language": [UNKNOWN_LANGUAGE_MESSAGE]})
 
 
 def _unique(assignments: list[RoleAssignment]) -> list[RoleAssignment]:
@@ -213,12 +241,13 @@ def user_invite(
     `roles` may also hold bare role names for organization-wide roles (used at provisioning).
     With `send_email`, the invitation email is queued once the transaction commits."""
     if actor is not None and not scope_of(actor).can_manage_people():
-        raise PermissionDenied("You may not invite people.")
+        raise PermissionDenied(gettext("You may not invite people."))
     specs = [RoleSpec(r) if isinstance(r, str) else r for r in roles]
     assignments = _unique([_resolve_for(actor, spec) for spec in specs])
     if actor is not None and not scope_of(actor).is_org_admin and not assignments:
-        raise ValidationFailed({"roles": ["Give the person a role in one of your branches."]})
+        raise ValidationFailed({"roles": [gettext("Give the person a role in one of your branches.")]})
     email = _clean_email(email)
+    _check_language(language)
     _check_timezone(timezone_name)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed({"email": [DUPLICATE_EMAIL]})
@@ -243,11 +272,16 @@ def user_invite(
         assignment.user = user
         assignment.save()
     roles_granted.send(sender=RoleAssignment, assignments=assignments)
-    audit_record(
+    entry = audit_record(
         actor=actor,
         action="user.invited",
         target=user,
         changes={"roles": [_describe(a) for a in assignments]},
+    )
+    events.users_created_emit([user], source="invitation", actor=actor)
+    events.roles_granted_emit(assignments, actor=actor)
+    events.invitations_sent_emit(
+        [user], discriminator=f"audit{entry.pk}", resend=False, emailed=send_email, actor=actor
     )
     path = invitation_path(user)
     invitation = Invitation(user=user, path=path, url=invitation_url(path))
@@ -263,7 +297,9 @@ def _describe(assignment: RoleAssignment) -> dict:
 @transaction.atomic
 def invitation_accept(*, user: User, token: str, password: str, full_name: str | None = None) -> User:
     if user.status != User.Status.INVITED or not invitation_tokens.check_token(user, token):
-        raise ValidationFailed({"token": ["This invitation link is no longer valid. Ask for a new one."]})
+        raise ValidationFailed(
+            {"token": [gettext("This invitation link is no longer valid. Ask for a new one.")]}
+        )
     if full_name is not None and full_name.strip():
         user.full_name = full_name.strip()
     try:
@@ -274,6 +310,12 @@ def invitation_accept(*, user: User, token: str, password: str, full_name: str |
     user.status = User.Status.ACTIVE
     user.save(update_fields=["password", "status", "full_name"])
     audit_record(actor=user, action="user.invitation_accepted", target=user)
+    emit(
+        events.INVITATION_ACCEPTED,
+        key=f"{events.INVITATION_ACCEPTED}:{user.pk}",
+        payload={"user_id": user.pk},
+        actor=user,
+    )
     from .lockout import account_lockout_clear
 
     account_lockout_clear(email=user.email)  # the link proved the mailbox: lift guesses at any address
@@ -285,10 +327,13 @@ def invitation_resend(*, user: User, actor, send_email: bool = True) -> Invitati
     """A fresh invitation link for someone who has not accepted yet, emailed to them after commit."""
     _check_may_manage(actor, user)
     if user.status != User.Status.INVITED:
-        raise ValidationFailed({"status": ["Only invited people can be sent a new invitation."]})
+        raise ValidationFailed({"status": [gettext("Only invited people can be sent a new invitation.")]})
     user.invited_at = timezone.now()
     user.save(update_fields=["invited_at"])
-    audit_record(actor=actor, action="user.invitation_resent", target=user)
+    entry = audit_record(actor=actor, action="user.invitation_resent", target=user)
+    events.invitations_sent_emit(
+        [user], discriminator=f"audit{entry.pk}", resend=True, emailed=send_email, actor=actor
+    )
     path = invitation_path(user)
     invitation = Invitation(user=user, path=path, url=invitation_url(path))
     if send_email:
@@ -304,7 +349,9 @@ def user_update(*, user: User, actor, **values) -> User:
     """Change a person's profile (name, language, time zone) or, for Org Admins, their email."""
     unknown = set(values) - {*PROFILE_FIELDS, "email"}
     if unknown:
-        raise ValidationFailed({field: ["This field cannot be changed here."] for field in sorted(unknown)})
+        raise ValidationFailed(
+            {field: [gettext("This field cannot be changed here.")] for field in sorted(unknown)}
+        )
     if actor is not None and actor.pk != user.pk:
         _check_may_manage(actor, user)
     changes = {}
@@ -312,10 +359,12 @@ def user_update(*, user: User, actor, **values) -> User:
         email = _clean_email(values["email"])
         if email != user.email:
             if actor is not None and not scope_of(actor).is_org_admin:
-                raise PermissionDenied("Only Org Admins may change email addresses.")
+                raise PermissionDenied(gettext("Only Org Admins may change email addresses."))
             if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
                 raise ValidationFailed({"email": [DUPLICATE_EMAIL]})
         values["email"] = email
+    if "language" in values:
+        _check_language(values["language"])
     if "timezone" in values:
         _check_timezone(values["timezone"])
     for field, value in values.items():
@@ -353,7 +402,7 @@ def _refuse_last_admin(user: User) -> None:
 def user_deactivate(*, user: User, actor) -> User:
     _check_may_manage(actor, user)
     if actor is not None and actor.pk == user.pk:
-        raise ValidationFailed({"user": ["You cannot deactivate yourself."]})
+        raise ValidationFailed({"user": [gettext("You cannot deactivate yourself.")]})
     if user.status == User.Status.DEACTIVATED:
         return user
     _refuse_last_admin(user)
@@ -361,8 +410,14 @@ def user_deactivate(*, user: User, actor) -> User:
     user.status = User.Status.DEACTIVATED
     user.save(update_fields=["status"])
     _revoke_tokens(user)
-    audit_record(
+    entry = audit_record(
         actor=actor, action="user.deactivated", target=user, changes={"status": [previous, user.status]}
+    )
+    emit(
+        events.USER_DEACTIVATED,
+        key=f"{events.USER_DEACTIVATED}:{user.pk}:audit{entry.pk}",
+        payload={"user_id": user.pk},
+        actor=actor,
     )
     return user
 
@@ -377,7 +432,13 @@ def user_reactivate(*, user: User, actor) -> User:
     enforce_limit(limit="max_active_users", current=active_user_count())
     user.status = User.Status.ACTIVE if user.has_usable_password() else User.Status.INVITED
     user.save(update_fields=["status"])
-    audit_record(actor=actor, action="user.reactivated", target=user)
+    entry = audit_record(actor=actor, action="user.reactivated", target=user)
+    emit(
+        events.USER_REACTIVATED,
+        key=f"{events.USER_REACTIVATED}:{user.pk}:audit{entry.pk}",
+        payload={"user_id": user.pk, "status": user.status},
+        actor=actor,
+    )
     return user
 
 
@@ -387,12 +448,18 @@ def user_delete(*, user: User, actor) -> None:
     if actor is not None:
         _visible_or_404(actor, user)
         if not scope_of(actor).is_org_admin:
-            raise PermissionDenied("Only Org Admins may delete people; deactivate them instead.")
+            raise PermissionDenied(gettext("Only Org Admins may delete people; deactivate them instead."))
         if actor.pk == user.pk:
-            raise ValidationFailed({"user": ["You cannot delete yourself."]})
+            raise ValidationFailed({"user": [gettext("You cannot delete yourself.")]})
     _refuse_last_admin(user)
     audit_record(
         actor=actor, action="user.deleted", target=user, target_repr=user.email, changes={"email": user.email}
+    )
+    emit(
+        events.USER_DELETED,
+        key=f"{events.USER_DELETED}:{user.pk}",
+        payload={"user_id": user.pk},
+        actor=actor if getattr(actor, "pk", None) != user.pk else None,
     )
     user.delete()
 
@@ -403,6 +470,53 @@ def _revoke_tokens(user: User) -> None:
 
     for token in OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False):
         BlacklistedToken.objects.get_or_create(token=token)
+
+
+REFRESH_REFUSED = "The refresh token is invalid or expired."
+
+
+def _token_refused(message: str = REFRESH_REFUSED) -> ApplicationError:
+    return ApplicationError(message, code=ErrorCode.TOKEN_INVALID, status_code=401)
+
+
+def _refresh_token(raw: str):
+    """The refresh token `raw`, if it is well signed, current, not blacklisted and issued here."""
+    from rest_framework_simplejwt.exceptions import TokenError
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    try:
+        token = RefreshToken(raw)
+    except TokenError as exc:
+        raise _token_refused() from exc
+    if token.get(ORG_CLAIM) is None:
+        raise _token_refused()
+    if not token_is_for_this_organization(token):
+        # Another organization's, or one of an organization that was deleted (whose blacklist went with it).
+        raise _token_refused(gettext("This token was not issued for this organization."))
+    return token
+
+
+@transaction.atomic
+def token_refresh(*, refresh: str) -> tuple[User, dict[str, str]]:
+    """Rotation: the refresh token `refresh` is blacklisted and a new pair issued to its (active) owner.
+    Returns the owner and the pair (`access`, `refresh`)."""
+    token = _refresh_token(refresh)
+    user = User.objects.filter(pk=token.get("user_id")).first()
+    if user is None or not user.is_active:
+        raise _token_refused()
+    with contextlib.suppress(AttributeError):  # blacklist app not installed: rotation only
+        token.blacklist()
+    return user, tokens_for_user(user)
+
+
+@transaction.atomic
+def token_revoke(*, refresh: str, user: User) -> None:
+    """Sign-out of the API: `user`'s refresh token `refresh` is blacklisted. Someone else's is refused, as
+    an invalid one is."""
+    token = _refresh_token(refresh)
+    if str(token.get("user_id")) != str(user.pk):
+        raise _token_refused()
+    token.blacklist()
 
 
 @transaction.atomic
@@ -427,6 +541,7 @@ def role_grant_or_get(*, user: User, spec: RoleSpec, actor) -> tuple[RoleAssignm
     forget_scope(user)
     roles_granted.send(sender=RoleAssignment, assignments=[assignment])
     audit_record(actor=actor, action="role.granted", target=user, changes=_describe(assignment))
+    events.roles_granted_emit([assignment], actor=actor)
     return assignment, True
 
 
@@ -462,9 +577,7 @@ def member_add(
             return Membership(invitation.user, assignment, True, invitation)
         if actor is not None and not scope_of(actor).is_org_admin:
             if not scope_of(actor).can_manage_people():
-                raise PermissionDenied("You may not change people's roles.")
-            from apps.hierarchy.selectors import user_list
-
+                raise PermissionDenied(gettext("You may not change people's roles."))
             if not user_list(viewer=actor).filter(pk=user.pk).exists():
                 raise ValidationFailed({"email": [DUPLICATE_EMAIL]})
     assignment, created = role_grant_or_get(user=user, spec=spec, actor=actor)
@@ -476,10 +589,16 @@ def role_revoke(*, assignment: RoleAssignment, actor) -> None:
     if actor is not None:
         _visible_or_404(actor, assignment.user)
         if not scope_of(actor).can_manage_people():
-            raise PermissionDenied("You may not change people's roles.")
+            raise PermissionDenied(gettext("You may not change people's roles."))
     _check_may_grant(actor, assignment)
     if assignment.role == Role.ORG_ADMIN:
         _refuse_last_admin(assignment.user)
     audit_record(actor=actor, action="role.revoked", target=assignment.user, changes=_describe(assignment))
+    emit(
+        events.ROLE_REVOKED,
+        key=f"{events.ROLE_REVOKED}:{assignment.pk}",
+        payload=events.role_payload(assignment),
+        actor=actor,
+    )
     forget_scope(assignment.user)
     assignment.delete()

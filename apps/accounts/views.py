@@ -1,4 +1,4 @@
-"""Pages of an organization's host: its home, sign-in and the account pages around it (django-allauth's views
+"""Pages of an organization's host: sign-in and the account pages around it (django-allauth's views
 in the organization's branding), invitation acceptance and the person's profile."""
 
 from allauth.account import views as allauth_views
@@ -7,23 +7,15 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 
 from apps.core.errors import ValidationFailed
+from apps.core.middleware_locale import request_language
 
 from .adapters import mark_email_verified, password_reset_completed, signup_policy
 from .forms import InvitationAcceptForm, ProfileForm
 from .services import invitation_accept, user_update
 from .tokens import decode_uid, invitation_tokens
-
-
-def home(request):
-    """The organization's start page: its branding and a sign-in call to action for visitors, the member's
-    dashboard (one section per role they hold) once signed in."""
-    if request.user.is_authenticated:
-        from apps.hierarchy.views import dashboard
-
-        return dashboard(request)
-    return render(request, "accounts/home.html")
 
 
 class OrgLoginView(allauth_views.LoginView):
@@ -132,7 +124,9 @@ def profile(request):
                 for error in errors:
                     form.add_error(field if field in form.fields else None, error)
         else:
-            messages.success(request, "Your profile has been saved.")
+            # Said in the language the next page will be in (the one just chosen, if any).
+            with translation.override(request_language(request)[0]):
+                messages.success(request, translation.gettext("Your profile has been saved."))
             return redirect("profile")
     mfa_types = set(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
     return render(

@@ -3,7 +3,7 @@
 A request with a valid key acts as the key's creator: request.user is that person and request.auth the
 key, so every permission check and selector sees the creator's roles. The key is also left on the request
 (request.api_key, on the DRF request and the Django one) for the rate limiter, which counts each key on
-its own budget, and for check_api_key_scope, which limits it to its scopes.
+its own budget. The key is a ScopedCredential (apps.core.api.scopes): ApiMixin limits it to its scopes.
 
 Without either header this class steps aside (returns None) and JWT or the session decide.
 """

@@ -2,42 +2,39 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from apps.core.api.scopes import registered_scopes
 from apps.core.forms import SingleLineField
 
-from .scopes import SCOPE_OBJECTS
-
-OBJECT_LABELS = {
-    "organization": "Organization",
-    "branches": "Branches",
-    "classes": "Classes",
-    "users": "People",
-    "audit": "Audit log",
-    "imports": "Imports",
-    "courses": "Courses and content",
-    "enrollments": "Enrollments and progress",
-}
-ACCESS_CHOICES = [("", "No access"), ("read", "Read"), ("write", "Read and write")]
+ACCESS_CHOICES = [("", _("No access")), ("read", _("Read")), ("write", _("Read and write"))]
 
 
 class ApiKeyForm(forms.Form):
-    """Name, one access level per object (none, read, read and write) and an optional expiry date."""
+    """Name, one access level per registered scope object (none, read, read and write), grouped by the app
+    that registered it, and an optional expiry date. The scopes are read from the registry when the form is
+    made, so a scope an app registers is offered without touching this form."""
 
     name = SingleLineField(
-        max_length=100, help_text="What the key is for, e.g. the service that will use it."
+        max_length=100,
+        label=_("Name"),
+        help_text=_("What the key is for, e.g. the service that will use it."),
     )
     expires_on = forms.DateField(
         required=False,
-        label="Expires on",
+        label=_("Expires on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional. The key stops working at the start of this day. Leave empty for no expiry.",
+        help_text=_("Optional. The key stops working at the start of this day. Leave empty for no expiry."),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for obj in SCOPE_OBJECTS:
-            self.fields[f"scope_{obj}"] = forms.ChoiceField(
-                label=OBJECT_LABELS[obj],
+        self._scopes = registered_scopes()
+        for scope in self._scopes:
+            self.fields[f"scope_{scope.object}"] = forms.ChoiceField(
+                label=scope.label,
+                help_text=scope.description,
                 choices=ACCESS_CHOICES,
                 required=False,
                 initial="",
@@ -45,19 +42,26 @@ class ApiKeyForm(forms.Form):
             )
 
     def scope_fields(self):
-        return [self[f"scope_{obj}"] for obj in SCOPE_OBJECTS]
+        return [self[f"scope_{scope.object}"] for scope in self._scopes]
+
+    def scope_groups(self) -> list[tuple[str, list]]:
+        """(app name, its bound scope fields) per app that registered scopes, in registration order."""
+        groups: dict[str, list] = {}
+        for scope in self._scopes:
+            groups.setdefault(scope.app_name, []).append(self[f"scope_{scope.object}"])
+        return list(groups.items())
 
     def clean_expires_on(self):
         day = self.cleaned_data.get("expires_on")
         if day is not None and day <= timezone.localdate():
-            raise forms.ValidationError("Choose a day after today.")
+            raise forms.ValidationError(gettext("Choose a day after today."))
         return day
 
     def scopes(self) -> list[str]:
         return [
-            f"{obj}:{self.cleaned_data[f'scope_{obj}']}"
-            for obj in SCOPE_OBJECTS
-            if self.cleaned_data.get(f"scope_{obj}")
+            f"{scope.object}:{self.cleaned_data[f'scope_{scope.object}']}"
+            for scope in self._scopes
+            if self.cleaned_data.get(f"scope_{scope.object}")
         ]
 
     def expires_at(self) -> datetime.datetime | None:

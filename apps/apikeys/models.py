@@ -7,18 +7,28 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
-from . import keys, scopes
+from apps.core.api.scopes import ScopedCredential, retired_scopes
+
+from . import keys
 
 
-class ApiKey(models.Model):
+class ApiKey(ScopedCredential, models.Model):
     """A credential a service sends as `Authorization: Api-Key <key>` or `X-API-Key: <key>`. It acts as
-    the Org Admin who created it, limited to its scopes. Only a keyed hash of the key is stored."""
+    the Org Admin who created it, limited to its scopes. Only a keyed hash of the key is stored.
+
+    `scopes` holds plain codes (`users:read`), checked against the scope registry (apps.core.api.scopes) by
+    the service, not by the database: registering a new scope needs no migration, and a stored code whose
+    scope is no longer registered is kept, shown as retired, and grants nothing."""
+
+    closed_message = "API keys cannot use this endpoint; sign in as a person to use it."
+    missing_message = "This API key lacks the `{needed}` scope."
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        ACTIVE = "active", pgettext_lazy("API key status", "Active")
+        EXPIRED = "expired", pgettext_lazy("API key status", "Expired")
+        REVOKED = "revoked", pgettext_lazy("API key status", "Revoked")
 
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, unique=True, help_text="Public part of the key; finds its row.")
@@ -26,9 +36,7 @@ class ApiKey(models.Model):
         max_length=64, help_text="HMAC-SHA256 of the whole key, keyed with SECRET_KEY."
     )
     last_four = models.CharField(max_length=4)
-    scopes = ArrayField(
-        models.CharField(max_length=40, choices=[(s, s) for s in scopes.ALL_SCOPES]), default=list, blank=True
-    )
+    scopes = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
     )
@@ -64,5 +72,15 @@ class ApiKey(models.Model):
     def get_status_display(self) -> str:
         return self.Status(self.get_status()).label
 
-    def allows(self, needed: str) -> bool:
-        return scopes.grants(self.scopes, needed)
+    def granted_scopes(self) -> list[str]:
+        return list(self.scopes)
+
+    @property
+    def retired_scopes(self) -> list[str]:
+        """Stored codes no registered scope offers any more (they grant nothing)."""
+        return retired_scopes(self.scopes)
+
+    def scope_states(self) -> list[tuple[str, bool]]:
+        """(code, retired) for each stored code, for display."""
+        retired = set(self.retired_scopes)
+        return [(code, code in retired) for code in self.scopes]

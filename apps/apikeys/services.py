@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.accounts.permissions import scope_of
 from apps.audit.services import audit_record
+from apps.core.api.scopes import normalize_scopes
 from apps.core.errors import PermissionDenied, PlanLimitReached, ValidationFailed
 
 from . import keys
 from .errors import ApiKeyErrorCode, ApiKeyRejectedError
 from .models import ApiKey
-from .scopes import normalize_scopes
 from .selectors import api_access_plan
 
 NAME_MAX_LENGTH = ApiKey._meta.get_field("name").max_length
@@ -31,7 +32,7 @@ class IssuedApiKey:
 
 def _require_org_admin(actor) -> None:
     if not scope_of(actor).is_org_admin:
-        raise PermissionDenied("Only Org Admins may manage API keys.")
+        raise PermissionDenied(gettext("Only Org Admins may manage API keys."))
 
 
 def require_api_access() -> None:
@@ -50,22 +51,26 @@ def _clean(
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
     if not name:
-        errors["name"] = ["Give the key a name, e.g. the service that will use it."]
+        errors["name"] = [gettext("Give the key a name, e.g. the service that will use it.")]
     elif len(name) > NAME_MAX_LENGTH:
-        errors["name"] = [f"Use at most {NAME_MAX_LENGTH} characters."]
+        errors["name"] = [gettext("Use at most %(count)s characters.") % {"count": NAME_MAX_LENGTH}]
     try:
         cleaned_scopes = normalize_scopes(scopes or [])
     except ValueError as exc:
         unknown = ", ".join(exc.args[0])
-        errors["scopes"] = [f"Unknown scope: {unknown}. Scopes look like `users:read` or `users:write`."]
+        # Only registered scopes (apps.core.api.scopes) may be granted; a retired one cannot be granted again.
+        errors["scopes"] = [
+            gettext("Unknown scope: %(scope)s. Scopes look like `users:read` or `users:write`.")
+            % {"scope": unknown}
+        ]
     else:
         if not cleaned_scopes:
-            errors["scopes"] = ["Choose at least one scope."]
+            errors["scopes"] = [gettext("Choose at least one scope.")]
     if expires_at is not None:
         if timezone.is_naive(expires_at):
-            errors["expires_at"] = ["Give the expiry with a time zone."]
+            errors["expires_at"] = [gettext("Give the expiry with a time zone.")]
         elif expires_at <= timezone.now():
-            errors["expires_at"] = ["The expiry must be in the future."]
+            errors["expires_at"] = [gettext("The expiry must be in the future.")]
     if errors:
         raise ValidationFailed(errors)
     return name, cleaned_scopes
@@ -138,19 +143,21 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey:
     Raises ApiKeyRejectedError (401) or PlanLimitReached (403)."""
     parsed = keys.parse_key(raw_key)
     if parsed is None:
-        raise ApiKeyRejectedError("The API key is malformed. Keys look like lsk_<prefix>_<secret>.")
+        raise ApiKeyRejectedError(gettext("The API key is malformed. Keys look like lsk_<prefix>_<secret>."))
     api_key = ApiKey.objects.select_related("created_by").filter(prefix=parsed[0]).first()
     # Unknown prefix and wrong secret give the same answer; only the holder of the secret learns more.
     if api_key is None or not keys.key_matches(raw_key, api_key.key_hash):
-        raise ApiKeyRejectedError("The API key is not valid for this organization.")
+        raise ApiKeyRejectedError(gettext("The API key is not valid for this organization."))
     now = timezone.now()
     if api_key.revoked_at is not None:
-        raise ApiKeyRejectedError("This API key has been revoked.", code=ApiKeyErrorCode.API_KEY_REVOKED)
+        raise ApiKeyRejectedError(
+            gettext("This API key has been revoked."), code=ApiKeyErrorCode.API_KEY_REVOKED
+        )
     if api_key.is_expired(now):
-        raise ApiKeyRejectedError("This API key has expired.", code=ApiKeyErrorCode.API_KEY_EXPIRED)
+        raise ApiKeyRejectedError(gettext("This API key has expired."), code=ApiKeyErrorCode.API_KEY_EXPIRED)
     if not api_key.created_by.is_active:
         raise ApiKeyRejectedError(
-            "The person this API key acts as is no longer active.",
+            gettext("The person this API key acts as is no longer active."),
             code=ApiKeyErrorCode.API_KEY_CREATOR_INACTIVE,
         )
     require_api_access()

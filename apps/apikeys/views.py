@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -84,9 +85,11 @@ def api_key_revoke_page(request, pk: int):
         if api_key.revoked_at is None:
             api_key_revoke(actor=request.user, api_key=api_key)
             messages.success(
-                request, f"The API key “{api_key.name}” was revoked. Requests using it are refused."
+                request,
+                _("The API key “%(name)s” was revoked. Requests using it are refused.")
+                % {"name": api_key.name},
             )
         else:
-            messages.info(request, f"The API key “{api_key.name}” was already revoked.")
+            messages.info(request, _("The API key “%(name)s” was already revoked.") % {"name": api_key.name})
         return redirect("apikeys:list")
     return render(request, "apikeys/revoke.html", {"api_key": api_key})

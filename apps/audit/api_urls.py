@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.hierarchy.api.audit import AuditLogView
+from .api import AuditLogView
 
 urlpatterns = [
     path("audit-log", AuditLogView.as_view(), name="api-audit-log"),

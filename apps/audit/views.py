@@ -5,11 +5,14 @@ ever be listed here."""
 from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from apps.accounts.permissions import scope_of
-from apps.hierarchy.views import forbidden, member_required
+from apps.core.pages import forbidden, member_required
 
+from .access import may_read
+from .describe import humanise
 from .models import AuditEntry
 from .selectors import Row, audit_entry_list, audit_entry_rows, rows_for  # noqa: F401
 
@@ -20,31 +23,42 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(
         required=False,
         max_length=254,
-        label="Actor",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Email", "autocomplete": "off"}),
+        label=_("Actor"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Email"), "autocomplete": "off"}),
     )
-    action = forms.ChoiceField(required=False)
-    target_type = forms.ChoiceField(required=False, label="Target type")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.ChoiceField(required=False, label=_("Action"))
+    target_type = forms.ChoiceField(required=False, label=_("Target type"))
+    date_from = forms.DateField(
+        required=False,
+        label=pgettext_lazy("date range", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        required=False,
+        label=pgettext_lazy("date range", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, actions: list[str], target_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "Any action"), *((a, a) for a in actions)]
-        self.fields["target_type"].choices = [("", "Any type"), *((t, t) for t in target_types)]
+        self.fields["action"].choices = [
+            ("", gettext("Any action")),
+            *((a, humanise(a).capitalize()) for a in actions),
+        ]
+        self.fields["target_type"].choices = [("", gettext("Any type")), *((t, t) for t in target_types)]
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", gettext("The end date is before the start date."))
         return cleaned
 
 
 @member_required
 @require_GET
 def audit_list(request):
-    if not scope_of(request.user).is_org_admin:
-        return forbidden(request, "Only Org Admins may read the audit log.")
+    if not may_read(request.user):
+        return forbidden(request, gettext("Only Org Admins may read the audit log."))
     choices = AuditEntry.objects.order_by()
     form = AuditFilterForm(
         request.GET or None,
@@ -65,6 +79,6 @@ def audit_list(request):
             "form": form,
             "filtered": bool(filters),
             "page": page,
-            "rows": rows_for(page.object_list),
+            "rows": rows_for(page.object_list, viewer=request.user),
         },
     )

@@ -7,6 +7,8 @@ form errors or messages. Domain code never imports the API layer.
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext
+
 
 class ErrorCode(StrEnum):
     BAD_REQUEST = "BAD_REQUEST"
@@ -68,10 +70,11 @@ class ValidationFailed(ApplicationError):
     code = ErrorCode.VALIDATION_ERROR
     status_code = 400
 
-    def __init__(
-        self, field_errors: dict[str, list[str]], message: str = "Some fields are not valid."
-    ) -> None:
-        super().__init__(message, details=field_errors)
+    def __init__(self, field_errors: dict[str, list[str]], message: str | None = None) -> None:
+        # Translated when raised (in the request's language), not once at import.
+        super().__init__(
+            message if message is not None else gettext("Some fields are not valid."), details=field_errors
+        )
 
     @property
     def field_errors(self) -> dict[str, list[str]]:

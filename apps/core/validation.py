@@ -19,6 +19,32 @@ def is_time_zone(value) -> bool:
     return True
 
 
+def offered_language(value) -> str | None:
+    """`value` as one of settings.LANGUAGES ("fr-CA" -> "fr"), or None when the interface is not offered in
+    it (a language stored before it was withdrawn, or anything else)."""
+    from django.conf import settings
+    from django.utils.translation import get_supported_language_variant
+
+    code = str(value or "").strip().lower().replace("_", "-")
+    if not code:
+        return None
+    try:
+        supported = get_supported_language_variant(code)
+    except LookupError:
+        return None
+    return supported if supported in dict(settings.LANGUAGES) else None
+
+
+def is_offered_language(value) -> bool:
+    """Input is one of the codes of settings.LANGUAGES exactly ("fr", not "FR" or "fr-CA")."""
+    from django.conf import settings
+
+    return isinstance(value, str) and value in dict(settings.LANGUAGES)
+
+
+UNKNOWN_LANGUAGE_MESSAGE = "Choose one of the offered languages."
+
+
 # Line breaks and other control characters (C0, DEL, C1, and the Unicode line and paragraph separators).
 # A name with one breaks every email header it is put in and every one-line place it is shown.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

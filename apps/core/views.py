@@ -52,7 +52,9 @@ def server_error(request):
 def permission_denied(request, exception=None):
     if is_api_path(request.path):
         return error_response(403, "PERMISSION_DENIED", "You do not have permission to do this.")
-    return render(request, "errors/403.html", status=403)
+    from .pages import forbidden
+
+    return forbidden(request)
 
 
 def bad_request(request, exception=None):

@@ -4,7 +4,10 @@ scope (through the selectors); the services decide what is allowed, validate the
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from apps.accounts import selectors as people
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
 from apps.core.forms import SingleLineField
@@ -13,15 +16,14 @@ from apps.hierarchy.models import Branch
 
 from . import media as media_checks
 from . import selectors
-from .models import Category, ContentItem, ContentVersion, Course
+from .models import Category, ContentVersion, Course
 
-Kind = ContentItem.Kind
 Role = RoleAssignment.Role
 User = get_user_model()
 IMAGE_ACCEPT = ",".join(sorted(media_checks.IMAGE_TYPES))
 VIDEO_ACCEPT = ",".join(sorted(media_checks.VIDEO_TYPES))
 ANY_ACCEPT = ",".join(f".{extension}" for extension in media_checks.ALLOWED_EXTENSIONS)
-MARKDOWN_HELP = "Markdown (or HTML). Scripts, styles and frames are removed before anyone sees it."
+MARKDOWN_HELP = _("Markdown (or HTML). Scripts, styles and frames are removed before anyone sees it.")
 
 
 def _search_input(placeholder: str) -> forms.TextInput:
@@ -47,11 +49,15 @@ class CourseChoiceField(forms.ModelMultipleChoiceField):
 
 class CatalogFilterForm(forms.Form):
     q = forms.CharField(
-        required=False, max_length=200, label="Search", widget=_search_input("Title, summary or tag")
+        required=False, max_length=200, label=_("Search"), widget=_search_input(_("Title, summary or tag"))
     )
-    category = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any category")
-    tag = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any tag")
-    branch = forms.ModelChoiceField(required=False, queryset=None, empty_label="Any branch")
+    category = forms.ModelChoiceField(
+        required=False, queryset=None, label=_("Category"), empty_label=_("Any category")
+    )
+    tag = forms.ModelChoiceField(required=False, queryset=None, label=_("Tag"), empty_label=_("Any tag"))
+    branch = forms.ModelChoiceField(
+        required=False, queryset=None, label=_("Branch"), empty_label=_("Any branch")
+    )
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,68 +68,85 @@ class CatalogFilterForm(forms.Form):
 
 
 class TeachingFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search", widget=_search_input("Title or tag"))
-    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Course.Status.choices])
+    q = forms.CharField(
+        required=False, max_length=200, label=_("Search"), widget=_search_input(_("Title or tag"))
+    )
+    status = forms.ChoiceField(
+        required=False, label=_("Status"), choices=[("", _("Any status")), *Course.Status.choices]
+    )
 
 
 # --- the course editor ------------------------------------------------------------------------------------
 
 
 class CourseForm(forms.Form):
-    title = SingleLineField(max_length=200)
+    title = SingleLineField(max_length=200, label=_("Title"))
     summary = forms.CharField(
         required=False,
         max_length=300,
+        label=_("Summary"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One or two sentences for the catalog.",
+        help_text=_("One or two sentences for the catalog."),
     )
     description = forms.CharField(
-        required=False, max_length=50_000, widget=forms.Textarea(attrs={"rows": 8}), help_text=MARKDOWN_HELP
+        required=False,
+        max_length=50_000,
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=MARKDOWN_HELP,
     )
-    category = forms.ModelChoiceField(required=False, queryset=None, empty_label="No category")
+    category = forms.ModelChoiceField(
+        required=False, queryset=None, label=_("Category"), empty_label=_("No category")
+    )
     tags = forms.CharField(
-        required=False, max_length=1000, help_text="Separated by commas, e.g. algebra, year 9."
+        required=False,
+        max_length=1000,
+        label=_("Tags"),
+        help_text=_("Separated by commas, e.g. algebra, year 9."),
     )
     branches = forms.ModelMultipleChoiceField(
         required=False,
         queryset=None,
+        label=_("Branches"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Learners of these branches find the course in their catalog.",
+        help_text=_("Learners of these branches find the course in their catalog."),
     )
     prerequisites = CourseChoiceField(
         required=False,
         queryset=None,
+        label=_("Prerequisites"),
         widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text="Courses a learner completes before enrolling (Ctrl or Cmd to choose several).",
+        help_text=_("Courses a learner completes before enrolling (Ctrl or Cmd to choose several)."),
     )
     estimated_minutes = forms.IntegerField(
-        required=False, min_value=1, max_value=100_000, label="Estimated time (minutes)"
+        required=False, min_value=1, max_value=100_000, label=_("Estimated time (minutes)")
     )
     self_enrollment = forms.BooleanField(
         required=False,
         initial=True,
-        label="Learners may enroll themselves",
-        help_text="Off: only teachers and managers enroll learners.",
+        label=_("Learners may enroll themselves"),
+        help_text=_("Off: only teachers and managers enroll learners."),
     )
     co_teachers = PersonChoiceField(
         required=False,
         queryset=None,
         widget=forms.SelectMultiple(attrs={"size": 5}),
-        label="Co-teachers",
-        help_text="They may change the course with you.",
+        label=_("Co-teachers"),
+        help_text=_("They may change the course with you."),
     )
     slug = forms.SlugField(
         required=False,
         max_length=80,
-        help_text="The course's short name in links; empty: made from the title.",
+        label=_("Slug"),
+        help_text=_("The course's short name in links; empty: made from the title."),
     )
     cover = forms.FileField(
         required=False,
-        label="Cover image",
-        help_text="PNG, JPEG, GIF or WebP.",
+        label=_("Cover image"),
+        help_text=_("PNG, JPEG, GIF or WebP."),
         widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
     )
-    remove_cover = forms.BooleanField(required=False, label="Remove the current cover")
+    remove_cover = forms.BooleanField(required=False, label=_("Remove the current cover"))
 
     def __init__(self, *args, viewer, course: Course | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,12 +154,13 @@ class CourseForm(forms.Form):
         self.fields["category"].queryset = selectors.category_list().order_by("name", "pk")
         branches = hierarchy.branch_list(viewer=viewer).values("pk")
         if scope.is_org_admin:
-            self.fields["branches"].help_text += " None: the whole organization."
+            whole = gettext("None: the whole organization.")
+            self.fields["branches"].help_text = f"{self.fields['branches'].help_text} {whole}"
         prerequisites = (
             selectors.course_list(viewer=viewer).exclude(status=Course.Status.ARCHIVED).values("pk")
         )
         teachers = (
-            hierarchy.user_list(viewer=viewer)
+            people.user_list(viewer=viewer)
             .filter(role_assignments__role__in=[Role.TEACHER, Role.BRANCH_MANAGER, Role.ORG_ADMIN])
             .values("pk")
         )
@@ -190,8 +214,10 @@ class CourseForm(forms.Form):
 
 
 class ModuleForm(forms.Form):
-    title = SingleLineField(max_length=200)
-    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    title = SingleLineField(max_length=200, label=_("Title"))
+    description = forms.CharField(
+        required=False, max_length=2000, label=_("Description"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "module_%s")
@@ -199,7 +225,7 @@ class ModuleForm(forms.Form):
 
 
 class ModuleRenameForm(forms.Form):
-    title = SingleLineField(max_length=200)
+    title = SingleLineField(max_length=200, label=_("Title"))
 
 
 class MediaChoiceField(forms.ModelChoiceField):
@@ -207,84 +233,104 @@ class MediaChoiceField(forms.ModelChoiceField):
         return f"{obj.original_name} ({obj.content_type}, {obj.size / 1048576:.1f} MB)"
 
 
-# Which fields each kind of lesson has (title, estimated time and note every kind has).
-KIND_FIELDS = {
-    Kind.TEXT: ("body", "body_format"),
-    Kind.VIDEO: ("video_url", "media", "upload", "duration_seconds", "body", "body_format"),
-    Kind.FILE: ("media", "upload", "body", "body_format"),
-    Kind.LINK: ("url", "body", "body_format"),
-    Kind.QUIZ: ("body", "body_format"),
-}
-KINDS_OFFERED = (Kind.TEXT, Kind.VIDEO, Kind.FILE, Kind.LINK)
+# --- lessons: one form per kind (registered in lesson_kinds.py) -------------------------------------------
 
 
 class LessonForm(forms.Form):
-    title = SingleLineField(max_length=200)
+    """The fields a lesson's editor form may have. A kind's form (a subclass, registered as its
+    `editor_form`) keeps `kind_fields` of them, besides title, estimated time and note, and may declare
+    fields of its own: the lesson editor shows those too (`extra_fields`), and its values() turns them into
+    version fields (usually into `data`)."""
+
+    kind_fields: tuple[str, ...] = ("body", "body_format")
+    body_label = _("Description")
+    body_rows = 5
+    # Content types the file choice and the upload accept (None: any allowed file).
+    media_types: frozenset[str] | None = None
+
+    title = SingleLineField(max_length=200, label=_("Title"))
     video_url = forms.URLField(
         required=False,
         max_length=500,
-        label="Video address",
+        label=_("Video address"),
         assume_scheme="https",
-        help_text="A YouTube, Vimeo or Loom page; or choose or upload a video file below.",
+        help_text=_("A YouTube, Vimeo or Loom page; or choose or upload a video file below."),
     )
     url = forms.URLField(
-        required=False, max_length=1000, label="Address", assume_scheme="https", help_text="http(s)://…"
+        required=False, max_length=1000, label=_("Address"), assume_scheme="https", help_text="http(s)://…"
     )
-    media = MediaChoiceField(required=False, queryset=None, label="File of this course", empty_label="—")
-    upload = forms.FileField(required=False, label="Or upload a new file")
+    media = MediaChoiceField(required=False, queryset=None, label=_("File of this course"), empty_label="—")
+    upload = forms.FileField(required=False, label=_("Or upload a new file"))
     duration_seconds = forms.IntegerField(
-        required=False, min_value=1, max_value=100_000, label="Length (seconds)"
+        required=False, min_value=1, max_value=100_000, label=_("Length (seconds)")
     )
     body = forms.CharField(
-        required=False, max_length=200_000, widget=forms.Textarea(attrs={"rows": 14}), help_text=MARKDOWN_HELP
+        required=False,
+        max_length=200_000,
+        label=_("Body"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=MARKDOWN_HELP,
     )
-    body_format = forms.ChoiceField(choices=ContentVersion.Format.choices, label="Format")
+    body_format = forms.ChoiceField(choices=ContentVersion.Format.choices, label=_("Format"))
     estimated_minutes = forms.IntegerField(
-        required=False, min_value=1, max_value=10_000, label="Estimated time (minutes)"
+        required=False, min_value=1, max_value=10_000, label=_("Estimated time (minutes)")
     )
     note = forms.CharField(
         required=False,
         max_length=200,
-        label="What changed",
-        help_text="A short note for the version history.",
+        label=_("What changed"),
+        help_text=_("A short note for the version history."),
     )
+    COMMON = ("title", "estimated_minutes", "note")
 
     def __init__(self, *args, kind: str, viewer, course: Course, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
-        keep = {"title", "estimated_minutes", "note", *KIND_FIELDS[kind]}
+        keep = {*self.COMMON, *self.kind_fields}
         for name in list(self.fields):
-            if name not in keep:
+            if name in LessonForm.base_fields and name not in keep:
                 del self.fields[name]
         if "media" in self.fields:
             files = selectors.media_list(viewer=viewer, course=course).order_by("original_name", "pk")
-            if kind == Kind.VIDEO:
-                files = files.filter(content_type__in=media_checks.VIDEO_TYPES)
-                self.fields["media"].label = "Video file of this course"
-                self.fields["upload"].label = "Or upload a video"
-                self.fields["upload"].widget.attrs["accept"] = VIDEO_ACCEPT
-            else:
-                self.fields["upload"].widget.attrs["accept"] = ANY_ACCEPT
+            if self.media_types is not None:
+                files = files.filter(content_type__in=self.media_types)
             self.fields["media"].queryset = files
-            self.fields["upload"].help_text = (
-                f"At most {media_checks.max_upload_bytes() // 1048576} MB. The file's contents decide its "
-                "type, not its name."
-            )
+        if "upload" in self.fields:
+            accept = ",".join(sorted(self.media_types)) if self.media_types is not None else ANY_ACCEPT
+            self.fields["upload"].widget.attrs["accept"] = accept
+            self.fields["upload"].help_text = gettext(
+                "At most %(size)s MB. The file's contents decide its type, not its name."
+            ) % {"size": media_checks.max_upload_bytes() // 1048576}
         if "body" in self.fields:
-            self.fields["body"].label = "Text" if kind in (Kind.TEXT, Kind.QUIZ) else "Description"
-            if kind != Kind.TEXT:
-                self.fields["body"].widget.attrs["rows"] = 5
+            self.fields["body"].label = self.body_label
+            self.fields["body"].widget.attrs["rows"] = self.body_rows
 
-    def clean(self):
-        data = super().clean()
-        if self.kind == Kind.LINK and not data.get("url") and "url" not in self.errors:
-            self.add_error("url", "Enter the address of the page.")
-        return data
+    @classmethod
+    def initial_for(cls, item) -> dict:
+        """The form's values for editing `item` (its latest version); a kind's form adds its own fields."""
+        version = item.latest_version
+        initial = {"title": item.title, "estimated_minutes": item.estimated_minutes}
+        if version is not None:
+            initial.update(
+                body=version.body,
+                body_format=version.body_format,
+                video_url=version.video_url,
+                url=version.url,
+                media=version.media_id,
+                duration_seconds=version.duration_seconds,
+            )
+        return initial
+
+    @property
+    def extra_fields(self) -> list:
+        """The kind's own fields (bound), which the lesson editor shows after the common ones."""
+        return [self[name] for name in self.fields if name not in LessonForm.base_fields]
 
     def values(self) -> dict:
-        """Version fields for content_create/content_update (the upload is handled by the view)."""
+        """The lesson's fields for services.lesson_save (the upload, if any, is passed on its own)."""
         data = self.cleaned_data
-        values = {name: data[name] for name in KIND_FIELDS[self.kind] if name != "upload"}
+        values = {name: data.get(name) for name in (*self.COMMON, *self.kind_fields) if name != "upload"}
+        values["note"] = values.get("note") or ""
         if "media" in values:
             values["media"] = values["media"].pk if values["media"] else None
         for name in ("video_url", "url", "body"):
@@ -293,19 +339,59 @@ class LessonForm(forms.Form):
         return values
 
 
+class TextLessonForm(LessonForm):
+    body_label = _("Text")
+    body_rows = 14
+
+
+class VideoLessonForm(LessonForm):
+    kind_fields = ("video_url", "media", "upload", "duration_seconds", "body", "body_format")
+    media_types = media_checks.VIDEO_TYPES
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["media"].label = gettext("Video file of this course")
+        self.fields["upload"].label = gettext("Or upload a video")
+
+
+class FileLessonForm(LessonForm):
+    kind_fields = ("media", "upload", "body", "body_format")
+
+
+class LinkLessonForm(LessonForm):
+    kind_fields = ("url", "body", "body_format")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("url") and "url" not in self.errors:
+            self.add_error("url", gettext("Enter the address of the page."))
+        return data
+
+
+class QuizLessonForm(TextLessonForm):
+    body_rows = 5
+
+
+class LessonPreviewForm(forms.Form):
+    """A draft of a lesson's text, to be shown as learners would see it (nothing is saved)."""
+
+    body = forms.CharField(required=False, max_length=200_000, strip=False)
+    body_format = forms.ChoiceField(choices=ContentVersion.Format.choices)
+
+
 class MediaUploadForm(forms.Form):
     file = forms.FileField(
-        label="File",
+        label=_("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ANY_ACCEPT}),
     )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "media_%s")
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
-            f"At most {media_checks.max_upload_bytes() // 1048576} MB: documents, images, audio and video. "
+        self.fields["file"].help_text = gettext(
+            "At most %(size)s MB: documents, images, audio and video. "
             "The file's contents decide its type, not its name."
-        )
+        ) % {"size": media_checks.max_upload_bytes() // 1048576}
 
 
 # --- enrollments ------------------------------------------------------------------------------------------
@@ -335,31 +421,33 @@ class AssignForm(forms.Form):
     users = PersonChoiceField(
         required=False,
         queryset=None,
-        label="People",
+        label=_("People"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Ctrl or Cmd to choose several.",
+        help_text=_("Ctrl or Cmd to choose several."),
     )
     classes = forms.ModelMultipleChoiceField(
         required=False,
         queryset=None,
+        label=_("Classes"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Everyone learning in the class, also those who join later.",
+        help_text=_("Everyone learning in the class, also those who join later."),
     )
     branches = forms.ModelMultipleChoiceField(
         required=False,
         queryset=None,
+        label=_("Branches"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every learner of the branch, also those who join later.",
+        help_text=_("Every learner of the branch, also those who join later."),
     )
     due_at = forms.DateField(
-        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        required=False, label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, viewer, **kwargs):
         kwargs.setdefault("auto_id", "assign_%s")
         super().__init__(*args, **kwargs)
         self.fields["users"].queryset = (
-            hierarchy.user_list(viewer=viewer)
+            people.user_list(viewer=viewer)
             .prefetch_related(None)
             .exclude(status=User.Status.DEACTIVATED)
             .order_by("full_name", "email")
@@ -374,7 +462,7 @@ class AssignForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not (data.get("users") or data.get("classes") or data.get("branches")) and not self.errors:
-            raise forms.ValidationError("Choose people, classes or branches to enroll.")
+            raise forms.ValidationError(gettext("Choose people, classes or branches to enroll."))
         return data
 
     def values(self) -> dict:
@@ -390,7 +478,7 @@ class AssignForm(forms.Form):
 
 class DueDateForm(forms.Form):
     due_at = forms.DateField(
-        required=False, label="Due date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        required=False, label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
@@ -398,9 +486,13 @@ class DueDateForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = SingleLineField(max_length=80)
-    slug = forms.SlugField(required=False, max_length=80, help_text="Empty: made from the name.")
-    description = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    name = SingleLineField(max_length=80, label=_("Name"))
+    slug = forms.SlugField(
+        required=False, max_length=80, label=_("Slug"), help_text=_("Empty: made from the name.")
+    )
+    description = forms.CharField(
+        required=False, max_length=1000, label=_("Description"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, prefix_id: str = "category", **kwargs):
         kwargs.setdefault("auto_id", f"{prefix_id}_%s")
@@ -408,7 +500,7 @@ class CategoryForm(forms.Form):
 
 
 class TagForm(forms.Form):
-    name = SingleLineField(max_length=40, label="Name")
+    name = SingleLineField(max_length=40, label=_("Name"))
 
     def __init__(self, *args, prefix_id: str = "tag", **kwargs):
         kwargs.setdefault("auto_id", f"{prefix_id}_%s")

@@ -13,6 +13,9 @@ import uuid
 from django.conf import settings
 from django.db import connection, models
 from django.db.models.functions import Lower
+from django.utils.translation import pgettext, pgettext_lazy
+
+from .kinds import LessonKind, kind_choices, kind_for
 
 
 class Category(models.Model):
@@ -59,9 +62,9 @@ def _suffix(filename: str) -> str:
 
 class Course(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", pgettext_lazy("course status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("course status", "Published")
+        ARCHIVED = "archived", pgettext_lazy("course status", "Archived")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
@@ -140,17 +143,12 @@ class ContentItem(models.Model):
     """One lesson of a module. What learners see is its published version; what teachers edit is its latest
     version. A quiz item (assessments) is one more kind whose version points at the assessment."""
 
-    class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        VIDEO = "video", "Video"
-        FILE = "file", "File"
-        LINK = "link", "Link"
-        QUIZ = "quiz", "Quiz"
-
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="items")
     # Denormalized from the module, so item queries (progress roll-up, catalog counts) need no join.
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # A registered lesson kind (apps.courses.kinds): the choices are read from the registry, so a new kind
+    # needs no migration.
+    kind = models.CharField(max_length=16, choices=kind_choices)
     position = models.PositiveIntegerField(default=0)
     # Mirrors of the latest version, for lists and the editor.
     title = models.CharField(max_length=200)
@@ -174,6 +172,11 @@ class ContentItem(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_version_id is not None
+
+    @property
+    def lesson_kind(self) -> LessonKind | None:
+        """The registered kind of this lesson (None for a kind no longer registered)."""
+        return kind_for(self.kind)
 
 
 class ContentVersion(models.Model):
@@ -270,15 +273,15 @@ class EnrollmentRule(models.Model):
 
 class Enrollment(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "In progress"
-        COMPLETED = "completed", "Completed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        ACTIVE = "active", pgettext_lazy("enrollment status", "In progress")
+        COMPLETED = "completed", pgettext_lazy("enrollment status", "Completed")
+        WITHDRAWN = "withdrawn", pgettext_lazy("enrollment status", "Withdrawn")
 
     class Source(models.TextChoices):
-        SELF = "self", "Self-enrolled"
-        ASSIGNED = "assigned", "Assigned"
-        CLASS = "class", "Through a class"
-        BRANCH = "branch", "Through a branch"
+        SELF = "self", pgettext_lazy("enrollment source", "Self-enrolled")
+        ASSIGNED = "assigned", pgettext_lazy("enrollment source", "Assigned")
+        CLASS = "class", pgettext_lazy("enrollment source", "Through a class")
+        BRANCH = "branch", pgettext_lazy("enrollment source", "Through a branch")
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
@@ -325,7 +328,11 @@ class Enrollment(models.Model):
 
     @property
     def state_display(self) -> str:
-        return "Not started" if self.state == "not_started" else self.get_status_display()
+        return (
+            pgettext("enrollment status", "Not started")
+            if self.state == "not_started"
+            else self.get_status_display()
+        )
 
 
 class ItemProgress(models.Model):

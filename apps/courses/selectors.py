@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
-from apps.hierarchy.selectors import user_list
+from apps.accounts.selectors import user_list
 
 from .models import (
     Category,

@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
@@ -32,7 +31,9 @@ from apps.events import emit
 from apps.hierarchy.models import Branch, SchoolClass
 from tenants.limits import enforce_limit
 
+from . import events
 from . import media as media_checks
+from .kinds import kind_choices, kind_for
 from .models import (
     Category,
     ContentItem,
@@ -46,10 +47,9 @@ from .models import (
     Tag,
 )
 from .permissions import can_author, can_edit
-from .rendering import VIDEO_PROVIDERS, embed_url_for, render_body, render_markdown
+from .rendering import render_body, render_markdown
 
 User = get_user_model()
-Kind = ContentItem.Kind
 COURSE_FIELDS = (
     "title",
     "slug",
@@ -67,7 +67,7 @@ COURSE_FIELDS = (
 VERSION_FIELDS = ("title", "body", "body_format", "video_url", "url", "media", "data", "duration_seconds")
 MAX_TAGS = 20
 MAX_TIME_PER_WRITE = 24 * 3600
-COURSE_COMPLETED = "course.completed"
+COURSE_COMPLETED = events.COURSE_COMPLETED
 
 
 # --- permission helpers ----------------------------------------------------------------------------------
@@ -75,19 +75,19 @@ COURSE_COMPLETED = "course.completed"
 
 def _require_author(actor) -> None:
     if actor is not None and not can_author(scope_of(actor)):
-        raise PermissionDenied("Only Teachers, Branch Managers and Org Admins may do this.")
+        raise PermissionDenied(gettext("Only Teachers, Branch Managers and Org Admins may do this."))
 
 
 def _require_editor(actor, course: Course) -> None:
     if actor is not None and not can_edit(scope_of(actor), course):
         raise PermissionDenied(
-            "Only this course's teachers, its branches' managers and Org Admins may change it."
+            gettext("Only this course's teachers, its branches' managers and Org Admins may change it.")
         )
 
 
 def _require_org_admin(actor) -> None:
     if actor is not None and not scope_of(actor).is_org_admin:
-        raise PermissionDenied("Only Org Admins may do this.")
+        raise PermissionDenied(gettext("Only Org Admins may do this."))
 
 
 def _touch(course: Course) -> None:
@@ -100,9 +100,9 @@ def _touch(course: Course) -> None:
 def _clean_name(value, field: str, max_length: int) -> str:
     name = str(value or "").strip()
     if not name:
-        raise ValidationFailed({field: ["This field is required."]})
+        raise ValidationFailed({field: [gettext("This field is required.")]})
     if len(name) > max_length:
-        raise ValidationFailed({field: [f"At most {max_length} characters."]})
+        raise ValidationFailed({field: [gettext("At most %(count)s characters.") % {"count": max_length}]})
     return name
 
 
@@ -112,9 +112,9 @@ def category_create(*, actor, name: str, slug: str = "", description: str = "") 
     name = _clean_name(name, "name", 80)
     slug = slugify(slug or name)[:80]
     if not slug:
-        raise ValidationFailed({"slug": ["Use letters or digits."]})
+        raise ValidationFailed({"slug": [gettext("Use letters or digits.")]})
     if Category.objects.filter(slug__iexact=slug).exists():
-        raise ValidationFailed({"slug": ["Another category already uses this slug."]})
+        raise ValidationFailed({"slug": [gettext("Another category already uses this slug.")]})
     category = Category.objects.create(name=name, slug=slug, description=str(description or "")[:1000])
     audit_record(actor=actor, action="category.created", target=category)
     return category
@@ -128,9 +128,9 @@ def category_update(*, actor, category: Category, **values) -> Category:
     if "slug" in values:
         slug = slugify(values["slug"] or "")[:80]
         if not slug:
-            raise ValidationFailed({"slug": ["Use letters or digits."]})
+            raise ValidationFailed({"slug": [gettext("Use letters or digits.")]})
         if Category.objects.filter(slug__iexact=slug).exclude(pk=category.pk).exists():
-            raise ValidationFailed({"slug": ["Another category already uses this slug."]})
+            raise ValidationFailed({"slug": [gettext("Another category already uses this slug.")]})
         category.slug = slug
     if "description" in values:
         category.description = str(values["description"] or "")[:1000]
@@ -157,7 +157,7 @@ def _tags_named(names: Iterable[str]) -> list[Tag]:
             raise ValidationFailed({"tags": [f"Tags may have at most 40 characters: '{name[:40]}…'."]})
         cleaned.setdefault(name.lower(), name)
     if len(cleaned) > MAX_TAGS:
-        raise ValidationFailed({"tags": [f"At most {MAX_TAGS} tags."]})
+        raise ValidationFailed({"tags": [gettext("At most %(count)s tags.") % {"count": MAX_TAGS}]})
     existing = {
         tag.lowered: tag
         for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=list(cleaned))
@@ -180,7 +180,7 @@ def tag_rename(*, actor, tag: Tag, name: str) -> Tag:
     _require_org_admin(actor)
     name = _clean_name(" ".join(str(name or "").split()), "name", 40)
     if Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).exists():
-        raise ValidationFailed({"name": ["Another tag already has this name."]})
+        raise ValidationFailed({"name": [gettext("Another tag already has this name.")]})
     tag.name = name
     tag.save()
     audit_record(actor=actor, action="tag.renamed", target=tag)
@@ -210,12 +210,12 @@ def _ids(values, field: str) -> list[int]:
     if values is None:
         return []
     if not isinstance(values, list | tuple | set):
-        raise ValidationFailed({field: ["Give a list of ids."]})
+        raise ValidationFailed({field: [gettext("Give a list of ids.")]})
     ids = []
     for value in values:
         pk = getattr(value, "pk", value)
         if isinstance(pk, bool) or not str(pk).isdigit():
-            raise ValidationFailed({field: [f"'{pk}' is not an id."]})
+            raise ValidationFailed({field: [gettext("'%(value)s' is not an id.") % {"value": pk}]})
         ids.append(int(pk))
     return ids
 
@@ -224,58 +224,62 @@ def _resolve_branches(actor, values) -> list[Branch]:
     ids = _ids(values, "branches")
     branches = list(Branch.objects.filter(pk__in=ids))
     if len(branches) != len(set(ids)):
-        raise ValidationFailed({"branches": ["No such branch."]})
+        raise ValidationFailed({"branches": [gettext("No such branch.")]})
     scope = scope_of(actor) if actor is not None else None
     if scope is not None and not scope.is_org_admin:
         outside = [b for b in branches if b.pk not in scope.member_branch_ids]
         if outside:
-            raise ValidationFailed({"branches": ["No such branch."]})
+            raise ValidationFailed({"branches": [gettext("No such branch.")]})
         if not branches:
             raise ValidationFailed(
-                {"branches": ["Choose at least one branch; only Org Admins make organization-wide courses."]}
+                {
+                    "branches": [
+                        gettext("Choose at least one branch; only Org Admins make organization-wide courses.")
+                    ]
+                }
             )
     return branches
 
 
 def _resolve_people(actor, values, field: str) -> list:
-    from apps.hierarchy.selectors import user_list
+    from apps.accounts.selectors import user_list
 
     ids = _ids(values, field)
     visible = user_list(viewer=actor) if actor is not None else User.objects.all()
     people = list(visible.filter(pk__in=ids).distinct())
     if len(people) != len(set(ids)):
-        raise ValidationFailed({field: ["No such person."]})
+        raise ValidationFailed({field: [gettext("No such person.")]})
     return people
 
 
 def _clean_course(actor, values: dict, course: Course | None) -> dict:
     unknown = set(values) - set(COURSE_FIELDS)
     if unknown:
-        raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
+        raise ValidationFailed({field: [gettext("Unknown field.")] for field in sorted(unknown)})
     cleaned = dict(values)
     errors: dict[str, list[str]] = {}
     if "title" in cleaned:
         cleaned["title"] = str(cleaned["title"] or "").strip()
         if not cleaned["title"]:
-            errors["title"] = ["This field is required."]
+            errors["title"] = [gettext("This field is required.")]
         elif len(cleaned["title"]) > 200:
-            errors["title"] = ["At most 200 characters."]
+            errors["title"] = [gettext("At most 200 characters.")]
     if "summary" in cleaned:
         cleaned["summary"] = str(cleaned["summary"] or "").strip()
         if len(cleaned["summary"]) > 300:
-            errors["summary"] = ["At most 300 characters."]
+            errors["summary"] = [gettext("At most 300 characters.")]
     if "description" in cleaned:
         cleaned["description"] = str(cleaned["description"] or "")
         if len(cleaned["description"]) > 50_000:
-            errors["description"] = ["At most 50,000 characters."]
+            errors["description"] = [gettext("At most 50,000 characters.")]
     if "slug" in cleaned:
         slug = slugify(str(cleaned["slug"] or ""))[:80]
         if cleaned["slug"] and not slug:
-            errors["slug"] = ["Use letters, digits and hyphens."]
+            errors["slug"] = [gettext("Use letters, digits and hyphens.")]
         elif (
             slug and Course.objects.filter(slug__iexact=slug).exclude(pk=getattr(course, "pk", None)).exists()
         ):
-            errors["slug"] = ["Another course already uses this slug."]
+            errors["slug"] = [gettext("Another course already uses this slug.")]
         cleaned["slug"] = slug
     if "estimated_minutes" in cleaned and cleaned["estimated_minutes"] not in (None, ""):
         try:
@@ -284,14 +288,14 @@ def _clean_course(actor, values: dict, course: Course | None) -> dict:
                 raise ValueError
             cleaned["estimated_minutes"] = minutes
         except (TypeError, ValueError):
-            errors["estimated_minutes"] = ["A whole number of minutes between 1 and 100000."]
+            errors["estimated_minutes"] = [gettext("A whole number of minutes between 1 and 100000.")]
     elif "estimated_minutes" in cleaned:
         cleaned["estimated_minutes"] = None
     if "category" in cleaned and cleaned["category"] not in (None, ""):
         pk = getattr(cleaned["category"], "pk", cleaned["category"])
         category = Category.objects.filter(pk=pk).first() if str(pk).isdigit() else None
         if category is None:
-            errors["category"] = ["No such category."]
+            errors["category"] = [gettext("No such category.")]
         cleaned["category"] = category
     elif "category" in cleaned:
         cleaned["category"] = None
@@ -299,7 +303,7 @@ def _clean_course(actor, values: dict, course: Course | None) -> dict:
         if isinstance(cleaned["tags"], str):
             cleaned["tags"] = cleaned["tags"].split(",")
         if not isinstance(cleaned["tags"], list | tuple):
-            errors["tags"] = ["Give a list of tag names."]
+            errors["tags"] = [gettext("Give a list of tag names.")]
     if errors:
         raise ValidationFailed(errors)
     if "tags" in cleaned:
@@ -313,14 +317,14 @@ def _clean_course(actor, values: dict, course: Course | None) -> dict:
 
         ids = _ids(cleaned["prerequisites"], "prerequisites")
         if course is not None and course.pk in ids:
-            raise ValidationFailed({"prerequisites": ["A course cannot require itself."]})
+            raise ValidationFailed({"prerequisites": [gettext("A course cannot require itself.")]})
         visible = course_list(viewer=actor) if actor is not None else Course.objects.all()
         prerequisites = list(Course.objects.filter(pk__in=visible.filter(pk__in=ids).values("pk")))
         if len(prerequisites) != len(set(ids)):
-            raise ValidationFailed({"prerequisites": ["No such course."]})
+            raise ValidationFailed({"prerequisites": [gettext("No such course.")]})
         if course is not None and _would_cycle(course.pk, ids):
             raise ValidationFailed(
-                {"prerequisites": ["This would make courses require each other in a circle."]}
+                {"prerequisites": [gettext("This would make courses require each other in a circle.")]}
             )
         cleaned["prerequisites"] = prerequisites
     if "cover" in cleaned and cleaned["cover"] not in (None, "", False):
@@ -389,7 +393,7 @@ def course_create(*, actor, title: str, **values) -> Course:
         with transaction.atomic():
             course.save()
     except IntegrityError as exc:
-        raise ValidationFailed({"slug": ["Another course already uses this slug."]}) from exc
+        raise ValidationFailed({"slug": [gettext("Another course already uses this slug.")]}) from exc
     _apply_relations(course, cleaned)
     audit_record(actor=actor, action="course.created", target=course, changes={"slug": course.slug})
     return course
@@ -412,7 +416,7 @@ def course_update(*, actor, course: Course, **values) -> Course:
         with transaction.atomic():
             course.save()
     except IntegrityError as exc:
-        raise ValidationFailed({"slug": ["Another course already uses this slug."]}) from exc
+        raise ValidationFailed({"slug": [gettext("Another course already uses this slug.")]}) from exc
     _apply_relations(course, cleaned)
     audit_record(actor=actor, action="course.updated", target=course, changes={"fields": sorted(values)})
     return course
@@ -424,7 +428,7 @@ def course_publish(*, actor, course: Course, content: str = "latest") -> Course:
     the editor's Publish button means); `"keep"` leaves item versions as they are."""
     _require_editor(actor, course)
     if content not in ("latest", "keep"):
-        raise ValidationFailed({"content": ["Use 'latest' or 'keep'."]})
+        raise ValidationFailed({"content": [gettext("Use 'latest' or 'keep'.")]})
     items = ContentItem.objects.filter(course=course)
     if content == "latest":
         for item in items.exclude(latest_version__isnull=True).filter(
@@ -433,20 +437,38 @@ def course_publish(*, actor, course: Course, content: str = "latest") -> Course:
             item.published_version_id = item.latest_version_id
             item.save(update_fields=["published_version", "updated_at"])
     if not items.filter(published_version__isnull=False).exists():
-        raise InvalidState("Add at least one lesson before publishing the course.")
+        raise InvalidState(gettext("Add at least one lesson before publishing the course."))
+    was_published = course.status == Course.Status.PUBLISHED
     course.status = Course.Status.PUBLISHED
     course.published_at = course.published_at or timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
     _recount_enrollments(course)
-    audit_record(actor=actor, action="course.published", target=course)
+    entry = audit_record(actor=actor, action="course.published", target=course)
+    if not was_published:
+        emit(
+            events.COURSE_PUBLISHED,
+            key=f"{events.COURSE_PUBLISHED}:{course.pk}:audit{entry.pk}",
+            payload={"course_id": course.pk, "published_at": course.published_at.isoformat()},
+            actor=actor,
+        )
     return course
+
+
+_STATUS_EVENTS = {
+    Course.Status.DRAFT: events.COURSE_UNPUBLISHED,
+    Course.Status.ARCHIVED: events.COURSE_ARCHIVED,
+}
 
 
 def _set_status(*, actor, course: Course, status: str, action: str) -> Course:
     _require_editor(actor, course)
+    changed = course.status != status
     course.status = status
     course.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action=action, target=course)
+    entry = audit_record(actor=actor, action=action, target=course)
+    if changed:
+        name = _STATUS_EVENTS[status]
+        emit(name, key=f"{name}:{course.pk}:audit{entry.pk}", payload={"course_id": course.pk}, actor=actor)
     return course
 
 
@@ -468,7 +490,7 @@ def course_delete(*, actor, course: Course) -> None:
     _require_editor(actor, course)
     if course.enrollments.exists() or course.item_progress.exists():
         raise Conflict(
-            "Learners have taken this course; archive it instead so their history is kept.",
+            gettext("Learners have taken this course; archive it instead so their history is kept."),
             details={"enrollments": course.enrollments.count()},
         )
     audit_record(actor=actor, action="course.deleted", target=course)
@@ -491,7 +513,7 @@ def _position(value, field: str = "position") -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not str(value).isdigit():
-        raise ValidationFailed({field: ["A position is a whole number from 0."]})
+        raise ValidationFailed({field: [gettext("A position is a whole number from 0.")]})
     return int(value)
 
 
@@ -524,7 +546,7 @@ def module_update(*, actor, module: Module, **values) -> Module:
     _require_editor(actor, course)
     unknown = set(values) - {"title", "description", "position"}
     if unknown:
-        raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
+        raise ValidationFailed({field: [gettext("Unknown field.")] for field in sorted(unknown)})
     if "title" in values:
         module.title = _clean_name(values["title"], "title", 200)
     if "description" in values:
@@ -542,7 +564,7 @@ def module_update(*, actor, module: Module, **values) -> Module:
 def module_move(*, actor, module: Module, direction: str) -> Module:
     """Move one place `up` or `down` (the editor's buttons)."""
     if direction not in ("up", "down"):
-        raise ValidationFailed({"direction": ["Use 'up' or 'down'."]})
+        raise ValidationFailed({"direction": [gettext("Use 'up' or 'down'.")]})
     new = max(module.position - 1, 0) if direction == "up" else module.position + 1
     return module_update(actor=actor, module=module, position=new)
 
@@ -555,7 +577,7 @@ def modules_reorder(*, actor, course: Course, order: list) -> list[Module]:
     Course.objects.select_for_update().filter(pk=course.pk).first()
     modules = {m.pk: m for m in course.modules.all()}
     if sorted(ids) != sorted(modules):
-        raise ValidationFailed({"order": ["List every module of the course once."]})
+        raise ValidationFailed({"order": [gettext("List every module of the course once.")]})
     _renumber([modules[pk] for pk in ids])
     _touch(course)
     audit_record(actor=actor, action="course.modules_reordered", target=course)
@@ -571,7 +593,9 @@ def module_delete(*, actor, module: Module) -> None:
     course = module.course
     _require_editor(actor, course)
     if _has_learner_history(module.items.all()):
-        raise Conflict("Learners have progress in this module's lessons; unpublish the lessons instead.")
+        raise Conflict(
+            gettext("Learners have progress in this module's lessons; unpublish the lessons instead.")
+        )
     audit_record(actor=actor, action="module.deleted", target=module, changes={"course": course.pk})
     module.delete()
     _renumber(list(course.modules.order_by("position", "pk")))
@@ -585,7 +609,7 @@ def _clean_version(kind: str, values: dict, course: Course, previous: ContentVer
     """Complete, validated fields of a new version (unchanged fields carried over from `previous`)."""
     unknown = set(values) - set(VERSION_FIELDS) - {"note"}
     if unknown:
-        raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
+        raise ValidationFailed({field: [gettext("Unknown field.")] for field in sorted(unknown)})
     fields = {f: getattr(previous, f) for f in VERSION_FIELDS} if previous else {}
     fields.setdefault("body_format", ContentVersion.Format.MARKDOWN)
     fields.setdefault("data", {})
@@ -595,60 +619,39 @@ def _clean_version(kind: str, values: dict, course: Course, previous: ContentVer
     errors: dict[str, list[str]] = {}
     title = str(fields.get("title") or "").strip()
     if not title:
-        errors["title"] = ["This field is required."]
+        errors["title"] = [gettext("This field is required.")]
     elif len(title) > 200:
-        errors["title"] = ["At most 200 characters."]
+        errors["title"] = [gettext("At most 200 characters.")]
     fields["title"] = title
     fields["body"] = str(fields.get("body") or "")
     if len(fields["body"]) > 200_000:
-        errors["body"] = ["At most 200,000 characters."]
+        errors["body"] = [gettext("At most 200,000 characters.")]
     if fields["body_format"] not in ContentVersion.Format.values:
-        errors["body_format"] = ["Use 'markdown' or 'html'."]
+        errors["body_format"] = [gettext("Use 'markdown' or 'html'.")]
     for key in ("video_url", "url"):
         fields[key] = str(fields.get(key) or "").strip()
     media = fields.get("media")
     if media not in (None, "") and not isinstance(media, MediaFile):
         media = MediaFile.objects.filter(pk=media, course=course).first() if str(media).isdigit() else None
         if media is None:
-            errors["media"] = ["No such file in this course."]
+            errors["media"] = [gettext("No such file in this course.")]
     elif isinstance(media, MediaFile) and media.course_id != course.pk:
-        errors["media"] = ["No such file in this course."]
+        errors["media"] = [gettext("No such file in this course.")]
     fields["media"] = media or None
     if not isinstance(fields.get("data"), dict):
-        errors["data"] = ["Must be an object."]
+        errors["data"] = [gettext("Must be an object.")]
     duration = fields.get("duration_seconds")
     if duration not in (None, ""):
         if isinstance(duration, bool) or not str(duration).isdigit() or int(duration) > 100_000:
-            errors["duration_seconds"] = ["A whole number of seconds."]
+            errors["duration_seconds"] = [gettext("A whole number of seconds.")]
         else:
             fields["duration_seconds"] = int(duration)
     else:
         fields["duration_seconds"] = None
     fields["embed_url"] = ""
-    if kind == Kind.VIDEO:
-        if fields["video_url"]:
-            embed = embed_url_for(fields["video_url"])
-            if embed is None:
-                errors["video_url"] = [
-                    f"Use a video page on {', '.join(VIDEO_PROVIDERS)}, or upload the video."
-                ]
-            fields["embed_url"] = embed or ""
-        elif fields["media"] is None and "media" not in errors:
-            errors["video_url"] = ["Give a video URL or upload a video file."]
-        elif fields["media"] is not None and fields["media"].content_type not in media_checks.VIDEO_TYPES:
-            errors["media"] = ["This file is not a video."]
-    elif kind == Kind.LINK:
-        try:
-            URLValidator(schemes=["http", "https"])(fields["url"])
-        except ValidationError:
-            errors["url"] = ["Enter a full http(s) address."]
-    elif kind == Kind.FILE:
-        if fields["media"] is None and "media" not in errors:
-            errors["media"] = ["Upload the file first, then choose it."]
-    elif kind == Kind.QUIZ:
-        assessment = fields["data"].get("assessment_id") if isinstance(fields.get("data"), dict) else None
-        if assessment is not None and (isinstance(assessment, bool) or not str(assessment).isdigit()):
-            errors["data"] = ["assessment_id must be an id."]
+    spec = kind_for(kind)
+    if spec is not None and spec.clean is not None:
+        spec.clean(fields, course, errors)
     if errors:
         raise ValidationFailed(errors)
     fields["body_html"] = render_body(fields["body"], fields["body_format"])
@@ -690,8 +693,8 @@ def content_create(
 ) -> ContentItem:
     course = module.course
     _require_editor(actor, course)
-    if kind not in Kind.values:
-        raise ValidationFailed({"kind": [f"Use one of: {', '.join(Kind.values)}."]})
+    if kind_for(kind) is None:
+        raise ValidationFailed({"kind": [f"Use one of: {', '.join(code for code, _ in kind_choices())}."]})
     fields = _clean_version(kind, {"title": title, **values}, course, None)
     position = _position(position)
     Course.objects.select_for_update().filter(pk=course.pk).first()
@@ -716,7 +719,9 @@ def _minutes(value) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not str(value).isdigit() or not 0 < int(value) <= 10_000:
-        raise ValidationFailed({"estimated_minutes": ["A whole number of minutes between 1 and 10000."]})
+        raise ValidationFailed(
+            {"estimated_minutes": [gettext("A whole number of minutes between 1 and 10000.")]}
+        )
     return int(value)
 
 
@@ -728,7 +733,9 @@ def content_update(*, actor, item: ContentItem, note: str = "", **values) -> Con
     _require_editor(actor, course)
     placement = {k: values.pop(k) for k in ("module", "position", "estimated_minutes") if k in values}
     if "kind" in values and values.pop("kind") != item.kind:
-        raise ValidationFailed({"kind": ["A lesson's kind cannot change; create a new lesson instead."]})
+        raise ValidationFailed(
+            {"kind": [gettext("A lesson's kind cannot change; create a new lesson instead.")]}
+        )
     Course.objects.select_for_update().filter(pk=course.pk).first()
     item = ContentItem.objects.select_related("latest_version").get(pk=item.pk)
     if values:
@@ -745,7 +752,7 @@ def content_update(*, actor, item: ContentItem, note: str = "", **values) -> Con
                 Module.objects.filter(pk=target, course=course).first() if str(target).isdigit() else None
             )
         if target is None or target.course_id != course.pk:
-            raise ValidationFailed({"module": ["No such module in this course."]})
+            raise ValidationFailed({"module": [gettext("No such module in this course.")]})
         old_module_id = item.module_id
         item.module = target
         item.save(update_fields=["module", "updated_at"])
@@ -765,7 +772,7 @@ def content_update(*, actor, item: ContentItem, note: str = "", **values) -> Con
 @transaction.atomic
 def content_move(*, actor, item: ContentItem, direction: str) -> ContentItem:
     if direction not in ("up", "down"):
-        raise ValidationFailed({"direction": ["Use 'up' or 'down'."]})
+        raise ValidationFailed({"direction": [gettext("Use 'up' or 'down'.")]})
     new = max(item.position - 1, 0) if direction == "up" else item.position + 1
     return content_update(actor=actor, item=item, position=new)
 
@@ -781,7 +788,7 @@ def items_reorder(*, actor, module: Module, order: list) -> list[ContentItem]:
     current = set(module.items.values_list("pk", flat=True))
     if len(items) != len(set(ids)) or len(ids) != len(set(ids)) or not current <= set(ids):
         raise ValidationFailed(
-            {"order": ["List every lesson of the module once (and only this course's lessons)."]}
+            {"order": [gettext("List every lesson of the module once (and only this course's lessons).")]}
         )
     sources = {i.module_id for i in items.values()} - {module.pk}
     for pk in ids:
@@ -802,7 +809,7 @@ def content_delete(*, actor, item: ContentItem) -> None:
     _require_editor(actor, course)
     if _has_learner_history([item]):
         raise Conflict(
-            "Learners have progress on this lesson; unpublish it instead so their history is kept."
+            gettext("Learners have progress on this lesson; unpublish it instead so their history is kept.")
         )
     module_id = item.module_id
     audit_record(actor=actor, action="content.deleted", target=item, changes={"course": course.pk})
@@ -831,7 +838,7 @@ def version_publish(*, actor, item: ContentItem, version: ContentVersion) -> Con
     """Show learners this version of the item."""
     _require_editor(actor, item.course)
     if version.item_id != item.pk:
-        raise NotFound("No such version.")
+        raise NotFound(gettext("No such version."))
     item.published_version = version
     item.save(update_fields=["published_version", "updated_at"])
     _recount_enrollments(item.course)
@@ -859,7 +866,7 @@ def version_revert(
     """Make `version`'s content the latest again, as a new version (history is never rewritten)."""
     _require_editor(actor, item.course)
     if version.item_id != item.pk:
-        raise NotFound("No such version.")
+        raise NotFound(gettext("No such version."))
     fields = {f: getattr(version, f) for f in (*VERSION_FIELDS, "body_html", "embed_url")}
     new = _new_version(item, fields, actor=actor, note=f"Reverted to version {version.number}")
     if publish:
@@ -868,6 +875,70 @@ def version_revert(
         actor=actor, action="content.reverted", target=item, changes={"to": version.number, "as": new.number}
     )
     return new
+
+
+@dataclass(frozen=True)
+class LessonSaved:
+    item: ContentItem
+    changed: bool  # a new version was made (always, for a new lesson)
+    published: bool  # the latest version was published by this save
+
+
+def lesson_save(
+    *,
+    actor,
+    values: dict,
+    module: Module | None = None,
+    kind: str | None = None,
+    item: ContentItem | None = None,
+    upload=None,
+    publish: bool = False,
+) -> LessonSaved:
+    """Save a lesson as the lesson editor and the API do: a new one (`module` and `kind`) or a change to
+    `item`; `upload`, if given, is stored as a file of the course and becomes the version's media; `publish`
+    then shows learners the latest version. All or nothing: any refusal (a field, the plan's storage limit,
+    publishing) rolls the whole save back and deletes the stored file. The upload's field errors are
+    reported under `upload`. (Called inside a caller's transaction that later rolls back, the stored file
+    would stay: pages and API views call it outside one.)"""
+    if (item is None) == (module is None) or (item is None and kind is None):
+        raise TypeError(gettext("lesson_save needs module and kind (a new lesson) or item (a change)."))
+    values = dict(values)
+    course = item.course if item is not None else module.course
+    stored: list = []
+    try:
+        with transaction.atomic():
+            if upload is not None:
+                try:
+                    media = media_upload(actor=actor, course=course, upload=upload, item=item)
+                except ValidationFailed as exc:
+                    errors = exc.field_errors
+                    raise ValidationFailed(
+                        {
+                            "upload" if field == "file" else field: messages
+                            for field, messages in errors.items()
+                        },
+                        exc.message,
+                    ) from exc
+                stored.append((media.file.storage, media.file.name))
+                values["media"] = media.pk
+            if item is None:
+                title = values.pop("title", "")
+                item = content_create(actor=actor, module=module, kind=kind, title=title, **values)
+                changed = True
+            else:
+                before = item.latest_version_id
+                item = content_update(actor=actor, item=item, **values)
+                item.refresh_from_db()
+                changed = item.latest_version_id != before
+            published = False
+            if publish and item.published_version_id != item.latest_version_id:
+                version_publish(actor=actor, item=item, version=item.latest_version)
+                published = True
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+    return LessonSaved(item, changed, published)
 
 
 @dataclass(frozen=True)
@@ -913,7 +984,7 @@ def storage_used_bytes() -> int:
 def media_upload(*, actor, course: Course, upload, item: ContentItem | None = None) -> MediaFile:
     _require_editor(actor, course)
     if item is not None and item.course_id != course.pk:
-        raise NotFound("No such lesson.")
+        raise NotFound(gettext("No such lesson."))
     inspected = media_checks.inspect_upload(upload)
     # In whole MB as the plan counts them, but exact: refused only when used + size exceeds the limit.
     used = storage_used_bytes()
@@ -950,7 +1021,9 @@ def media_upload(*, actor, course: Course, upload, item: ContentItem | None = No
 def media_delete(*, actor, media: MediaFile) -> None:
     _require_editor(actor, media.course)
     if media.versions.exists():
-        raise Conflict("A version of a lesson uses this file; it is kept so that version still works.")
+        raise Conflict(
+            gettext("A version of a lesson uses this file; it is kept so that version still works.")
+        )
     audit_record(actor=actor, action="media.deleted", target=media, changes={"course": media.course_id})
     storage, name = media.file.storage, media.file.name
     media.delete()
@@ -1001,9 +1074,11 @@ def _enroll(course: Course, users, *, source: str, actor, due_at=None, rule=None
     changed = len(new)
     already = 0
     reactivated = []
+    withdrawn_at = {}
     for enrollment in existing.values():
         updates = []
         if enrollment.status == Enrollment.Status.WITHDRAWN:
+            withdrawn_at[enrollment.pk] = enrollment.withdrawn_at or now
             enrollment.status = (
                 Enrollment.Status.COMPLETED if enrollment.completed_at else Enrollment.Status.ACTIVE
             )
@@ -1023,6 +1098,10 @@ def _enroll(course: Course, users, *, source: str, actor, due_at=None, rule=None
             enrollment.save(update_fields=updates)
     for enrollment in reactivated:
         _recompute(enrollment, now=now)
+    created = (
+        list(Enrollment.objects.filter(course=course, user_id__in=[e.user_id for e in new])) if new else []
+    )
+    events.enrollments_created_emit(created + reactivated, reenrolled_after=withdrawn_at, actor=actor)
     return changed, already
 
 
@@ -1053,7 +1132,7 @@ def _clean_due(due_at) -> datetime | None:
 
 def _require_enrollable(course: Course) -> None:
     if course.status != Course.Status.PUBLISHED:
-        raise InvalidState("Publish the course before enrolling learners.")
+        raise InvalidState(gettext("Publish the course before enrolling learners."))
 
 
 @transaction.atomic
@@ -1065,7 +1144,7 @@ def enroll_self(*, actor, course: Course) -> Enrollment:
     if existing and existing.status != Enrollment.Status.WITHDRAWN:
         return existing
     if not course.self_enrollment:
-        raise PermissionDenied("This course is assigned by teachers; ask yours to enroll you.")
+        raise PermissionDenied(gettext("This course is assigned by teachers; ask yours to enroll you."))
     missing = _missing_prerequisites(actor, course)
     if missing:
         raise InvalidState(
@@ -1090,7 +1169,8 @@ def enroll_assign(
     *, actor, course: Course, users=(), classes=(), branches=(), due_at=None
 ) -> EnrollmentResult:
     """Assign the course to people, whole classes or whole branches (their learners, now and later)."""
-    from apps.hierarchy.selectors import class_list, user_list
+    from apps.accounts.selectors import user_list
+    from apps.hierarchy.selectors import class_list
 
     _require_author(actor)
     _require_enrollable(course)
@@ -1099,7 +1179,7 @@ def enroll_assign(
     class_ids = _ids(list(classes), "classes")
     branch_ids = _ids(list(branches), "branches")
     if not (user_ids or class_ids or branch_ids):
-        raise ValidationFailed({"users": ["Choose people, classes or branches to enroll."]})
+        raise ValidationFailed({"users": [gettext("Choose people, classes or branches to enroll.")]})
     scope = scope_of(actor) if actor is not None else None
     people = list(
         (user_list(viewer=actor) if actor is not None else User.objects.all())
@@ -1108,12 +1188,12 @@ def enroll_assign(
         .distinct()
     )
     if len(people) != len(set(user_ids)):
-        raise ValidationFailed({"users": ["No such person."]})
+        raise ValidationFailed({"users": [gettext("No such person.")]})
     school_classes = list(
         (class_list(viewer=actor) if actor else SchoolClass.objects.all()).filter(pk__in=class_ids)
     )
     if len(school_classes) != len(set(class_ids)):
-        raise ValidationFailed({"classes": ["No such class."]})
+        raise ValidationFailed({"classes": [gettext("No such class.")]})
     if scope is not None and not scope.is_org_admin:
         not_mine = [
             c
@@ -1121,16 +1201,20 @@ def enroll_assign(
             if c.pk not in scope.teaching_class_ids and c.branch_id not in scope.managed_branch_ids
         ]
         if not_mine:
-            raise PermissionDenied("You may enroll only classes you teach or whose branch you manage.")
+            raise PermissionDenied(
+                gettext("You may enroll only classes you teach or whose branch you manage.")
+            )
     branch_objs = list(Branch.objects.filter(pk__in=branch_ids))
     if len(branch_objs) != len(set(branch_ids)) or (
         scope is not None
         and not scope.is_org_admin
         and any(b.pk not in scope.member_branch_ids for b in branch_objs)
     ):
-        raise ValidationFailed({"branches": ["No such branch."]})
+        raise ValidationFailed({"branches": [gettext("No such branch.")]})
     if scope is not None and any(not scope.manages_branch(b.pk) for b in branch_objs):
-        raise PermissionDenied("Only the branch's managers and Org Admins may enroll a whole branch.")
+        raise PermissionDenied(
+            gettext("Only the branch's managers and Org Admins may enroll a whole branch.")
+        )
     enrolled, already = _enroll(course, people, source=Enrollment.Source.ASSIGNED, actor=actor, due_at=due_at)
     rules = []
     for school_class in school_classes:
@@ -1200,7 +1284,7 @@ def enrollment_rule_delete(*, actor, rule: EnrollmentRule) -> None:
         )
         if not allowed:
             raise PermissionDenied(
-                "Only the class's teachers, the branch's managers and Org Admins may remove this."
+                gettext("Only the class's teachers, the branch's managers and Org Admins may remove this.")
             )
     audit_record(actor=actor, action="enrollment.rule_deleted", target=rule.course, changes={"rule": rule.pk})
     rule.delete()
@@ -1244,7 +1328,7 @@ def _require_learner_visible(actor, enrollment: Enrollment) -> None:
     from .selectors import enrollment_list
 
     if actor is not None and not enrollment_list(viewer=actor).filter(pk=enrollment.pk).exists():
-        raise NotFound("No such enrollment.")
+        raise NotFound(gettext("No such enrollment."))
 
 
 @transaction.atomic
@@ -1253,7 +1337,7 @@ def enrollment_update(*, actor, enrollment: Enrollment, due_at=None, **values) -
     _require_learner_visible(actor, enrollment)
     unknown = set(values)
     if unknown:
-        raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
+        raise ValidationFailed({field: [gettext("Unknown field.")] for field in sorted(unknown)})
     enrollment.due_at = _clean_due(due_at)
     enrollment.save(update_fields=["due_at"])
     audit_record(
@@ -1278,6 +1362,17 @@ def enrollment_withdraw(*, actor, enrollment: Enrollment) -> Enrollment:
     enrollment.withdrawn_at = timezone.now()
     enrollment.save(update_fields=["status", "withdrawn_at"])
     audit_record(actor=actor, action="enrollment.withdrawn", target=enrollment, target_repr=str(enrollment))
+    emit(
+        events.ENROLLMENT_WITHDRAWN,
+        key=f"{events.ENROLLMENT_WITHDRAWN}:{enrollment.pk}:{enrollment.withdrawn_at.isoformat()}",
+        payload={
+            "enrollment_id": enrollment.pk,
+            "course_id": enrollment.course_id,
+            "user_id": enrollment.user_id,
+            "withdrawn_at": enrollment.withdrawn_at.isoformat(),
+        },
+        actor=actor,
+    )
     return enrollment
 
 
@@ -1380,33 +1475,77 @@ def progress_record(
     time_spent = _seconds(time_spent_seconds, "time_spent_seconds", errors)
     position = _seconds(position_seconds, "position_seconds", errors)
     if completed is not None and not isinstance(completed, bool):
-        errors["completed"] = ["Must be true or false."]
+        errors["completed"] = [gettext("Must be true or false.")]
     if errors:
         raise ValidationFailed(errors)
+    if completed is not None:
+        kind = kind_for(item.kind)
+        if kind is not None and not kind.manual_completion:
+            raise Conflict(
+                f"This lesson cannot be marked complete by hand: {kind.completion_hint}"
+                if kind.completion_hint
+                else "This lesson cannot be marked complete by hand; it completes when its activity is done."
+            )
+    return _progress_write(
+        user=actor,
+        item=item,
+        completed=completed,
+        time_spent=time_spent,
+        position=position,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def progress_complete_by_system(*, item: ContentItem, user, source: str) -> ProgressResult:
+    """Complete `user`'s lesson `item` on behalf of what decides it (a passed quiz: `source="quiz:<id>"`),
+    for kinds whose completion is "external" (and any other): the same roll-up, enrollment completion and
+    events, once, as when a learner marks a lesson complete. Refused (409) when the user is not enrolled."""
+    if not str(source or "").strip():
+        raise ValidationFailed({"source": [gettext("Say what completes the lesson.")]})
+    return _progress_write(user=user, item=item, completed=True, time_spent=None, position=None, actor=None)
+
+
+def _progress_write(*, user, item, completed, time_spent, position, actor) -> ProgressResult:
     if item.published_version_id is None or item.course.status == Course.Status.DRAFT:
-        raise NotFound("No such lesson.")
+        raise NotFound(gettext("No such lesson."))
     enrollment = (
         Enrollment.objects.select_for_update()
         .select_related("course")
-        .filter(course_id=item.course_id, user=actor)
+        .filter(course_id=item.course_id, user=user)
         .exclude(status=Enrollment.Status.WITHDRAWN)
         .first()
     )
     if enrollment is None:
-        raise InvalidState("Enroll in the course to record progress.")
+        raise InvalidState(gettext("Enroll in the course to record progress."))
     progress, _ = ItemProgress.objects.get_or_create(
-        user=actor, item=item, defaults={"course_id": item.course_id}
+        user=user, item=item, defaults={"course_id": item.course_id}
     )
     now = timezone.now()
     if time_spent is not None:
         progress.time_spent_seconds = max(progress.time_spent_seconds, time_spent)
     if position is not None:
         progress.last_position_seconds = position
-    if completed is True and progress.completed_at is None:
+    just_completed = completed is True and progress.completed_at is None
+    if just_completed:
         progress.completed_at = now
     elif completed is False:
         progress.completed_at = None
     progress.save()
+    if just_completed:
+        emit(
+            events.LESSON_COMPLETED,
+            key=f"{events.LESSON_COMPLETED}:{progress.pk}:{now.isoformat()}",
+            payload={
+                "item_id": item.pk,
+                "kind": item.kind,
+                "course_id": item.course_id,
+                "enrollment_id": enrollment.pk,
+                "user_id": user.pk,
+                "completed_at": now.isoformat(),
+            },
+            actor=actor,
+        )
     enrollment.last_activity_at = now
     enrollment.save(update_fields=["last_activity_at"])
     _recompute(enrollment, now=now, actor=actor)
@@ -1417,14 +1556,14 @@ def _seconds(value, field: str, errors: dict) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool):
-        errors[field] = ["A whole number of seconds."]
+        errors[field] = [gettext("A whole number of seconds.")]
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
-        errors[field] = ["A whole number of seconds."]
+        errors[field] = [gettext("A whole number of seconds.")]
         return None
     if number < 0 or number > MAX_TIME_PER_WRITE * 7:
-        errors[field] = ["A whole number of seconds, at most a week."]
+        errors[field] = [gettext("A whole number of seconds, at most a week.")]
         return None
     return number

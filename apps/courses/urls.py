@@ -53,6 +53,7 @@ urlpatterns = [
     path(course + "media/upload/", editor.media_upload, name="media_upload"),
     path(course + "media/<int:media_pk>/delete/", editor.media_delete, name="media_delete"),
     # The lesson editor and its versions.
+    path(course + "content/preview/", editor.content_preview, name="content_preview"),
     path(content + "edit/", editor.content_edit, name="content_edit"),
     path(content + "move/", editor.content_move, name="content_move"),
     path(content + "unpublish/", editor.content_unpublish, name="content_unpublish"),

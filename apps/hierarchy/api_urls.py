@@ -3,7 +3,7 @@ has them), classes and people."""
 
 from django.urls import path
 
-from .api import branches, classes, users
+from .api import branches, classes, onboarding, users
 
 urlpatterns = [
     path("organizations/<int:org_id>/branches", branches.BranchListView.as_view(), name="api-branches"),
@@ -28,6 +28,9 @@ urlpatterns = [
         classes.ClassMemberDetailView.as_view(),
         name="api-class-member",
     ),
+    path("onboarding", onboarding.OnboardingView.as_view(), name="api-onboarding"),
+    path("onboarding/dismiss", onboarding.OnboardingDismissView.as_view(), name="api-onboarding-dismiss"),
+    path("onboarding/restore", onboarding.OnboardingRestoreView.as_view(), name="api-onboarding-restore"),
     path("users", users.UserListView.as_view(), name="api-users"),
     path("users/<int:pk>", users.UserDetailView.as_view(), name="api-user"),
     path("users/<int:pk>/profile", users.UserProfileView.as_view(), name="api-user-profile"),

@@ -47,3 +47,20 @@ class SchoolClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.term})" if self.term else self.name
+
+
+class OnboardingDismissal(models.Model):
+    """A person hid a getting-started checklist from their dashboard (apps/hierarchy/onboarding.py). The
+    checklist's steps are never stored: they are read from the organization's real state every time."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    checklist = models.CharField(max_length=32)
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "checklist"], name="onboarding_dismissal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.checklist} checklist hidden by user {self.user_id}"

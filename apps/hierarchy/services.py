@@ -5,6 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models.deletion import ProtectedError
+from django.utils.translation import gettext
 
 from apps.accounts.permissions import scope_of
 from apps.audit.services import audit_record
@@ -16,7 +17,9 @@ from apps.core.errors import (
     validation_error_from_django,
 )
 from apps.core.validation import is_hex_color, is_time_zone
+from apps.events import emit
 
+from . import events
 from .models import Branch, SchoolClass
 
 BRANCH_FIELDS = (
@@ -38,14 +41,14 @@ SETTINGS_MAX_CHARS = 10_000
 
 def _require_org_admin(actor) -> None:
     if actor is not None and not scope_of(actor).is_org_admin:
-        raise PermissionDenied("Only Org Admins may do this.")
+        raise PermissionDenied(gettext("Only Org Admins may do this."))
 
 
 def _require_branch_manager(actor, branch_id) -> None:
     if actor is not None and not scope_of(actor).manages_branch(branch_id):
         if branch_id in scope_of(actor).member_branch_ids:
-            raise PermissionDenied("Only this branch's managers and Org Admins may do this.")
-        raise NotFound("No such branch.")
+            raise PermissionDenied(gettext("Only this branch's managers and Org Admins may do this."))
+        raise NotFound(gettext("No such branch."))
 
 
 def _clean_branch(values: dict) -> dict:
@@ -54,14 +57,17 @@ def _clean_branch(values: dict) -> dict:
     if "code" in cleaned:
         cleaned["code"] = (cleaned["code"] or "").lower()
     if cleaned.get("timezone") and not is_time_zone(cleaned["timezone"]):
-        errors["timezone"] = ["Unknown time zone."]
+        errors["timezone"] = [gettext("Unknown time zone.")]
     if cleaned.get("primary_color") and not is_hex_color(cleaned["primary_color"]):
-        errors["primary_color"] = ["Use a colour like #2457d6."]
+        errors["primary_color"] = [gettext("Use a colour like #2457d6.")]
     if "settings" in cleaned:
         if not isinstance(cleaned["settings"], dict):
-            errors["settings"] = ["Settings must be an object."]
+            errors["settings"] = [gettext("Settings must be an object.")]
         elif len(json.dumps(cleaned["settings"])) > SETTINGS_MAX_CHARS:
-            errors["settings"] = [f"Settings may take at most {SETTINGS_MAX_CHARS} characters as JSON."]
+            errors["settings"] = [
+                gettext("Settings may take at most %(count)s characters as JSON.")
+                % {"count": SETTINGS_MAX_CHARS}
+            ]
     if errors:
         raise ValidationFailed(errors)
     return cleaned
@@ -90,11 +96,17 @@ def branch_create(*, actor, name: str, code: str, **values) -> Branch:
     cleaned = _clean_branch({"name": name, "code": code, **values})
     unknown = set(cleaned) - set(BRANCH_FIELDS)
     if unknown:
-        raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
+        raise ValidationFailed({field: [gettext("Unknown field.")] for field in sorted(unknown)})
     if Branch.objects.filter(code__iexact=cleaned["code"]).exists():
         raise ValidationFailed({"code": [DUPLICATE_CODE]})
     branch = _save(Branch(**cleaned), unique_message={"code": [DUPLICATE_CODE]})
     audit_record(actor=actor, action="branch.created", target=branch, changes={"code": branch.code})
+    emit(
+        events.BRANCH_CREATED,
+        key=f"{events.BRANCH_CREATED}:{branch.pk}",
+        payload={"branch_id": branch.pk, "code": branch.code},
+        actor=actor,
+    )
     return branch
 
 
@@ -121,11 +133,11 @@ def _branch_change(*, branch: Branch, actor, values: dict, allowed: tuple[str, .
     _require_branch_manager(actor, branch.pk)
     unknown = set(values) - set(allowed)
     if unknown:
-        raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
+        raise ValidationFailed({field: [gettext("Unknown field.")] for field in sorted(unknown)})
     cleaned = _clean_branch(values)
     if "code" in cleaned and cleaned["code"] != branch.code:
         if actor is not None and not scope_of(actor).is_org_admin:
-            raise PermissionDenied("Only Org Admins may change a branch's code.")
+            raise PermissionDenied(gettext("Only Org Admins may change a branch's code."))
         if Branch.objects.filter(code__iexact=cleaned["code"]).exclude(pk=branch.pk).exists():
             raise ValidationFailed({"code": [DUPLICATE_CODE]})
     changes = {f: [getattr(branch, f), v] for f, v in cleaned.items() if getattr(branch, f) != v}
@@ -151,9 +163,9 @@ def branch_for_classes(*, actor, ref: int | str) -> Branch:
         scope is None or scope.is_org_admin or (branch is not None and branch.pk in scope.managed_branch_ids)
     )
     if not managed:
-        raise PermissionDenied("You may only put classes in the branches you manage.")
+        raise PermissionDenied(gettext("You may only put classes in the branches you manage."))
     if branch is None:
-        raise ValidationFailed({"branch": ["No such branch."]})
+        raise ValidationFailed({"branch": [gettext("No such branch.")]})
     return branch
 
 
@@ -162,14 +174,14 @@ def branch_delete(*, branch: Branch, actor) -> None:
     _require_org_admin(actor)
     if branch.classes.exists():
         raise Conflict(
-            "This branch still has classes. Move or delete them first, or deactivate the branch.",
+            gettext("This branch still has classes. Move or delete them first, or deactivate the branch."),
             details={"classes": [str(c) for c in branch.classes.all()[:10]]},
         )
     audit_record(actor=actor, action="branch.deleted", target=branch, changes={"code": branch.code})
     try:
         branch.delete()
     except ProtectedError as exc:
-        raise Conflict("This branch is still in use.") from exc
+        raise Conflict(gettext("This branch is still in use.")) from exc
 
 
 def _clean_class(values: dict) -> dict:
@@ -187,6 +199,12 @@ def class_create(
         unique_message={"name": ["This branch already has a class with this name and term."]},
     )
     audit_record(actor=actor, action="class.created", target=school_class, changes={"branch": branch.code})
+    emit(
+        events.CLASS_CREATED,
+        key=f"{events.CLASS_CREATED}:{school_class.pk}",
+        payload={"class_id": school_class.pk, "branch_id": branch.pk},
+        actor=actor,
+    )
     return school_class
 
 
@@ -195,7 +213,7 @@ def class_update(*, school_class: SchoolClass, actor, **values) -> SchoolClass:
     _require_branch_manager(actor, school_class.branch_id)
     unknown = set(values) - {"name", "term", "description", "is_active", "branch"}
     if unknown:
-        raise ValidationFailed({field: ["Unknown field."] for field in sorted(unknown)})
+        raise ValidationFailed({field: [gettext("Unknown field.")] for field in sorted(unknown)})
     if "branch" in values:
         new_branch = values.pop("branch")
         _require_branch_manager(actor, new_branch.pk)

@@ -8,6 +8,7 @@ app_name = "hierarchy"
 
 urlpatterns = [
     path("", views.manage_home, name="index"),
+    path("onboarding/", views.onboarding_page, name="onboarding"),
     path("people/", views.people_list, name="people"),
     path("people/invite/", views.person_invite, name="person_invite"),
     path("people/<int:pk>/", views.person_detail, name="person"),
@@ -40,6 +41,4 @@ urlpatterns = [
         views.class_member_remove,
         name="class_member_remove",
     ),
-    path("settings/", views.organization_settings, name="settings"),
-    path("branding/logo", views.branding_logo, name="branding_logo"),
 ]

@@ -1,28 +1,25 @@
-"""Pages of the organization area (/manage/ on an organization's host) and the dashboard at "/".
+"""Pages of the organization area (/manage/ on an organization's host); the dashboard at "/" is the shell's
+(apps/shell), its cards this app's dashboard.py.
 
-Reads go through apps.hierarchy.selectors, which scope everything by the viewer: an object outside the
-viewer's scope is absent, and its page answers 404 like a missing one. Writes go through the services, which
-decide what the viewer may do: their PermissionDenied becomes a 403 page (the viewer sees the object but may
-not do this), NotFound a 404, ValidationFailed form errors with nothing written.
+Reads go through apps.hierarchy.selectors and apps.accounts.selectors (people), which scope everything by
+the viewer: an object outside the viewer's scope is absent, and its page answers 404 like a missing one.
+Writes go through the services, which decide what the viewer may do: their PermissionDenied becomes a 403
+page (the viewer sees the object but may not do this), NotFound a 404, ValidationFailed form errors with
+nothing written.
 Anonymous visitors are sent to the sign-in page.
 """
 
-from collections import defaultdict
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts import selectors as accounts_selectors
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import Scope, scope_of
 from apps.accounts.services import (
@@ -37,23 +34,21 @@ from apps.accounts.services import (
     user_reactivate,
     user_update,
 )
-from apps.core.api.throttling import client_ip
-from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from apps.core.validation import ip_or_none
+from apps.core.colors import brand_palette
+from apps.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from apps.core.pages import add_service_errors, forbidden, member_required, message_for, refusal, submit
+from apps.core.validation import is_hex_color
 
-from . import selectors
+from . import onboarding, selectors
 from .forms import (
-    LOGO_FORMATS,
     BranchForm,
     ClassForm,
     ClassMemberAddForm,
     ConfirmDeleteForm,
     InviteForm,
-    OrganizationSettingsForm,
     PeopleFilterForm,
     ProfileForm,
     RoleAddForm,
-    add_service_errors,
 )
 
 Role = RoleAssignment.Role
@@ -62,59 +57,14 @@ PER_PAGE = 25
 CLASS_ORDER = ("branch__name", "name", "term", "pk")
 MEMBERS_SHOWN = 50
 INVITATION_SESSION_KEY = "org_invitation_link"
-MEMBERS_FORBIDDEN = "Only the managers of this class's branch and Org Admins may change its members."
+MEMBERS_FORBIDDEN = gettext_lazy(
+    "Only the managers of this class's branch and Org Admins may change its members."
+)
 # Service error fields that are called differently on the pages' forms.
 ROLE_ERROR_ALIASES = {"class": "school_class", "roles": "role", "user": None}
 
 
 # --- access -----------------------------------------------------------------------------------------------
-
-
-def member_required(view):
-    """Anonymous: off to the sign-in page, coming back here afterwards. Pages are never cached."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapped)
-
-
-def forbidden(request, message: str):
-    return render(request, "org/forbidden.html", {"message": message}, status=403)
-
-
-def refusal(request, exc: ApplicationError):
-    """A service's refusal as a page: NotFound is a 404, PermissionDenied a 403 page; for anything else
-    (None) the caller shows the message."""
-    if isinstance(exc, NotFound):
-        raise Http404(exc.message)
-    if isinstance(exc, PermissionDenied):
-        return forbidden(request, exc.message)
-    return None
-
-
-def submit(request, form, call, *, success, then):
-    """Run a service for a valid form. Field errors go back onto the form (returns None: re-render it), a
-    refusal becomes the 404/403 page, success flashes `success` (a message, or a function of the result)
-    and redirects to `then(result)`."""
-    try:
-        result = call()
-    except ValidationFailed as exc:
-        add_service_errors(form, exc)
-        return None
-    except ApplicationError as exc:
-        return refusal(request, exc) or forbidden(request, exc.message)
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(then(result))
-
-
-def message_for(exc: ApplicationError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(error for errors in exc.field_errors.values() for error in errors) or exc.message
-    return exc.message
 
 
 def _people_scope(request) -> Scope:
@@ -146,7 +96,7 @@ def _with_visible_roles(viewer, people):
     """Attach to each person the roles the viewer may know of (from the prefetched role assignments)."""
     people = list(people)
     for person in people:
-        person.visible_roles = selectors.visible_roles(viewer=viewer, user=person)
+        person.visible_roles = accounts_selectors.visible_roles(viewer=viewer, user=person)
     return people
 
 
@@ -163,95 +113,37 @@ def _role_spec(data: dict) -> RoleSpec:
     )
 
 
-# --- dashboard --------------------------------------------------------------------------------------------
+# --- getting started --------------------------------------------------------------------------------------
+
+ONBOARDING_ACTIONS = {
+    "dismiss": (
+        onboarding.onboarding_dismiss,
+        gettext_lazy(
+            "The checklist is hidden from your dashboard. You can always find it under Getting started."
+        ),
+    ),
+    "restore": (onboarding.onboarding_restore, gettext_lazy("The checklist is back on your dashboard.")),
+}
 
 
-def dashboard(request):
-    """The start page of a signed-in member: one section per role they hold."""
-    viewer = request.user
-    scope = scope_of(viewer)
-    role_labels = [label for value, label in Role.choices if value in scope.roles]
-    context = {"scope": scope, "role_labels": role_labels}
-    if scope.is_org_admin:
-        context["admin"] = _admin_dashboard(viewer)
-    if scope.managed_branch_ids:
-        context["managed_branches"] = _branches_with_classes(viewer, scope.managed_branch_ids)
-    if scope.teaching_class_ids:
-        context["teaching"] = _classes_with_students(viewer, scope.teaching_class_ids)
-    if scope.learning_class_ids or (Role.STUDENT in scope.roles):
-        context["learning_classes"] = list(
-            selectors.class_list(viewer=viewer).filter(pk__in=scope.learning_class_ids).order_by(*CLASS_ORDER)
-        )
-        context["learning_branches"] = list(selectors.branch_list(viewer=viewer).order_by("name", "pk"))
-    context.update(_learning_dashboard(viewer, scope))
-    response = render(request, "org/dashboard.html", context)
-    add_never_cache_headers(response)
-    return response
-
-
-def _learning_dashboard(viewer, scope: Scope) -> dict:
-    """The viewer's current courses (a few) and, for authors, the courses they change most recently."""
-    from apps.courses import selectors as courses
-    from apps.courses.permissions import can_author
-
-    learning = courses.my_learning(viewer=viewer).filter(status="active")
-    context = {"my_courses": list(learning[:5])}
-    if can_author(scope):
-        editable = courses.course_list_editable(viewer=viewer).prefetch_related(None)
-        context["teaching_courses"] = list(editable.order_by("-updated_at", "pk")[:5])
-    return context
-
-
-def _admin_dashboard(viewer) -> dict:
-    from apps.audit.selectors import audit_entry_rows
-
-    people = selectors.user_list(viewer=viewer)
-    by_status = people.aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(status="active")),
-        invited=Count("pk", filter=Q(status="invited")),
-        deactivated=Count("pk", filter=Q(status="deactivated")),
-    )
-    role_counts = dict(
-        people.prefetch_related(None)
-        .filter(role_assignments__isnull=False)
-        .order_by()
-        .values_list("role_assignments__role")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    return {
-        "people": by_status,
-        "roles": [(value, label, role_counts.get(value, 0)) for value, label in Role.choices],
-        "branch_count": selectors.branch_list(viewer=viewer).count(),
-        "class_count": selectors.class_list(viewer=viewer).count(),
-        "recent": audit_entry_rows(limit=8),
-    }
-
-
-def _branches_with_classes(viewer, branch_ids) -> list:
-    branches = list(selectors.branch_list(viewer=viewer).filter(pk__in=branch_ids).order_by("name", "pk"))
-    classes = defaultdict(list)
-    rows = selectors.class_list(viewer=viewer).filter(branch_id__in=branch_ids).order_by(*CLASS_ORDER)
-    for school_class in rows:
-        classes[school_class.branch_id].append(school_class)
-    for branch in branches:
-        branch.class_rows = classes[branch.pk]
-    return branches
-
-
-def _classes_with_students(viewer, class_ids) -> list:
-    classes = list(selectors.class_list(viewer=viewer).filter(pk__in=class_ids).order_by(*CLASS_ORDER))
-    learners = RoleAssignment.objects.filter(school_class_id__in=class_ids, role=Role.STUDENT).values(
-        "user_id"
-    )
-    students = defaultdict(list)
-    for person in selectors.user_list(viewer=viewer).filter(pk__in=learners):
-        for assignment in person.role_assignments.all():
-            if assignment.role == Role.STUDENT and assignment.school_class_id in class_ids:
-                students[assignment.school_class_id].append(person)
-    for school_class in classes:
-        school_class.student_rows = students[school_class.pk]
-    return classes
+@member_required
+@require_http_methods(["GET", "POST"])
+def onboarding_page(request):
+    """The getting-started checklist on a page of its own (also once hidden from the dashboard); POST
+    action=dismiss|restore hides it from the dashboard or shows it there again."""
+    checklist = onboarding.onboarding_checklist(viewer=request.user)
+    if checklist is None:
+        return forbidden(request, onboarding.NO_CHECKLIST)
+    if request.method == "POST":
+        action = ONBOARDING_ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            messages.error(request, _("Choose to hide the checklist or to show it again."))
+            return render(request, "org/onboarding.html", {"checklist": checklist}, status=400)
+        service, success = action
+        service(actor=request.user)
+        messages.success(request, str(success))
+        return redirect("home" if request.POST.get("next") == "dashboard" else "hierarchy:onboarding")
+    return render(request, "org/onboarding.html", {"checklist": checklist})
 
 
 # --- people -----------------------------------------------------------------------------------------------
@@ -260,7 +152,7 @@ def _classes_with_students(viewer, class_ids) -> list:
 def filter_people(people, *, scope: Scope, q="", role="", branch=None, school_class=None, status=""):
     """Narrow a user_list() queryset by the people page's filters. Role, branch and class apply to one and
     the same role of a person (role=teacher, class=Algebra: the teachers of Algebra), and only to roles the
-    viewer may know of (selectors.role_is_visible), so filtering reveals no role held elsewhere."""
+    viewer may know of (apps.accounts.selectors.role_is_visible), so filtering reveals no role held elsewhere."""
     if q:
         people = people.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
     if status:
@@ -294,7 +186,7 @@ def people_list(request):
     if form.is_bound:
         form.is_valid()  # an invalid filter is ignored, the valid ones still apply
         filters = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
-    people = filter_people(selectors.user_list(viewer=request.user), scope=scope, **filters)
+    people = filter_people(accounts_selectors.user_list(viewer=request.user), scope=scope, **filters)
     page = _page(request, people)
     page.object_list = _with_visible_roles(request.user, page.object_list)
     return render(
@@ -313,7 +205,7 @@ def people_list(request):
 def person_invite(request):
     scope = _people_scope(request)
     if not scope.can_manage_people():
-        return forbidden(request, "Only Org Admins and Branch Managers may invite people.")
+        return forbidden(request, _("Only Org Admins and Branch Managers may invite people."))
     form = InviteForm(
         request.POST or None,
         viewer=request.user,
@@ -339,7 +231,9 @@ def person_invite(request):
         else:
             _remember_invitation(request, invitation)
             messages.success(
-                request, f"{invitation.user.email} is invited. An invitation email is on its way."
+                request,
+                _("%(email)s is invited. An invitation email is on its way.")
+                % {"email": invitation.user.email},
             )
             return redirect("hierarchy:person", pk=invitation.user.pk)
     return render(request, "org/person_invite.html", {"form": form})
@@ -352,7 +246,7 @@ def _remember_invitation(request, invitation) -> None:
 
 
 def _person_or_404(request, pk):
-    person = selectors.user_get(viewer=request.user, pk=pk)
+    person = accounts_selectors.user_get(viewer=request.user, pk=pk)
     if person is None:
         raise Http404
     return person
@@ -370,7 +264,7 @@ def _render_person(request, person, *, role_form=None, status=200):
     may_manage = _may_manage(scope, person)
     roles = [
         (a, may_manage and _may_revoke(scope, a))
-        for a in selectors.visible_roles(viewer=request.user, user=person)
+        for a in accounts_selectors.visible_roles(viewer=request.user, user=person)
     ]
     return render(
         request,
@@ -386,7 +280,9 @@ def _render_person(request, person, *, role_form=None, status=200):
             if role_form is not None
             else (RoleAddForm(viewer=request.user) if may_manage else None),
             "invitation": invitation,
-            "history": audit_entry_rows(limit=10, target=person) if scope.is_org_admin else None,
+            "history": audit_entry_rows(limit=10, target=person, viewer=request.user)
+            if scope.is_org_admin
+            else None,
         },
         status=status,
     )
@@ -415,14 +311,20 @@ def person_role_add(request, pk):
         except ApplicationError as exc:
             return refusal(request, exc) or forbidden(request, exc.message)
         else:
-            messages.success(request, f"{person.get_full_name()} is now {_describe(assignment)}.")
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": person.get_full_name(), "role": _describe(assignment)},
+            )
             return redirect("hierarchy:person", pk=person.pk)
     return _render_person(request, person, role_form=form)
 
 
 def _describe(assignment) -> str:
     where = assignment.school_class or assignment.branch
-    return f"{assignment.get_role_display()}{f' of {where}' if where else ''}"
+    if where:
+        return _("%(role)s of %(where)s") % {"role": assignment.get_role_display(), "where": where}
+    return str(assignment.get_role_display())
 
 
 @member_required
@@ -430,7 +332,7 @@ def _describe(assignment) -> str:
 def person_role_remove(request, pk, assignment_pk):
     _people_scope(request)
     person = _person_or_404(request, pk)
-    assignment = selectors.role_assignment_get(viewer=request.user, user=person, pk=assignment_pk)
+    assignment = accounts_selectors.role_assignment_get(viewer=request.user, user=person, pk=assignment_pk)
     if assignment is None:
         raise Http404
     try:
@@ -440,7 +342,11 @@ def person_role_remove(request, pk, assignment_pk):
             return response
         messages.error(request, message_for(exc))
     else:
-        messages.success(request, f"{person.get_full_name()} is no longer {_describe(assignment)}.")
+        messages.success(
+            request,
+            _("%(name)s is no longer %(role)s.")
+            % {"name": person.get_full_name(), "role": _describe(assignment)},
+        )
     return redirect("hierarchy:person", pk=person.pk)
 
 
@@ -449,7 +355,7 @@ def person_edit(request, pk):
     scope = _people_scope(request)
     person = _person_or_404(request, pk)
     if not (_may_manage(scope, person) or person.pk == request.user.pk):
-        return forbidden(request, "You may not change this person's profile.")
+        return forbidden(request, _("You may not change this person's profile."))
     form = ProfileForm(
         request.POST or None,
         may_change_email=scope.is_org_admin,
@@ -466,7 +372,7 @@ def person_edit(request, pk):
             request,
             form,
             lambda: user_update(user=person, actor=request.user, **changed),
-            success="The profile is saved." if changed else "Nothing changed.",
+            success=_("The profile is saved.") if changed else _("Nothing changed."),
             then=lambda _: reverse("hierarchy:person", args=[person.pk]),
         )
         if response is not None:
@@ -474,7 +380,7 @@ def person_edit(request, pk):
     return render(request, "org/person_edit.html", {"person": person, "form": form})
 
 
-def _person_action(request, pk, action, done: str):
+def _person_action(request, pk, action, done):
     _people_scope(request)
     person = _person_or_404(request, pk)
     try:
@@ -484,7 +390,7 @@ def _person_action(request, pk, action, done: str):
             return response
         messages.error(request, message_for(exc))
     else:
-        messages.success(request, done.format(name=person.get_full_name()))
+        messages.success(request, done % {"name": person.get_full_name()})
         if getattr(result, "path", None):  # a new invitation
             _remember_invitation(request, result)
     return redirect("hierarchy:person", pk=person.pk)
@@ -493,19 +399,21 @@ def _person_action(request, pk, action, done: str):
 @member_required
 @require_POST
 def person_deactivate(request, pk):
-    return _person_action(request, pk, user_deactivate, "{name} is deactivated and can no longer sign in.")
+    return _person_action(
+        request, pk, user_deactivate, _("%(name)s is deactivated and can no longer sign in.")
+    )
 
 
 @member_required
 @require_POST
 def person_reactivate(request, pk):
-    return _person_action(request, pk, user_reactivate, "{name} is reactivated.")
+    return _person_action(request, pk, user_reactivate, _("%(name)s is reactivated."))
 
 
 @member_required
 @require_POST
 def person_resend_invitation(request, pk):
-    return _person_action(request, pk, invitation_resend, "A new invitation for {name} is on its way.")
+    return _person_action(request, pk, invitation_resend, _("A new invitation for %(name)s is on its way."))
 
 
 @member_required
@@ -513,7 +421,7 @@ def person_delete(request, pk):
     scope = _people_scope(request)
     person = _person_or_404(request, pk)
     if not scope.is_org_admin:
-        return forbidden(request, "Only Org Admins may delete people; deactivate them instead.")
+        return forbidden(request, _("Only Org Admins may delete people; deactivate them instead."))
     form = ConfirmDeleteForm(request.POST or None, expected=person.email)
     if request.method == "POST" and form.is_valid():
         email = person.email
@@ -524,7 +432,9 @@ def person_delete(request, pk):
         except ApplicationError as exc:
             return refusal(request, exc) or forbidden(request, exc.message)
         else:
-            messages.success(request, f"{email} is deleted for good; the address is free again.")
+            messages.success(
+                request, _("%(email)s is deleted for good; the address is free again.") % {"email": email}
+            )
             return redirect("hierarchy:people")
     return render(request, "org/person_delete.html", {"person": person, "form": form})
 
@@ -541,6 +451,22 @@ def _branch_or_404(request, pk):
 
 def _branch_values(data: dict) -> dict:
     return {field: ("" if value is None else value) for field, value in data.items()}
+
+
+def _edited_contrast(form, saved: str | None):
+    """The palette of the brand colour on a branch form: the colour typed in (while editing,
+    when it is a colour), else the saved one; None when neither is set (a branch inheriting the colour)."""
+    typed = form.data.get("primary_color") if form.is_bound else None
+    color = typed if is_hex_color(typed) else saved
+    return brand_palette(color) if is_hex_color(color) else None
+
+
+def _branch_saved(request, branch, *, color_changed: bool = True) -> str:
+    """Where a saved branch goes, warning first when its new colour is hard to read on white."""
+    if color_changed and branch.primary_color:
+        for warning in brand_palette(branch.primary_color).warnings:
+            messages.warning(request, warning)
+    return reverse("hierarchy:branch", args=[branch.pk])
 
 
 @member_required
@@ -565,7 +491,7 @@ def branch_list(request):
 @member_required
 def branch_create(request):
     if not scope_of(request.user).is_org_admin:
-        return forbidden(request, "Only Org Admins may create branches.")
+        return forbidden(request, _("Only Org Admins may create branches."))
     form = BranchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         from .services import branch_create as create
@@ -574,12 +500,13 @@ def branch_create(request):
             request,
             form,
             lambda: create(actor=request.user, **_branch_values(form.cleaned_data)),
-            success=lambda branch: f"Branch {branch.name} is created.",
-            then=lambda branch: reverse("hierarchy:branch", args=[branch.pk]),
+            success=lambda branch: _("Branch %(name)s is created.") % {"name": branch.name},
+            then=lambda branch: _branch_saved(request, branch),
         )
         if response is not None:
             return response
-    return render(request, "org/branch_form.html", {"form": form, "branch": None})
+    contrast = _edited_contrast(form, None)
+    return render(request, "org/branch_form.html", {"form": form, "branch": None, "contrast": contrast})
 
 
 @member_required
@@ -593,6 +520,7 @@ def branch_detail(request, pk):
         "org/branch_detail.html",
         {
             "branch": branch,
+            "branch_palette": brand_palette(branch.primary_color) if branch.primary_color else None,
             "classes": selectors.class_list(viewer=request.user).filter(branch=branch).order_by(*CLASS_ORDER),
             "members": _with_visible_roles(request.user, members[:MEMBERS_SHOWN]),
             "may_edit": scope.manages_branch(branch.pk),
@@ -607,7 +535,7 @@ def branch_edit(request, pk):
     branch = _branch_or_404(request, pk)
     scope = scope_of(request.user)
     if not scope.manages_branch(branch.pk):
-        return forbidden(request, "Only this branch's managers and Org Admins may change it.")
+        return forbidden(request, _("Only this branch's managers and Org Admins may change it."))
     fields = (
         "name",
         "code",
@@ -631,12 +559,13 @@ def branch_edit(request, pk):
             request,
             form,
             lambda: branch_update(branch=branch, actor=request.user, **changed),
-            success="The branch is saved." if changed else "Nothing changed.",
-            then=lambda _: reverse("hierarchy:branch", args=[branch.pk]),
+            success=_("The branch is saved.") if changed else _("Nothing changed."),
+            then=lambda saved: _branch_saved(request, saved, color_changed="primary_color" in changed),
         )
         if response is not None:
             return response
-    return render(request, "org/branch_form.html", {"form": form, "branch": branch})
+    contrast = _edited_contrast(form, branch.primary_color)
+    return render(request, "org/branch_form.html", {"form": form, "branch": branch, "contrast": contrast})
 
 
 @member_required
@@ -652,7 +581,7 @@ def branch_delete(request, pk):
             return response
         messages.error(request, message_for(exc))
         return redirect("hierarchy:branch", pk=branch.pk)
-    messages.success(request, f"Branch {branch.name} is deleted.")
+    messages.success(request, _("Branch %(name)s is deleted.") % {"name": branch.name})
     return redirect("hierarchy:branches")
 
 
@@ -696,7 +625,7 @@ def class_list(request):
 def class_create(request):
     scope = scope_of(request.user)
     if not (scope.is_org_admin or scope.is_branch_manager):
-        return forbidden(request, "Only Org Admins and Branch Managers may create classes.")
+        return forbidden(request, _("Only Org Admins and Branch Managers may create classes."))
     form = ClassForm(request.POST or None, viewer=request.user, initial={"branch": request.GET.get("branch")})
     if request.method == "POST" and form.is_valid():
         from .services import class_create as create
@@ -705,7 +634,7 @@ def class_create(request):
             request,
             form,
             lambda: create(actor=request.user, **form.cleaned_data),
-            success=lambda school_class: f"Class {school_class} is created.",
+            success=lambda school_class: _("Class %(name)s is created.") % {"name": school_class},
             then=lambda school_class: reverse("hierarchy:class", args=[school_class.pk]),
         )
         if response is not None:
@@ -728,8 +657,8 @@ def _render_class(request, school_class, *, member_form=None, status=200):
         {
             "school_class": school_class,
             "member_sections": [
-                ("Teachers", Role.TEACHER.value, members[Role.TEACHER]),
-                ("Students", Role.STUDENT.value, members[Role.STUDENT]),
+                (_("Teachers"), Role.TEACHER.value, members[Role.TEACHER]),
+                (_("Students"), Role.STUDENT.value, members[Role.STUDENT]),
             ],
             "may_manage": may_manage,
             "may_see_people": scope.can_manage_people() or scope.is_teacher,
@@ -751,7 +680,7 @@ def class_detail(request, pk):
 def class_edit(request, pk):
     school_class = _class_or_404(request, pk)
     if not scope_of(request.user).manages_branch(school_class.branch_id):
-        return forbidden(request, "Only the managers of this class's branch and Org Admins may change it.")
+        return forbidden(request, _("Only the managers of this class's branch and Org Admins may change it."))
     fields = ("branch", "name", "term", "description", "is_active")
     form = ClassForm(
         request.POST or None,
@@ -766,7 +695,7 @@ def class_edit(request, pk):
             request,
             form,
             lambda: class_update(school_class=school_class, actor=request.user, **changed),
-            success="The class is saved." if changed else "Nothing changed.",
+            success=_("The class is saved.") if changed else _("Nothing changed."),
             then=lambda _: reverse("hierarchy:class", args=[school_class.pk]),
         )
         if response is not None:
@@ -778,7 +707,7 @@ def class_edit(request, pk):
 def class_delete(request, pk):
     school_class = _class_or_404(request, pk)
     if not scope_of(request.user).manages_branch(school_class.branch_id):
-        return forbidden(request, "Only the managers of this class's branch and Org Admins may delete it.")
+        return forbidden(request, _("Only the managers of this class's branch and Org Admins may delete it."))
     if request.method == "POST":
         from .services import class_delete as delete
 
@@ -789,7 +718,7 @@ def class_delete(request, pk):
                 return response
             messages.error(request, message_for(exc))
             return redirect("hierarchy:class", pk=school_class.pk)
-        messages.success(request, f"Class {school_class} is deleted.")
+        messages.success(request, _("Class %(name)s is deleted.") % {"name": school_class})
         return redirect("hierarchy:classes")
     return render(request, "org/class_delete.html", {"school_class": school_class})
 
@@ -820,11 +749,23 @@ def class_member_add(request, pk):
             person, role = membership.user, membership.assignment.get_role_display().lower()
             if membership.invitation is not None:
                 _remember_invitation(request, membership.invitation)
-                messages.success(request, f"{person.email} is invited as a {role} of {school_class}.")
+                messages.success(
+                    request,
+                    _("%(email)s is invited as a %(role)s of %(class)s.")
+                    % {"email": person.email, "role": role, "class": school_class},
+                )
             elif membership.created:
-                messages.success(request, f"{person.get_full_name()} is now a {role} of {school_class}.")
+                messages.success(
+                    request,
+                    _("%(name)s is now a %(role)s of %(class)s.")
+                    % {"name": person.get_full_name(), "role": role, "class": school_class},
+                )
             else:
-                messages.info(request, f"{person.get_full_name()} already is a {role} of {school_class}.")
+                messages.info(
+                    request,
+                    _("%(name)s already is a %(role)s of %(class)s.")
+                    % {"name": person.get_full_name(), "role": role, "class": school_class},
+                )
             return redirect("hierarchy:class", pk=school_class.pk)
     return _render_class(request, school_class, member_form=form)
 
@@ -849,90 +790,12 @@ def class_member_remove(request, pk, assignment_pk):
             return response
         messages.error(request, message_for(exc))
     else:
-        messages.success(request, f"{assignment.user.get_full_name()} is no longer {_describe(assignment)}.")
+        messages.success(
+            request,
+            _("%(name)s is no longer %(role)s.")
+            % {"name": assignment.user.get_full_name(), "role": _describe(assignment)},
+        )
     return redirect("hierarchy:class", pk=school_class.pk)
-
-
-# --- organization settings and branding -------------------------------------------------------------------
-
-SETTINGS_FIELDS = (
-    "display_name",
-    "primary_color",
-    "welcome_text",
-    "default_language",
-    "default_timezone",
-    "self_signup_enabled",
-    "allowed_email_domains",
-)
-
-
-@member_required
-def organization_settings(request):
-    if not scope_of(request.user).is_org_admin:
-        return forbidden(request, "Only Org Admins may change the organization's settings.")
-    from tenants.models import OrganizationSettings
-
-    organization = request.tenant
-    current = OrganizationSettings.objects.filter(organization_id=organization.pk).first()
-    initial = {field: getattr(current, field) for field in SETTINGS_FIELDS} if current else {}
-    if current:
-        initial["allowed_email_domains"] = "\n".join(current.allowed_email_domains)
-    form = OrganizationSettingsForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = {field: form.cleaned_data[field] for field in SETTINGS_FIELDS if field in form.changed_data}
-        logo = form.cleaned_data["logo"]
-        remove_logo = form.cleaned_data["remove_logo"] and bool(current and current.logo)
-        if not (values or logo or remove_logo):
-            messages.info(request, "Nothing changed.")
-            return redirect("hierarchy:settings")
-        try:
-            organization_settings_save(request, values=values, logo=logo, remove_logo=remove_logo)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "The settings are saved.")
-            return redirect("hierarchy:settings")
-    return render(request, "org/settings.html", {"form": form, "current": current})
-
-
-def organization_settings_save(request, *, values: dict, logo=None, remove_logo: bool = False):
-    from tenants import services
-
-    actor = services.Actor(
-        user=request.user, ip_address=ip_or_none(client_ip(request)), schema=connection.schema_name
-    )
-    return services.organization_settings_update(
-        organization=request.tenant, actor=actor, logo=logo, remove_logo=remove_logo, **values
-    )
-
-
-@require_GET
-def branding_logo(request):
-    """The organization's own logo, on its own host only: no parameter names another organization's file."""
-    from tenants.models import OrganizationSettings
-
-    organization = getattr(request, "tenant", None)
-    if organization is None or organization.is_public:
-        raise Http404
-    name = (
-        OrganizationSettings.objects.filter(organization_id=organization.pk)
-        .values_list("logo", flat=True)
-        .first()
-    ) or ""
-    if not name.startswith(f"{organization.schema_name}/branding/"):
-        raise Http404
-    extension = name.rsplit(".", 1)[-1]
-    content_types = dict(LOGO_FORMATS.values())
-    if extension not in content_types:
-        raise Http404
-    try:
-        handle = default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=content_types[extension])
-    response["Cache-Control"] = "public, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
 
 
 def manage_home(request):

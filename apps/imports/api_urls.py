@@ -6,6 +6,7 @@ from .api import views
 
 urlpatterns = [
     path("imports", views.ImportListView.as_view(), name="api-imports"),
+    path("imports/template", views.ImportTemplateView.as_view(), name="api-import-template"),
     path("imports/<int:pk>", views.ImportDetailView.as_view(), name="api-import"),
     path("imports/<int:pk>/report", views.ImportReportView.as_view(), name="api-import-report"),
 ]

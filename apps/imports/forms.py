@@ -1,15 +1,20 @@
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .parsing import max_bytes, max_rows
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="People file (CSV or XLSX)",
-        help_text=(
-            f"CSV (UTF-8, comma-separated) or XLSX, at most {max_bytes() // (1024 * 1024)} MB and "
-            f"{max_rows():,} rows. Columns: email, name, role, branch, class; email and role are "
-            "required."
+        label=_("People file (CSV or XLSX)"),
+        help_text=format_lazy(
+            _(
+                "CSV (UTF-8, comma-separated) or XLSX, at most {size} MB and {rows} rows. Columns: email, "
+                "name, role, branch, class; email and role are required."
+            ),
+            size=max_bytes() // (1024 * 1024),
+            rows=f"{max_rows():,}",
         ),
         widget=forms.ClearableFileInput(
             attrs={
@@ -19,7 +24,7 @@ class ImportUploadForm(forms.Form):
         ),
     )
     send_invitations = forms.BooleanField(
-        label="Send invitation emails to new people",
+        label=_("Send invitation emails to new people"),
         required=False,
-        help_text="Without this, new people are created as invited and no email is sent.",
+        help_text=_("Without this, new people are created as invited and no email is sent."),
     )

@@ -3,14 +3,15 @@ row of that file."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        COMPLETED = "completed", "Completed"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", pgettext_lazy("import status", "Queued")
+        RUNNING = "running", pgettext_lazy("import status", "Running")
+        COMPLETED = "completed", pgettext_lazy("import status", "Completed")
+        FAILED = "failed", pgettext_lazy("import status", "Failed")
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -57,11 +58,11 @@ class ImportJob(models.Model):
     # What a finished job achieved, which its status alone does not say: an import whose every row failed
     # "completed" its run but imported nobody. Pages and the API show this rather than the bare status.
     OUTCOME_LABELS = {
-        "queued": "Queued",
-        "running": "Running",
-        "completed": "Completed",
-        "completed_with_errors": "Completed with errors",
-        "failed": "Failed",
+        "queued": pgettext_lazy("import status", "Queued"),
+        "running": pgettext_lazy("import status", "Running"),
+        "completed": pgettext_lazy("import status", "Completed"),
+        "completed_with_errors": pgettext_lazy("import status", "Completed with errors"),
+        "failed": pgettext_lazy("import status", "Failed"),
     }
 
     @property
@@ -88,10 +89,10 @@ class ImportRow(models.Model):
     """What happened to one data row of an import: the report."""
 
     class Outcome(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        UNCHANGED = "unchanged", "Unchanged"
-        FAILED = "failed", "Failed"
+        CREATED = "created", pgettext_lazy("import row", "Created")
+        UPDATED = "updated", pgettext_lazy("import row", "Updated")
+        UNCHANGED = "unchanged", pgettext_lazy("import row", "Unchanged")
+        FAILED = "failed", pgettext_lazy("import row", "Failed")
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField(help_text="The row's line in the file; the header is row 1.")

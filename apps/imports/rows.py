@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from apps.accounts.events import invitations_sent_emit, roles_granted_emit, users_created_emit
 from apps.accounts.models import RoleAssignment, User
 from apps.accounts.permissions import Scope
 from apps.accounts.signals import roles_granted
@@ -38,7 +39,9 @@ Outcome = ImportRow.Outcome
 
 ROLE_ALIASES = {
     **{value: value for value in Role.values},
-    **{"_".join(label.lower().split()): value for value, label in Role.choices},
+    # The English labels as people type them ("Org Admin" -> org_admin), read from the names: the choice
+    # labels are translated, and this mapping must not depend on the language active at import.
+    **{role.name.lower(): role.value for role in Role},
 }
 NAME_MAX = User._meta.get_field("full_name").max_length
 EMAIL_MAX = User._meta.get_field("email").max_length
@@ -223,6 +226,11 @@ def apply_chunk(context: JobContext, rows: list[SourceRow], *, job_id: int) -> C
     if new_users:
         User.objects.bulk_create(new_users)
         result.invited = new_users
+        users_created_emit(new_users, source="import", actor=context.actor)
+        if context.send_invitations:
+            invitations_sent_emit(
+                new_users, discriminator=f"import{job_id}", resend=False, emailed=True, actor=context.actor
+            )
     if renamed:
         User.objects.bulk_update(list(renamed.values()), ["full_name"])
     for assignment in new_assignments:
@@ -230,6 +238,7 @@ def apply_chunk(context: JobContext, rows: list[SourceRow], *, job_id: int) -> C
     if new_assignments:
         RoleAssignment.objects.bulk_create(new_assignments)
         roles_granted.send(sender=RoleAssignment, assignments=new_assignments)
+        roles_granted_emit(new_assignments, actor=context.actor)
     return result
 
 

@@ -28,6 +28,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
@@ -35,7 +36,9 @@ from apps.accounts.permissions import scope_of
 from apps.audit.context import current_origin, origin
 from apps.audit.services import audit_record
 from apps.core.errors import PermissionDenied, ValidationFailed
+from apps.events import emit
 
+from .events import IMPORT_FINISHED
 from .models import ImportJob, ImportRow
 from .parsing import FileRefusedError, parse_people_file
 from .rows import ChunkResult, JobContext, apply_chunk
@@ -61,7 +64,7 @@ def may_import(user) -> bool:
 
 def _require_importer(actor) -> None:
     if not may_import(actor):
-        raise PermissionDenied("Only Org Admins and Branch Managers may import people.")
+        raise PermissionDenied(gettext("Only Org Admins and Branch Managers may import people."))
 
 
 def import_create(*, actor, filename: str, content: bytes, send_invitations: bool = False) -> ImportJob:
@@ -145,7 +148,18 @@ def import_fail(*, job_id: int, reason: str) -> ImportJob | None:
             target=job,
             changes={"reason": reason, **_counts(job)},
         )
+        _emit_finished(job)
     return job
+
+
+def _emit_finished(job: ImportJob) -> None:
+    """import.finished, once per job (a job finishes once: completed or failed)."""
+    emit(
+        IMPORT_FINISHED,
+        key=f"{IMPORT_FINISHED}:{job.pk}",
+        payload={"import_id": job.pk, "outcome": job.status, **_counts(job)},
+        actor=job.created_by,
+    )
 
 
 def time_budget() -> timedelta:
@@ -259,6 +273,7 @@ def _run_chunk(job_id: int, rows: list, context: JobContext) -> tuple[ImportJob,
         job.save(update_fields=fields)
         if done:
             audit_record(actor=job.created_by, action="import.completed", target=job, changes=_counts(job))
+            _emit_finished(job)
         if context.send_invitations and result.invited:
             invited = [user.pk for user in result.invited]
             schema_name = connection.schema_name

@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from apps.core.errors import ApplicationError, ValidationFailed
+from apps.core.pages import forbidden
 
 from .forms import ImportUploadForm
 from .parsing import read_upload
 from .report import report_response
 from .selectors import import_get, import_list
 from .services import import_create, may_import
+from .template import import_template_file, template_response
 
 PER_PAGE = 20
 
@@ -27,7 +29,7 @@ def importer_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not may_import(request.user):
-            return render(request, "errors/403.html", status=403)
+            return forbidden(request)
         return view(request, *args, **kwargs)
 
     return never_cache(wrapped)
@@ -75,3 +77,9 @@ def import_report_page(request, pk):
     if not job.is_finished:
         return redirect("imports:detail", pk=job.pk)  # the report is ready when the import is
     return report_response(job)
+
+
+@importer_required
+def import_template_page(request, file_format):
+    """The import template (header row and one example row) to fill in, as CSV or XLSX."""
+    return template_response(import_template_file(viewer=request.user, file_format=file_format))

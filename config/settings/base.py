@@ -98,6 +98,8 @@ TENANT_APPS = [
     "apps.imports",
     "apps.events",
     "apps.courses",
+    "apps.shell",  # the top layer: the home page and the dashboard
+    "apps.demo",  # the top layer too: `manage.py seed_demo` (no models)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -113,6 +115,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Once the person is known: their language and time zone, else their organization's, else the browser's
+    # language among LANGUAGES and UTC (the API keeps UTC: its datetimes are machine fields).
+    "apps.core.middleware_locale.PersonLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL in the address (400) and bodies over the upload limit (413), before any view reads them.
     "apps.core.middleware.RequestGuardMiddleware",
@@ -234,7 +239,10 @@ PASSWORD_RESET_TIMEOUT = INVITATION_TIMEOUT_DAYS * 24 * 3600
 
 # --- i18n --------------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español"), ("pt", "Português")]
+# Only the languages the interface is translated into (locale/). A person's or an organization's stored
+# language that is no longer offered falls back (apps/core/middleware_locale.py): org default, then English.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -354,8 +362,11 @@ SPECTACULAR_SETTINGS = {
         "CourseStatusEnum": "apps.courses.models.Course.Status",
         "EnrollmentStatusEnum": "apps.courses.models.Enrollment.Status",
         "EnrollmentSourceEnum": "apps.courses.models.Enrollment.Source",
-        "ContentKindEnum": "apps.courses.models.ContentItem.Kind",
+        "ContentKindEnum": "apps.courses.kinds.kind_choices",
         "BodyFormatEnum": "apps.courses.models.ContentVersion.Format",
+        "LanguageEnum": LANGUAGES,
+        # Where a setting comes from or applies (a brand colour's source, a checklist's kind).
+        "LevelEnum": [("organization", "organization"), ("branch", "branch")],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -376,7 +387,10 @@ CELERY_TIMEZONE = "UTC"
 # Periodic tasks (run exactly one `beat`). Each runs in the public schema and fans out per organization.
 CELERY_BEAT_SCHEDULE = {
     "redispatch-stale-events": {"task": "apps.events.tasks.redispatch_stale_events", "schedule": 300.0},
+    "prune-events": {"task": "apps.events.tasks.prune_events", "schedule": 24 * 3600.0},
 }
+# Days a dispatched domain event is kept in its organization's outbox (undispatched ones are never pruned).
+EVENTS_RETENTION_DAYS = int(env("EVENTS_RETENTION_DAYS", "90"))
 
 # --- logging -----------------------------------------------------------------------------------------------
 LOGGING = {

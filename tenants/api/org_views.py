@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from apps.accounts.permissions import IsOrgAdminOrReadOnly
 from apps.core.api.views import ApiGenericView
 from apps.core.errors import ValidationFailed
-from tenants import services
-from tenants.models import Organization, OrganizationSettings
+from tenants import selectors, services
+from tenants.models import Organization
 
 from .serializers import (
     OrganizationSettingsSerializer,
@@ -90,8 +90,7 @@ class OwnOrganizationSettingsView(OwnOrganizationMixin, ApiGenericView):
 
     @extend_schema(responses={200: OrganizationSettingsSerializer}, tags=["organization"])
     def get(self, request, pk):
-        organization = self.get_organization()
-        org_settings = OrganizationSettings.objects.filter(organization=organization).first()
+        org_settings = selectors.organization_settings_get(organization=self.get_organization())
         return Response(OrganizationSettingsSerializer(org_settings).data)
 
     @extend_schema(
@@ -101,9 +100,10 @@ class OwnOrganizationSettingsView(OwnOrganizationMixin, ApiGenericView):
     )
     def put(self, request, pk):
         organization = self.get_organization()
-        current = OrganizationSettings.objects.filter(organization=organization).first()
         serializer = OrganizationSettingsSerializer(
-            current, data=request.data, partial=request.method == "PATCH"
+            selectors.organization_settings_get(organization=organization),
+            data=request.data,
+            partial=request.method == "PATCH",
         )
         if not serializer.is_valid():
             raise ValidationFailed({k: [str(m) for m in v] for k, v in serializer.errors.items()})

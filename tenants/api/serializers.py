@@ -1,6 +1,10 @@
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.brand import BrandContrastSerializer
 from apps.core.api.fields import SingleLineCharField, column_range
+from apps.core.colors import brand_palette
 from apps.core.validation import validate_single_line
 from tenants.models import Domain, Organization, OrganizationSettings, Plan, Subscription
 
@@ -101,7 +105,18 @@ class OrganizationUpdateSerializer(serializers.Serializer):
 
 
 class OrganizationSettingsSerializer(serializers.ModelSerializer):
+    # One of the offered languages; a withdrawn one still stored is read back as it is (and falls back to
+    # English on the pages).
+    default_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     allowed_email_domains = serializers.ListField(child=serializers.CharField(max_length=253), required=False)
+    contrast = serializers.SerializerMethodField(
+        help_text="The brand colour's WCAG contrast on white and the colours derived from it for text on it "
+        "and for links; `warnings` says when the chosen colour is too light or dark for text as it is."
+    )
+
+    @extend_schema_field(BrandContrastSerializer)
+    def get_contrast(self, org_settings) -> dict:
+        return brand_palette(org_settings.primary_color).as_dict()
 
     class Meta:
         model = OrganizationSettings
@@ -113,9 +128,10 @@ class OrganizationSettingsSerializer(serializers.ModelSerializer):
             "default_timezone",
             "self_signup_enabled",
             "allowed_email_domains",
+            "contrast",
             "updated_at",
         ]
-        read_only_fields = ["updated_at"]
+        read_only_fields = ["contrast", "updated_at"]
         extra_kwargs = {"display_name": {"validators": [validate_single_line]}}
 
 

@@ -12,7 +12,7 @@ from apps.core.api.views import ApiGenericView
 from apps.core.errors import ValidationFailed
 from apps.core.validation import ip_or_none
 from tenants import selectors, services
-from tenants.models import Organization, OrganizationSettings
+from tenants.models import Organization
 
 from .serializers import (
     OrganizationCreateSerializer,
@@ -145,15 +145,10 @@ class OrganizationDetailView(OrganizationObjectMixin, ApiGenericView):
 class OrganizationSettingsView(OrganizationObjectMixin, ApiGenericView):
     serializer_class = OrganizationSettingsSerializer
 
-    def _settings(self, organization) -> OrganizationSettings:
-        org_settings, _ = OrganizationSettings.objects.get_or_create(
-            organization=organization, defaults={"display_name": organization.name}
-        )
-        return org_settings
-
     @extend_schema(responses={200: OrganizationSettingsSerializer}, tags=["organizations"])
     def get(self, request, pk):
-        return Response(OrganizationSettingsSerializer(self._settings(self.get_organization())).data)
+        org_settings = selectors.organization_settings_get(organization=self.get_organization())
+        return Response(OrganizationSettingsSerializer(org_settings).data)
 
     @extend_schema(
         request=OrganizationSettingsSerializer,
@@ -164,7 +159,7 @@ class OrganizationSettingsView(OrganizationObjectMixin, ApiGenericView):
         organization = self.get_organization()
         partial = request.method == "PATCH"
         serializer = OrganizationSettingsSerializer(
-            self._settings(organization), data=request.data, partial=partial
+            selectors.organization_settings_get(organization=organization), data=request.data, partial=partial
         )
         if not serializer.is_valid():
             raise ValidationFailed({k: [str(m) for m in v] for k, v in serializer.errors.items()})

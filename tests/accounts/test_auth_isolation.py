@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django_tenants.utils import schema_context
 
+from tests.accounts.isolation import account_ids as _account_ids
 from tests.conftest import PASSWORD, client_for, in_org
-from tests.isolation.registry import ANONYMOUS_API_ENDPOINTS, _account_ids
+from tests.isolation.registry import ANONYMOUS_API_ENDPOINTS
 
 GLOBEX_MARKERS = ("Globex", "globex")
 

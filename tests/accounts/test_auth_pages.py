@@ -190,7 +190,10 @@ def test_profile_saves_name_language_and_time_zone_through_the_service(acme, acm
         assert (user.full_name, user.language, user.timezone) == ("Tess Teacher", "fr", "Europe/Paris")
         entry = AuditEntry.objects.get(action="user.updated", target_id=str(user.pk))
         assert entry.actor_id == user.pk
-    assert "Your profile has been saved." in client.get("/accounts/profile/").content.decode()
+    # Said in the language just chosen, as is the rest of the page.
+    page = client.get("/accounts/profile/").content.decode()
+    assert '<html lang="fr">' in page
+    assert "Votre profil a été enregistré." in page
 
 
 def test_profile_refuses_an_unknown_time_zone_and_changes_nothing(acme, acme_teacher):
@@ -208,14 +211,25 @@ def test_profile_defaults_follow_the_organization(acme, acme_student):
     from tenants.models import OrganizationSettings
 
     OrganizationSettings.objects.filter(organization=acme).update(
-        default_language="de", default_timezone="Europe/Berlin"
+        default_language="fr", default_timezone="Europe/Berlin"
     )
     connection.set_schema_to_public()
 
     body = browser_for(acme, acme_student).get("/accounts/profile/").content.decode()
 
-    assert "The organization&#x27;s default (Deutsch)" in body
-    assert "The organization&#x27;s default (Europe/Berlin)" in body
+    assert "Réglage de l&#x27;organisation (Français)" in body  # the page is in the organization's language
+    assert "Réglage de l&#x27;organisation (Europe/Berlin)" in body
+
+
+def test_profile_defaults_name_english_for_an_organization_language_no_longer_offered(acme, acme_student):
+    from tenants.models import OrganizationSettings
+
+    OrganizationSettings.objects.filter(organization=acme).update(default_language="de")
+    connection.set_schema_to_public()
+
+    body = browser_for(acme, acme_student).get("/accounts/profile/").content.decode()
+
+    assert "The organization&#x27;s default (English)" in body
 
 
 def test_api_sign_in_costs_the_same_queries_for_one_role_or_many(acme, acme_teacher, acme_manager):

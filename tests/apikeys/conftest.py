@@ -32,23 +32,16 @@ def store(
 ):
     """A key row written directly, for states the service will not make (past expiry, a plan without
     API access): (ApiKey, raw key)."""
-    from apps.apikeys import keys
-    from apps.apikeys.models import ApiKey
+    from apps.apikeys.baker_recipes import make_api_key
 
-    prefix, secret = keys.generate_prefix(), keys.generate_secret()
-    raw = keys.format_key(prefix, secret)
     with schema_context(organization.schema_name):
-        api_key = ApiKey.objects.create(
+        return make_api_key(
             name=name,
-            prefix=prefix,
-            key_hash=keys.hash_key(raw),
-            last_four=secret[-4:],
             scopes=list(scopes),
             created_by=creator,
             expires_at=expires_at,
             revoked_at=timezone.now() if revoked else None,
         )
-    return api_key, raw
 
 
 def key_client(slug: str | None, raw_key: str, *, header: str = "authorization") -> APIClient:

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from apps.apikeys.models import ApiKey
-from apps.apikeys.scopes import ALL_SCOPES, check_api_key_scope, grants, normalize_scopes
+from apps.core.api.scopes import check_credential_scope, grants, normalize_scopes, scope_codes
 from apps.core.errors import PermissionDenied
 from tenants.api.org_views import OwnOrganizationDetailView
 from tests.api.helpers import assert_error, assert_ok
@@ -32,7 +32,7 @@ def request_with(method: str, auth) -> Request:
 def refusal(method: str, scopes: list[str], view=UsersView) -> PermissionDenied | None:
     """None when allowed, else the refusal (a 403 PERMISSION_DENIED)."""
     try:
-        check_api_key_scope(request_with(method, ApiKey(scopes=scopes)), view())
+        check_credential_scope(request_with(method, ApiKey(scopes=scopes)), view())
     except PermissionDenied as exc:
         return exc
     return None
@@ -71,7 +71,7 @@ def test_the_refusal_names_the_missing_scope():
 
 
 def test_a_view_without_a_scope_is_closed_to_keys():
-    every_scope = list(ALL_SCOPES)
+    every_scope = scope_codes()
 
     refused = refusal("GET", every_scope, view=UnscopedView)
 
@@ -80,7 +80,7 @@ def test_a_view_without_a_scope_is_closed_to_keys():
 
 @pytest.mark.parametrize("auth", [None, "a-jwt-access-token"])
 def test_requests_without_a_key_are_not_limited_by_scopes(auth):
-    check_api_key_scope(request_with("DELETE", auth), UnscopedView())
+    check_credential_scope(request_with("DELETE", auth), UnscopedView())
 
 
 def test_write_implies_read_and_nothing_else():
@@ -100,14 +100,14 @@ def test_scopes_are_normalized_and_unknown_ones_refused():
 
 
 # --- end to end through /api/v1/organizations/{id} ----------------------------------------------------------
-# These need ApiMixin.initial to call check_api_key_scope and `api_key_scope = "organization"` on the views of
+# These need ApiMixin.initial to call check_credential_scope and `api_key_scope = "organization"` on the views of
 # tenants/api/org_views.py. Until both are in, they are expected to fail (strict: they fail loudly once the
 # attribute is there but the hook is not).
 SCOPE_WIRED = getattr(OwnOrganizationDetailView, "api_key_scope", None) == "organization"
 needs_scope_hook = pytest.mark.xfail(
     not SCOPE_WIRED,
     strict=True,
-    reason="needs check_api_key_scope in ApiMixin.initial and api_key_scope='organization' in org_views",
+    reason="needs check_credential_scope in ApiMixin.initial and api_key_scope='organization' in org_views",
 )
 
 
@@ -138,7 +138,7 @@ def test_a_key_without_the_scope_cannot_even_read(acme, acme_admin):
 
 @needs_scope_hook
 def test_a_key_cannot_use_endpoints_without_a_scope(acme, acme_admin):
-    _, raw = issue(acme, acme_admin, scopes=list(ALL_SCOPES))
+    _, raw = issue(acme, acme_admin, scopes=scope_codes())
 
     response = key_client("acme", raw).get("/api/v1/auth/me")
 

@@ -26,8 +26,8 @@ def school(server, provisioned):
     from django.db import connection
 
     from apps.accounts.models import RoleAssignment, User
-    from apps.apikeys.scopes import ALL_SCOPES
     from apps.apikeys.services import api_key_create
+    from apps.core.api.scopes import scope_codes
     from apps.courses import services
     from apps.hierarchy.models import Branch, SchoolClass
 
@@ -57,7 +57,7 @@ def school(server, provisioned):
         api_key_create(
             actor=admin,
             name="Student information system nightly synchronisation",
-            scopes=[scope for scope in ALL_SCOPES if scope.endswith(":read")],
+            scopes=[scope for scope in scope_codes() if scope.endswith(":read")],
         )
     connection.set_schema_to_public()
     return organization, admin, course

@@ -207,9 +207,13 @@ def test_the_brand_colour_is_set_by_a_style_block_that_carries_the_nonce(acme):
 
     nonce = nonce_of(home)
     assert nonce
-    assert f'<style nonce="{nonce}">:root {{ --brand: #aa3300; }}</style>' in home.content.decode()
     assert (
-        f'<style nonce="{nonce_of(branch)}">:root {{ --brand: #114477; }}</style>' in branch.content.decode()
+        f'<style nonce="{nonce}">:root {{ --brand: #aa3300; --brand-text: #ffffff; --brand-ink: #aa3300; }}</style>'
+        in home.content.decode()
+    )
+    assert (
+        f'<style nonce="{nonce_of(branch)}">:root {{ --brand: #114477; --brand-text: #ffffff; '
+        "--brand-ink: #114477; }</style>" in branch.content.decode()
     )
     assert nonce_of(branch) != nonce
     assert page_problems(branch) == []

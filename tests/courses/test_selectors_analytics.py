@@ -2,8 +2,9 @@
 class the learners are in, counting only the learners the viewer may see."""
 
 import pytest
+from model_bakery import baker
 
-from apps.accounts.models import RoleAssignment, User
+from apps.accounts.models import RoleAssignment
 from apps.courses import selectors, services
 from apps.hierarchy.models import Branch, SchoolClass
 from tests.conftest import in_org, person
@@ -18,18 +19,18 @@ def course(acme, acme_admin):
     south-student@ (south, Biology 1) 50%, and withdrawn@ (south, Biology 1) withdrawn at 75%."""
     course = build_course(acme, owner=acme_admin, title="Everyone", modules=2, items_per_module=2)
     with in_org(acme):
-        north, south = Branch.objects.get(code="north"), Branch.objects.get(code="south")
+        north = Branch.objects.get(code="north")
         algebra, biology = (
             SchoolClass.objects.get(name="Algebra 1"),
             SchoolClass.objects.get(name="Biology 1"),
         )
-        geometry = SchoolClass.objects.create(branch=north, name="Geometry", term="2026")
+        geometry = baker.make_recipe("hierarchy.school_class", branch=north, name="Geometry")
         people = {
             "student": (person(acme, "student"), 4, 60),
-            "algebra-2": (_learner("algebra-2", north, algebra), 2, 30),
-            "geometry": (_learner("geometry", north, geometry), 1, 20),
+            "algebra-2": (_learner("algebra-2", algebra), 2, 30),
+            "geometry": (_learner("geometry", geometry), 1, 20),
             "south-student": (person(acme, "south-student"), 2, 40),
-            "withdrawn": (_learner("withdrawn", south, biology), 3, 100),
+            "withdrawn": (_learner("withdrawn", biology), 3, 100),
         }
         items = list(course.items.order_by("module__position", "position"))
         for learner, done, seconds in people.values():
@@ -42,10 +43,13 @@ def course(acme, acme_admin):
     return course
 
 
-def _learner(local, branch, school_class):
-    user = User.objects.create_user(f"{local}@acme.example.com", "x", full_name=local.title())
-    RoleAssignment.objects.create(user=user, role="student", branch=branch, school_class=school_class)
-    return user
+def _learner(local, school_class):
+    return baker.make_recipe(
+        "accounts.student",
+        email=f"{local}@acme.example.com",
+        full_name=local.title(),
+        school_class=school_class,
+    )
 
 
 def analytics(acme, who, course):

@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from apps.audit.models import AuditEntry
 from apps.courses import selectors
-from apps.courses.demo import DEMO_COURSES, worksheet_pdf
 from apps.courses.media import inspect_upload
 from apps.courses.models import (
     ContentItem,
@@ -19,6 +18,7 @@ from apps.courses.models import (
     ItemProgress,
     MediaFile,
 )
+from apps.demo.courses import DEMO_COURSES, worksheet_pdf
 from apps.events.models import Event
 from tests.conftest import in_org, person
 
@@ -196,3 +196,17 @@ def test_a_course_someone_renamed_is_left_alone(acme, acme_admin, seeded):
     with in_org(acme):
         assert Course.objects.get(slug="physics-motion-and-forces").title == "Physics (our version)"
         assert Course.objects.filter(title__startswith="Physics").count() == 1
+
+
+def test_a_demo_lesson_is_written_in_the_rich_text_editor_and_kept_as_written(acme, seeded):
+    from apps.courses.rendering import sanitize_html
+
+    with in_org(acme):
+        version = ContentVersion.objects.get(
+            item__title="A sample timetable", item__course__slug="study-skills-that-stick"
+        )
+
+    assert version.body_format == "html"
+    assert sanitize_html(version.body) == version.body
+    for tag in ("<table>", "<th>", "<ol>", "<ul>", "<h2>", "<a href="):
+        assert tag in version.body

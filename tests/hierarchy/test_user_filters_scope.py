@@ -2,7 +2,7 @@
 
 `filter[role]`, `filter[branch]` and `filter[class]` on /api/v1/users (and on a branch's people), and the
 member lists of branches and classes, match only the roles the caller may see
-(selectors.role_is_visible): a Teacher the roles in their classes, a Branch Manager those in their
+(apps.accounts.selectors.role_is_visible): a Teacher the roles in their classes, a Branch Manager those in their
 branches, everyone their own roles and the organization's Org Admins. Someone the caller sees through
 one role is not found through a role they hold elsewhere.
 
@@ -11,9 +11,9 @@ acme: north (manager@; Algebra 1: teacher@, student@), south (Biology 1: south-t
 
 import pytest
 
+from apps.accounts import selectors
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
-from apps.hierarchy import selectors
 from tests.api.helpers import assert_error, assert_ok
 from tests.hierarchy.conftest import in_acme
 

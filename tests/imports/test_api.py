@@ -236,7 +236,7 @@ def test_a_branch_manager_sees_only_their_own_imports(acme, acme_admin, acme_man
 
 def test_a_globex_job_is_not_found_on_acmes_host(acme, acme_admin, globex, globex_admin, run_jobs):
     globex_job = make_job(
-        globex, globex_admin, [("g@globex.example.com", "", "student", "main", "")], run_jobs=run_jobs
+        globex, globex_admin, [("g@globex.example.com", "", "student", "north", "")], run_jobs=run_jobs
     )
     acme_client = api_for(acme, acme_admin)
 

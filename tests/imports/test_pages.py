@@ -140,7 +140,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(acme):
 
 def test_a_globex_import_is_not_found_on_acmes_host(acme, acme_admin, globex, globex_admin, run_jobs):
     globex_job = make_job(
-        globex, globex_admin, [("g@globex.example.com", "", "student", "main", "")], run_jobs=run_jobs
+        globex, globex_admin, [("g@globex.example.com", "", "student", "north", "")], run_jobs=run_jobs
     )
     page = browser_for(acme, acme_admin)
 

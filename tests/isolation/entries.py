@@ -1,6 +1,17 @@
-"""The rows of the isolation registries: an API endpoint, a page, a form action."""
+"""The rows of the isolation registries: an API endpoint, a page, a form action.
 
+Each app lists its rows in tests/<app>/isolation.py (API_ENDPOINTS, PAGES, PAGE_ACTIONS, and a
+`targets(organization)` for its placeholders); tests/isolation/registry.py collects them all.
+"""
+
+import dataclasses
 from dataclasses import dataclass, field
+
+# A one-pixel PNG: what the matrix uploads to endpoints that take a file, and what the course targets store.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @dataclass(frozen=True)
@@ -14,10 +25,19 @@ class Endpoint:
     has_object: bool = False
     # A multipart upload: the name of the file field, sent (a small PNG) with the body's other fields.
     upload: str = ""
+    # The object an API key needs a scope on (`users` = `users:read` for reads, `users:write` for writes), as
+    # the view declares it with `api_key_scope`; None = closed to API keys (only people may call it).
+    api_key_scope: str | None = None
 
     @property
     def id(self) -> str:
         return f"{self.method} {self.path}" + (f" [{self.upload} upload]" if self.upload else "")
+
+
+def scoped(api_key_scope: str, endpoints: list[Endpoint]) -> list[Endpoint]:
+    """`endpoints`, each open to API keys holding a scope on `api_key_scope`: a section of a registry states
+    its scope once."""
+    return [dataclasses.replace(endpoint, api_key_scope=api_key_scope) for endpoint in endpoints]
 
 
 @dataclass(frozen=True)

@@ -4,45 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
-from tests.conftest import browser_for, client_for, jwt_for
+from tests.conftest import ROLES, browser_for, client_for, jwt_for, member
 
-from .course_targets import PNG
+from .calls import assert_no_globex_data, call
 from .registry import API_ENDPOINTS, PAGE_ACTIONS, PAGES, fill, targets
-
-# Strings that only org B (globex) has; none may appear in a response served to A.
-GLOBEX_MARKERS = ("Globex", "globex", "orgadmin@globex.example.com")
-
-
-def call(client, endpoint, values):
-    method = getattr(client, endpoint.method.lower())
-    body = filled_body(endpoint.body, values)
-    if endpoint.upload:
-        upload = SimpleUploadedFile("matrix.png", PNG, content_type="image/png")
-        return method(fill(endpoint.path, values), {**body, endpoint.upload: upload}, format="multipart")
-    return method(fill(endpoint.path, values), body or None, format="json")
-
-
-def filled_body(body, values):
-    """A body with each string that is exactly one placeholder ("{module_id}") replaced by its value, so a body
-    may name the org's objects (reorders, assignments)."""
-    if isinstance(body, dict):
-        return {key: filled_body(value, values) for key, value in body.items()}
-    if isinstance(body, list):
-        return [filled_body(value, values) for value in body]
-    if isinstance(body, str) and body.startswith("{") and body.endswith("}") and body[1:-1] in values:
-        return values[body[1:-1]]
-    return body
-
-
-def body_text(response) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return content.decode(errors="replace")  # files (media, covers) are bytes
-
-
-def assert_no_globex_data(response):
-    body = body_text(response)
-    leaked = [marker for marker in GLOBEX_MARKERS if marker in body]
-    assert leaked == [], f"{response.request['PATH_INFO']} leaked {leaked}"
 
 
 @pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
@@ -54,6 +19,21 @@ def test_acme_token_is_refused_on_globex_host(endpoint, acme, acme_admin, globex
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "TOKEN_INVALID"
     assert_no_globex_data(response)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_roles_token_is_refused_on_globex_host_where_its_namesake_works(role, acme, globex):
+    """globex has the same named people as acme (tests/conftest.py): an acme token of each role is refused
+    there, though globex's own person of that name and role is let in."""
+    acme_person, globex_person = member(acme, role), member(globex, role)
+    assert acme_person.email.split("@")[0] == globex_person.email.split("@")[0]
+
+    response = client_for("globex", token=jwt_for(acme, acme_person)).get("/api/v1/auth/me")
+    namesake = client_for("globex", token=jwt_for(globex, globex_person)).get("/api/v1/auth/me")
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "TOKEN_INVALID"
+    assert namesake.status_code == 200
 
 
 @pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
@@ -139,24 +119,21 @@ def test_globex_invitation_link_is_dead_on_acme_host(acme, globex):
 # --- roles within one organization ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e.id)
-def test_role_matrix(endpoint, acme, acme_admin, acme_manager, acme_teacher, acme_student):
-    people = {
-        "org_admin": acme_admin,
-        "branch_manager": acme_manager,
-        "teacher": acme_teacher,
-        "student": acme_student,
-    }
-    for role, user in people.items():
-        client = client_for("acme", token=jwt_for(acme, user))
+# One case per endpoint and role, named like `GET /api/v1/users[teacher]`.
+ROLE_CASES = [pytest.param(e, role, id=f"{e.id}[{role}]") for e in API_ENDPOINTS for role in ROLES]
 
-        response = call(client, endpoint, targets(acme))
 
-        if role in endpoint.allowed_roles:
-            assert 200 <= response.status_code < 300, (role, response.json())
-        else:
-            assert response.status_code == 403, (role, response.json())
-            assert response.json()["error"]["code"] == "PERMISSION_DENIED"
+@pytest.mark.parametrize(("endpoint", "role"), ROLE_CASES)
+def test_role_matrix(endpoint, role, acme):
+    client = client_for("acme", token=jwt_for(acme, member(acme, role)))
+
+    response = call(client, endpoint, targets(acme))
+
+    if role in endpoint.allowed_roles:
+        assert 200 <= response.status_code < 300, response.json()
+    else:
+        assert response.status_code == 403, response.json()
+        assert response.json()["error"]["code"] == "PERMISSION_DENIED"
 
 
 # --- form actions of the organization area ---------------------------------------------------------------

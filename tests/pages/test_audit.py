@@ -50,7 +50,13 @@ def test_entries_show_who_what_when_and_from_where(admin, ids):
     assert "198.51.100.4" in body
     assert "orgadmin@acme.example.com" in body
     assert f'href="/manage/people/{ids.student}/">Student</a>' in body
-    assert "{&quot;status&quot;: [&quot;active&quot;, &quot;deactivated&quot;]}" in body
+    assert (
+        f'<a href="/manage/people/{ids.orgadmin}/">Acme Academy Admin</a> deactivated '
+        f'<a href="/manage/people/{ids.student}/">Student</a>'
+    ) in body
+    assert (
+        "&quot;status&quot;: [\n    &quot;active&quot;,\n    &quot;deactivated&quot;\n  ]" in body
+    )  # raw data
 
 
 def test_filters_by_actor_action_type_and_dates(admin):

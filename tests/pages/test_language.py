@@ -442,3 +442,14 @@ def test_a_validation_failure_says_so_in_the_callers_language(acme, acme_admin):
 
     assert assert_error(french, 400, "VALIDATION_ERROR")["message"] == "Certains champs ne sont pas valides."
     assert assert_error(english, 400, "VALIDATION_ERROR")["message"] == "Some fields are not valid."
+
+
+def test_a_refusal_page_says_why_in_french(acme, acme_teacher):
+    _person_prefers(acme, acme_teacher, language="fr")
+
+    response = browser_for(acme, acme_teacher).get("/manage/branches/new/")
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Seuls les administrateurs de l&#x27;organisation peuvent créer des sites." in body
+    assert "Only Org Admins may create branches." not in body

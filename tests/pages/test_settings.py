@@ -215,3 +215,24 @@ def test_saving_unchanged_settings_records_nothing(admin, acme):
     assert "Nothing changed." in response.content.decode()
     assert audit_actions(action="organization.settings_updated") == []
     assert not OrganizationEvent.objects.filter(organization=acme, action="settings_changed").exists()
+
+
+def test_an_organization_without_stored_settings_sees_the_defaults_and_the_first_save_stores_them(
+    admin, acme
+):
+    """The page reads the settings as the API does (tenants.selectors): a missing row shows the defaults and
+    opening the page stores nothing."""
+    from tenants.models import OrganizationSettings
+
+    OrganizationSettings.objects.filter(organization=acme).delete()
+
+    page = admin.get("/manage/settings/")
+
+    assert page.status_code == 200
+    assert page.context["form"].initial["display_name"] == acme.name
+    assert not OrganizationSettings.objects.filter(organization=acme).exists()
+
+    response = admin.post("/manage/settings/", SETTINGS)
+
+    assert response.status_code == 302
+    assert current(acme).display_name == "Acme Learning"

@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
-from tenants.models import Organization, OrganizationEvent
+from tenants.models import Organization, OrganizationEvent, OrganizationSettings
 from tests.conftest import client_for, jwt_for
 
 NEW_ORG = {
@@ -161,6 +163,27 @@ def test_settings_round_trip_and_validation(operator_client, acme):
     assert good.status_code == 200
     assert good.json()["data"]["allowed_email_domains"] == ["acme.example.com", "acme.org"]
     assert operator_client.get(url).json()["data"]["default_timezone"] == "Europe/Paris"
+
+
+def test_reading_the_settings_of_an_organization_without_them_writes_nothing(operator_client, acme):
+    """An organization provisioned before settings existed has no row: a read shows the defaults and
+    stores nothing; the first change stores the row."""
+    OrganizationSettings.objects.filter(organization=acme).delete()
+    url = f"/api/v1/organizations/{acme.pk}/settings"
+
+    with CaptureQueriesContext(connection) as queries:
+        read = operator_client.get(url)
+
+    assert read.status_code == 200
+    assert read.json()["data"]["display_name"] == acme.name
+    assert [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))] == []
+    assert not OrganizationSettings.objects.filter(organization=acme).exists()
+
+    changed = operator_client.patch(url, {"default_timezone": "Europe/Paris"}, format="json")
+
+    assert changed.status_code == 200
+    stored = OrganizationSettings.objects.get(organization=acme)
+    assert (stored.display_name, stored.default_timezone) == (acme.name, "Europe/Paris")
 
 
 def test_unknown_organization_is_404(operator_client):

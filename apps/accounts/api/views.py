@@ -6,8 +6,6 @@ Sign-in follows the same rules as the pages (apps/accounts/adapters.py): lockout
 (django-axes), email verification for people who signed themselves up, a second factor for people who
 turned it on. No answer tells whether an address has an account."""
 
-import contextlib
-
 from allauth.account import signals as allauth_signals
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm, UserTokenForm
@@ -22,14 +20,12 @@ from allauth.mfa.base.forms import BaseAuthenticateForm
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model, user_logged_in
+from django.contrib.auth import authenticate, user_logged_in
 from django.db import connection, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from apps.accounts.adapters import (
     lockout_message,
@@ -38,7 +34,8 @@ from apps.accounts.adapters import (
     signup_check,
 )
 from apps.accounts.forms import OrgSignupForm
-from apps.core.api.authentication import ORG_CLAIM, token_is_for_this_organization, tokens_for_user
+from apps.accounts.services import token_refresh, token_revoke
+from apps.core.api.authentication import tokens_for_user
 from apps.core.api.envelope import error_payload
 from apps.core.api.views import ApiView
 from apps.core.errors import ApplicationError, ErrorCode, NotFound, ValidationFailed
@@ -152,25 +149,6 @@ class LoginView(ApiView):
         return Response(_token_payload(user, tokens_for_user(user)))
 
 
-def _refresh_token(raw: str) -> RefreshToken:
-    try:
-        token = RefreshToken(raw)
-    except TokenError as exc:
-        raise ApplicationError(
-            "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
-        ) from exc
-    if token.get(ORG_CLAIM) is None:
-        raise ApplicationError(
-            "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
-        )
-    if not token_is_for_this_organization(token):
-        # Another organization's, or one of an organization that was deleted (whose blacklist went with it).
-        raise ApplicationError(
-            "This token was not issued for this organization.", code=ErrorCode.TOKEN_INVALID, status_code=401
-        )
-    return token
-
-
 class RefreshView(ApiView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -180,16 +158,8 @@ class RefreshView(ApiView):
     def post(self, request):
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = _refresh_token(serializer.validated_data["refresh"])
-        user = get_user_model().objects.filter(pk=token.get("user_id")).first()
-        if user is None or not user.is_active:
-            raise ApplicationError(
-                "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
-            )
-        # Rotation: the old refresh token is blacklisted, a new pair is issued.
-        with contextlib.suppress(AttributeError):  # blacklist app not installed: rotation only
-            token.blacklist()
-        return Response(_token_payload(user, tokens_for_user(user)))
+        user, tokens = token_refresh(refresh=serializer.validated_data["refresh"])
+        return Response(_token_payload(user, tokens))
 
 
 class LogoutView(ApiView):
@@ -200,12 +170,7 @@ class LogoutView(ApiView):
     def post(self, request):
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = _refresh_token(serializer.validated_data["refresh"])
-        if str(token.get("user_id")) != str(request.user.pk):
-            raise ApplicationError(
-                "The refresh token is invalid or expired.", code=ErrorCode.TOKEN_INVALID, status_code=401
-            )
-        token.blacklist()
+        token_revoke(refresh=serializer.validated_data["refresh"], user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 from apps.apikeys.models import ApiKey
-from apps.apikeys.scopes import ALL_SCOPES
 from apps.core.api.fields import SingleLineCharField
 
 
@@ -14,6 +13,11 @@ class ApiKeyPersonSerializer(serializers.Serializer):
 class ApiKeySerializer(serializers.ModelSerializer):
     masked_key = serializers.CharField(source="masked", help_text="Prefix and last four characters.")
     status = serializers.ChoiceField(choices=ApiKey.Status.choices, source="get_status", read_only=True)
+    retired_scopes = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Those of `scopes` that no app offers any more: kept for the record, they grant nothing.",
+    )
     created_by = ApiKeyPersonSerializer()
     revoked_by = ApiKeyPersonSerializer(allow_null=True)
 
@@ -26,6 +30,7 @@ class ApiKeySerializer(serializers.ModelSerializer):
             "last_four",
             "masked_key",
             "scopes",
+            "retired_scopes",
             "status",
             "created_by",
             "created_at",
@@ -55,9 +60,24 @@ class ApiKeyCreateSerializer(serializers.Serializer):
     scopes = serializers.ListField(
         child=serializers.CharField(),
         allow_empty=True,
-        help_text="`<object>:read` or `<object>:write` (write implies read). "
-        f"One of: {', '.join(ALL_SCOPES)}.",
+        help_text="`<object>:read` or `<object>:write` (write implies read); "
+        "`GET /api/v1/api-keys/scopes` lists the scopes that may be granted.",
     )
     expires_at = serializers.DateTimeField(
         required=False, allow_null=True, help_text="When the key stops working; empty = never."
     )
+
+
+class ApiKeyScopeSerializer(serializers.Serializer):
+    """One scope that may be granted, from the registry (apps.core.api.scopes)."""
+
+    code = serializers.CharField(help_text="What a key holds, e.g. `courses:read`.")
+    object = serializers.CharField(help_text="What an endpoint declares it serves, e.g. `courses`.")
+    access = serializers.ChoiceField(
+        choices=["read", "write"],
+        help_text="`read`: GET, HEAD and OPTIONS; `write`: every method, reads included.",
+    )
+    label = serializers.CharField()
+    description = serializers.CharField()
+    app = serializers.CharField(help_text="The app that registered the scope; scopes are grouped by it.")
+    app_name = serializers.CharField(help_text="The app's name for people.")

@@ -1,4 +1,5 @@
-"""`/api/v1/api-keys`: Org Admins list, create and revoke the organization's API keys.
+"""`/api/v1/api-keys`: Org Admins list, create and revoke the organization's API keys, and list the scopes
+a key may be granted (`/api/v1/api-keys/scopes`, from the registry every app registers into).
 
 Only people manage keys (JWT or session): a request authenticated by an API key is refused with 403, so a
 leaked key cannot mint more keys or keep itself alive.
@@ -12,10 +13,16 @@ from apps.accounts.permissions import IsOrgAdmin
 from apps.apikeys.permissions import NotWithApiKey
 from apps.apikeys.selectors import api_key_get, api_key_list
 from apps.apikeys.services import api_key_create, api_key_revoke
+from apps.core.api.scopes import ACCESS_LEVELS, registered_scopes
 from apps.core.api.views import ApiGenericView
 from apps.core.errors import NotFound
 
-from .serializers import ApiKeyCreatedSerializer, ApiKeyCreateSerializer, ApiKeySerializer
+from .serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyCreateSerializer,
+    ApiKeyScopeSerializer,
+    ApiKeySerializer,
+)
 
 DATE_OPS = ["gt", "lt", "gte", "lte"]
 
@@ -78,3 +85,33 @@ class ApiKeyDetailView(ApiGenericView):
     def delete(self, request, pk):
         api_key_revoke(actor=request.user, api_key=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiKeyScopeListView(ApiGenericView):
+    """Every scope an API key may be granted, grouped by the app that registered it, with what it covers.
+    `<object>:write` includes `<object>:read`."""
+
+    permission_classes = [IsOrgAdmin, NotWithApiKey]
+    serializer_class = ApiKeyScopeSerializer
+
+    @extend_schema(
+        summary="List the grantable API-key scopes",
+        responses={200: ApiKeyScopeSerializer(many=True)},
+        tags=["api keys"],
+    )
+    def get(self, request):
+        rows = [
+            {
+                "code": f"{scope.object}:{access}",
+                "object": scope.object,
+                "access": access,
+                "label": scope.label,
+                "description": scope.description,
+                "app": scope.app,
+                "app_name": scope.app_name,
+            }
+            for scope in registered_scopes()
+            for access in ACCESS_LEVELS
+        ]
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(ApiKeyScopeSerializer(page, many=True).data)

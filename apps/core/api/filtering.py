@@ -71,9 +71,15 @@ def _convert(field, raw: str, public_name: str):
                 raise ValidationError("not a boolean")
             return lowered in {"true", "1"}
         value = field.to_python(raw)
-        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-            # `2024-05-01` or a time without offset is read in the site's time zone, as Django would.
-            value = timezone.make_aware(value)
+        if isinstance(value, datetime.datetime):
+            # `2024-05-01` or a time without offset is read in the site's time zone, as Django would. Then
+            # in UTC: PostgreSQL refuses offsets past ±15:59 that Python reads (`+20:34`).
+            try:
+                if timezone.is_naive(value):
+                    value = timezone.make_aware(value)
+                value = value.astimezone(datetime.UTC)
+            except (OverflowError, ValueError) as exc:
+                raise ValidationError("The date is out of range.") from exc
         if getattr(field, "choices", None) and value not in {choice for choice, _ in field.flatchoices}:
             allowed = ", ".join(str(choice) for choice, _ in field.flatchoices)
             raise ValidationError(f"Must be one of: {allowed}.")

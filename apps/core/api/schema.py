@@ -282,6 +282,7 @@ class AutoSchema(SpectacularAutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return operation
+        _document_api_key_scope(operation, self.view, method)
         if method == "GET" and _answers_json(operation) and _has_sparse_fields(self.view):
             operation.setdefault("parameters", []).append(
                 {
@@ -294,6 +295,22 @@ class AutoSchema(SpectacularAutoSchema):
                 }
             )
         return operation
+
+
+def _document_api_key_scope(operation, view, method: str) -> None:
+    """Say in the description which scope an API key needs (apps.core.api.scopes), and put it in
+    `x-api-key-scope` (null: closed to API keys) for tools that read it."""
+    from .scopes import required_scope
+    from .views import ApiMixin
+
+    if not isinstance(view, ApiMixin):
+        return
+    view_scope = getattr(view, "api_key_scope", None)
+    needed = required_scope(view_scope, method) if view_scope else None
+    note = f"API keys need the `{needed}` scope." if needed else "Not open to API keys: sign in as a person."
+    description = operation.get("description") or ""
+    operation["description"] = f"{description}\n\n{note}" if description else note
+    operation["x-api-key-scope"] = needed
 
 
 def _answers_json(operation) -> bool:

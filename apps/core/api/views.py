@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from . import schema  # noqa: F401  registers the OpenAPI extension for TenantJWTAuthentication
 from .fields import parse_fields, prune, validate_paths
 from .filtering import WhitelistFilterBackend, WhitelistSortBackend
+from .scopes import check_credential_scope
 
 
 class ApiMixin:
@@ -32,10 +33,9 @@ class ApiMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        from apps.apikeys.scopes import check_api_key_scope
-
-        # A request made with an API key may only reach views whose `api_key_scope` the key grants.
-        check_api_key_scope(request, self)
+        # A request made with a scoped credential (an API key) may only reach views whose `api_key_scope`
+        # its scopes grant; a view without one is closed to such credentials.
+        check_credential_scope(request, self)
         self._sparse_fields = parse_fields(request.query_params.get("fields"))
         if self._sparse_fields is not None and hasattr(self, "get_serializer_class"):
             try:

@@ -16,18 +16,17 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
+from apps.accounts.scoped_api import ADMIN, AUTHOR, MEMBER, ScopedApiView
 from apps.core.errors import PermissionDenied
-from apps.hierarchy.api.base import StructureView
-from apps.hierarchy.api.permissions import ADMIN, AUTHOR, MEMBER
 
 from .. import selectors
 
 __all__ = ["ADMIN", "AUTHOR", "MEMBER", "CourseApiView", "FileView", "show"]
 
 
-class CourseApiView(StructureView):
-    """Role checks per method with `access` (apps.hierarchy.api.permissions: MEMBER, AUTHOR, ADMIN), the
-    viewer's scope in serializer context, valid(), listing() and one() come from StructureView."""
+class CourseApiView(ScopedApiView):
+    """Role checks per method with `access` (apps.accounts.scoped_api: MEMBER, AUTHOR, ADMIN), the
+    viewer's scope in serializer context, valid(), listing() and one() come from ScopedApiView."""
 
     api_key_scope = "courses"
 

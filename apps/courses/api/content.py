@@ -21,6 +21,7 @@ from .serializers import (
     ContentUpdateSerializer,
     CourseContentCreateSerializer,
     OutlineModuleSerializer,
+    kind_data_errors,
 )
 
 TAGS = ["content"]
@@ -51,10 +52,12 @@ def with_versions(queryset):
 
 
 def create_content(view, module: Module, data: dict) -> Response:
-    item = services.content_create(
-        actor=view.request.user, module=module, kind=data.pop("kind"), title=data.pop("title"), **data
+    """Add a lesson through the same service as the lesson editor (services.lesson_save)."""
+    kind, publish = data.pop("kind"), data.pop("publish", False)
+    saved = services.lesson_save(
+        actor=view.request.user, module=module, kind=kind, values=data, publish=publish
     )
-    return view.fresh(item, status.HTTP_201_CREATED)
+    return view.fresh(saved.item, status.HTTP_201_CREATED)
 
 
 class ContentView(CourseApiView):
@@ -161,7 +164,12 @@ class ContentDetailView(ContentView):
         """Save the lesson: changed content makes a new (unpublished) version; `module` and `position` move
         it."""
         item = self.get_item()
-        services.content_update(actor=request.user, item=item, **self.valid(ContentUpdateSerializer))
+        data = self.valid(ContentUpdateSerializer)
+        errors = kind_data_errors(item.kind, data.get("data"))
+        if errors:
+            raise ValidationFailed(errors)
+        publish = data.pop("publish", False)
+        services.lesson_save(actor=request.user, item=item, values=data, publish=publish)
         return self.fresh(item)
 
     @extend_schema(request=ContentUpdateSerializer, responses={200: ContentSerializer}, tags=TAGS)

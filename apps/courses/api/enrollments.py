@@ -12,8 +12,8 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.accounts import selectors as people
 from apps.core.errors import ValidationFailed
-from apps.hierarchy import selectors as people
 
 from .. import selectors, services
 from .base import AUTHOR, CourseApiView

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
-from apps.hierarchy import selectors as people
+from apps.accounts import selectors as people
 
 from .. import selectors, services
 from ..models import Enrollment, ItemProgress
@@ -106,7 +106,8 @@ class CourseAnalyticsView(ProgressView):
 
 class ContentProgressView(ProgressView):
     """The caller's own progress on a lesson. PUT (or POST) records it: `completed` is a state, not a toggle,
-    and `time_spent_seconds` the total so far, so sending the same thing twice changes nothing."""
+    and `time_spent_seconds` the total so far, so sending the same thing twice changes nothing. A lesson whose
+    `completion` is "external" (a quiz) is completed by what decides it: `completed` is refused for it (409)."""
 
     serializer_class = MyItemProgressSerializer
     pagination_class = None

@@ -16,6 +16,7 @@ from apps.accounts.models import User
 from apps.core.api.fields import MAX_ID, MAX_INT, SingleLineCharField
 from apps.hierarchy.api.serializers import BranchBriefSerializer, ClassBriefSerializer
 
+from ..kinds import kind_choices, kind_for
 from ..models import (
     Category,
     ContentItem,
@@ -341,6 +342,43 @@ class MediaUploadSerializer(serializers.Serializer):
 # --- content items and versions -----------------------------------------------------------------------------
 
 
+class KindField(serializers.ChoiceField):
+    """A lesson kind: one of the kinds registered now (apps.courses.kinds), read on each use, so a kind
+    registered by another app is accepted and documented without touching this module."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=(), **kwargs)
+
+    def _get_choices(self):
+        return dict(kind_choices())
+
+    def _set_choices(self, value) -> None:
+        pass
+
+    choices = property(_get_choices, _set_choices)
+
+    @property
+    def grouped_choices(self):
+        return self.choices
+
+    @property
+    def choice_strings_to_values(self):
+        return {code: code for code in self.choices}
+
+
+def kind_data_errors(kind: str, data) -> dict | None:
+    """Field errors of a version's `data` for `kind`, by the kind's data_serializer (None: acceptable)."""
+    spec = kind_for(kind)
+    if spec is None or spec.data_serializer is None or data is None:
+        return None
+    serializer = spec.data_serializer(data=data)
+    if serializer.is_valid():
+        return None
+    return {
+        f"data.{name}": [str(message) for message in messages] for name, messages in serializer.errors.items()
+    }
+
+
 class ItemProgressBriefSerializer(serializers.ModelSerializer):
     completed = serializers.BooleanField(source="is_completed", read_only=True)
     position_seconds = serializers.IntegerField(source="last_position_seconds", read_only=True)
@@ -375,6 +413,11 @@ class ContentSerializer(serializers.ModelSerializer):
     duration_seconds = serializers.IntegerField(
         source="shown_version.duration_seconds", read_only=True, allow_null=True
     )
+    kind = KindField(read_only=True)
+    completion = serializers.SerializerMethodField(
+        help_text="manual: the learner marks it complete (PUT /content/{id}/progress); external: something "
+        "else completes it (a passed quiz), and a `completed` sent for it is refused with 409."
+    )
 
     class Meta:
         model = ContentItem
@@ -383,6 +426,7 @@ class ContentSerializer(serializers.ModelSerializer):
             "course",
             "module",
             "kind",
+            "completion",
             "position",
             "estimated_minutes",
             "version",
@@ -403,6 +447,10 @@ class ContentSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_completion(self, item) -> str:
+        spec = kind_for(item.kind)
+        return spec.completion if spec is not None else "manual"
 
     def get_latest_version(self, item) -> int | None:
         if not getattr(item, "viewer_edits", False) or item.latest_version is None:
@@ -441,8 +489,20 @@ class VersionFieldsSerializer(serializers.Serializer):
     """The fields a version holds. Left out of an update, a field keeps its value."""
 
     title = SingleLineCharField(max_length=200, required=False)
-    body = serializers.CharField(max_length=200_000, required=False, allow_blank=True, trim_whitespace=False)
-    body_format = serializers.ChoiceField(choices=ContentVersion.Format.choices, required=False)
+    body = serializers.CharField(
+        max_length=200_000,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The text as written, in body_format. Kept as sent; what anyone is shown is body_html.",
+    )
+    body_format = serializers.ChoiceField(
+        choices=ContentVersion.Format.choices,
+        required=False,
+        help_text="markdown: rendered to HTML, then sanitized. html: sanitized with the same allow-list (no "
+        'script, style, event handler, javascript: URL, form or frame; links get rel="noopener noreferrer"). '
+        "Either way the result is body_html, as the lesson editor's preview and the player show it.",
+    )
     video_url = serializers.CharField(
         max_length=500, required=False, allow_blank=True, help_text="A video page of an allowed provider."
     )
@@ -465,7 +525,7 @@ class ContentCreateSerializer(VersionFieldsSerializer):
     module = serializers.IntegerField(
         max_value=MAX_ID, min_value=1, help_text="The module the lesson goes into."
     )
-    kind = serializers.ChoiceField(choices=ContentItem.Kind.choices)
+    kind = KindField()
     title = SingleLineCharField(max_length=200)
     position = serializers.IntegerField(
         max_value=MAX_INT,
@@ -477,6 +537,15 @@ class ContentCreateSerializer(VersionFieldsSerializer):
     estimated_minutes = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=10_000
     )
+    publish = serializers.BooleanField(
+        required=False, default=False, help_text="true: learners see the lesson at once."
+    )
+
+    def validate(self, attrs):
+        errors = kind_data_errors(attrs.get("kind"), attrs.get("data"))
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class CourseContentCreateSerializer(ContentCreateSerializer):
@@ -493,13 +562,14 @@ class ContentUpdateSerializer(VersionFieldsSerializer):
     `module`, `position` and `estimated_minutes` move or describe the lesson without one."""
 
     title = SingleLineCharField(max_length=200)
-    kind = serializers.ChoiceField(
-        choices=ContentItem.Kind.choices, required=False, help_text="Cannot change."
-    )
+    kind = KindField(required=False, help_text="Cannot change.")
     module = serializers.IntegerField(max_value=MAX_ID, min_value=1, required=False)
     position = serializers.IntegerField(max_value=MAX_INT, required=False, allow_null=True, min_value=0)
     estimated_minutes = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=10_000
+    )
+    publish = serializers.BooleanField(
+        required=False, default=False, help_text="true: publish the latest version after saving."
     )
 
 
@@ -678,7 +748,7 @@ class ItemRefSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="item_id", read_only=True)
     title = serializers.CharField(source="item_title", read_only=True)
-    kind = serializers.ChoiceField(choices=ContentItem.Kind.choices, source="item.kind", read_only=True)
+    kind = KindField(source="item.kind", read_only=True)
     module = serializers.IntegerField(source="item.module_id", read_only=True)
 
 

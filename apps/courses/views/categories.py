@@ -4,10 +4,11 @@ from functools import wraps
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.permissions import scope_of
-from apps.hierarchy.views import forbidden, member_required
+from apps.core.pages import forbidden, member_required
 
 from .. import selectors, services
 from ..forms import CategoryForm, TagForm
@@ -81,7 +82,7 @@ def category_list(request):
             request,
             form,
             lambda: services.category_create(actor=request.user, **form.cleaned_data),
-            success=lambda category: f"Category {category.name} is created.",
+            success=lambda category: _("Category %(name)s is created.") % {"name": category.name},
             then=lambda _: "courses:categories",
         )
         if response is not None:
@@ -102,7 +103,7 @@ def category_edit(request, category_pk):
             request,
             form,
             lambda: services.category_update(actor=request.user, category=category, **values),
-            success=lambda saved: f"Category {saved.name} is saved.",
+            success=lambda saved: _("Category %(name)s is saved.") % {"name": saved.name},
             then=lambda _: "courses:categories",
         )
         if response is not None:
@@ -117,7 +118,8 @@ def category_delete(request, category_pk):
     return act(
         request,
         lambda: services.category_delete(actor=request.user, category=category),
-        success=f"Category {category.name} is deleted; its courses have no category now.",
+        success=_("Category %(name)s is deleted; its courses have no category now.")
+        % {"name": category.name},
         then="courses:categories",
     )
 
@@ -132,7 +134,7 @@ def tag_rename(request, tag_pk):
             request,
             form,
             lambda: services.tag_rename(actor=request.user, tag=tag, name=form.cleaned_data["name"]),
-            success=lambda saved: f"The tag is renamed to {saved.name}.",
+            success=lambda saved: _("The tag is renamed to %(name)s.") % {"name": saved.name},
             then=lambda _: "courses:categories",
         )
         if response is not None:
@@ -147,6 +149,6 @@ def tag_delete(request, tag_pk):
     return act(
         request,
         lambda: services.tag_delete(actor=request.user, tag=tag),
-        success=f"The tag {tag.name} is deleted and removed from its courses.",
+        success=_("The tag %(name)s is deleted and removed from its courses.") % {"name": tag.name},
         then="courses:categories",
     )

@@ -4,20 +4,22 @@ does not exist), the 403 page for what they see but may not do, and turning serv
 import json
 from functools import wraps
 
-from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.permissions import scope_of
-from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from apps.hierarchy.forms import add_service_errors
-from apps.hierarchy.views import forbidden, member_required, message_for, refusal
+from apps.core.errors import ApplicationError, ValidationFailed
+
+# The page helpers every app shares, re-exported so course views import them with the course ones.
+from apps.core.pages import act, forbidden, member_required, message_for, refusal, submit  # noqa: F401
 
 from .. import selectors
 from ..permissions import can_author
 
-EDIT_FORBIDDEN = "Only this course's teachers, its branches' managers and Org Admins may change it."
-AUTHOR_FORBIDDEN = "Only Teachers, Branch Managers and Org Admins may do this."
+EDIT_FORBIDDEN = gettext_lazy(
+    "Only this course's teachers, its branches' managers and Org Admins may change it."
+)
+AUTHOR_FORBIDDEN = gettext_lazy("Only Teachers, Branch Managers and Org Admins may do this.")
 
 
 def course_or_404(request, pk):
@@ -65,38 +67,6 @@ def version_of(item, number):
     if version is None:
         raise Http404
     return version
-
-
-def act(request, call, *, success, then):
-    """Run a service for a button (no form to show errors on): a refusal becomes the 404/403 page, other
-    errors a message; either way back to `then`."""
-    try:
-        result = call()
-    except ApplicationError as exc:
-        if response := refusal(request, exc):
-            return response
-        messages.error(request, message_for(exc))
-        return redirect(then)
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(then)
-
-
-def submit(request, form, call, *, success, then):
-    """Run a service for a valid form (as apps.hierarchy.views.submit does): field errors go back onto the
-    form, NotFound and PermissionDenied become the 404/403 page, and any other refusal (a plan's limit, a
-    state that does not allow it) becomes a form-wide error. None means: render the form again."""
-    try:
-        result = call()
-    except ValidationFailed as exc:
-        add_service_errors(form, exc)
-        return None
-    except (NotFound, PermissionDenied) as exc:
-        return refusal(request, exc)
-    except ApplicationError as exc:
-        form.add_error(None, message_for(exc))
-        return None
-    messages.success(request, success(result) if callable(success) else success)
-    return redirect(then(result))
 
 
 def posted(request) -> dict:

@@ -1,23 +1,30 @@
 """The teacher's course editor: the course's details, its modules and lessons (added, renamed, reordered with
-buttons or by dragging, deleted), its files, publishing; and the lesson editor with its versions (view, diff,
-publish, revert). Every change goes through the services; their field errors go back onto the forms."""
+buttons or by dragging, deleted), its files, publishing; and the lesson editor with its rich text's preview
+(content_preview) and its versions (view, diff, publish, revert). Every change goes through the services; their field errors go back onto the forms."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.permissions import scope_of
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from apps.hierarchy.forms import add_service_errors
-from apps.hierarchy.views import forbidden, member_required, refusal
+from apps.core.pages import add_service_errors, forbidden, member_required, refusal
 
 from .. import selectors, services
-from ..forms import KINDS_OFFERED, CourseForm, LessonForm, MediaUploadForm, ModuleForm, ModuleRenameForm
-from ..models import ContentItem, Course
+from ..forms import (
+    CourseForm,
+    LessonPreviewForm,
+    MediaUploadForm,
+    ModuleForm,
+    ModuleRenameForm,
+)
+from ..kinds import kind_for, kinds
+from ..models import Course
 from ..permissions import can_author
+from ..rendering import render_body
 from .common import (
     AUTHOR_FORBIDDEN,
     act,
@@ -33,7 +40,6 @@ from .common import (
     version_of,
 )
 
-Kind = ContentItem.Kind
 UPLOAD_ALIASES = {"file": "upload", "cover": "cover"}
 
 
@@ -81,7 +87,7 @@ def _render_editor(
             "unpublished_changes": sum(
                 1 for item in items if item.latest_version_id != item.published_version_id
             ),
-            "kinds": [(kind.value, kind.label) for kind in KINDS_OFFERED],
+            "kinds": [(kind.code, kind.label) for kind in kinds(offered=True)],
             "course_form": course_form or _course_form(request, course),
             "module_form": module_form or ModuleForm(),
             "upload_form": upload_form or MediaUploadForm(),
@@ -113,7 +119,9 @@ def course_create(request):
             request,
             form,
             lambda: services.course_create(actor=viewer, title=title, **values),
-            success=lambda course: f"{course.title} is created. Add its modules and lessons below.",
+            success=lambda course: (
+                _("%(title)s is created. Add its modules and lessons below.") % {"title": course.title}
+            ),
             then=lambda course: editor_url(course, "content"),
         )
         if response is not None:
@@ -129,13 +137,13 @@ def course_edit(request, course):
     if form.is_valid():
         values = form.values(only_changed=True)
         if not values:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, _("Nothing changed."))
             return redirect(editor_url(course, "details"))
         response = submit(
             request,
             form,
             lambda: services.course_update(actor=request.user, course=course, **values),
-            success="The course is saved.",
+            success=_("The course is saved."),
             then=lambda _: editor_url(course, "details"),
         )
         if response is not None:
@@ -150,9 +158,9 @@ def course_publish(request, course):
     return act(
         request,
         lambda: services.course_publish(actor=request.user, course=course, content="latest"),
-        success="The changes are published."
+        success=_("The changes are published.")
         if was == Course.Status.PUBLISHED
-        else "The course is published.",
+        else _("The course is published."),
         then=editor_url(course),
     )
 
@@ -163,7 +171,7 @@ def course_unpublish(request, course):
     return act(
         request,
         lambda: services.course_unpublish(actor=request.user, course=course),
-        success="The course is a draft again: learners no longer see it (their progress is kept).",
+        success=_("The course is a draft again: learners no longer see it (their progress is kept)."),
         then=editor_url(course),
     )
 
@@ -189,15 +197,17 @@ def course_archive(request, course):
         return act(
             request,
             lambda: services.course_archive(actor=request.user, course=course),
-            success="The course is archived: out of the catalog; enrolled learners keep it.",
+            success=_("The course is archived: out of the catalog; enrolled learners keep it."),
             then=editor_url(course),
         )
     return _confirm(
         request,
-        title=f"Archive {course.title}?",
-        text="It leaves the catalog and takes no new learners. Enrolled learners keep access to it and "
-        "their progress. You can publish it again later.",
-        button="Archive course",
+        title=_("Archive %(title)s?") % {"title": course.title},
+        text=_(
+            "It leaves the catalog and takes no new learners. Enrolled learners keep access to it and "
+            "their progress. You can publish it again later."
+        ),
+        button=_("Archive course"),
         cancel=editor_url(course),
         course=course,
         danger=False,
@@ -214,14 +224,16 @@ def course_delete(request, course):
                 return response
             messages.error(request, message_for(exc))
             return redirect(editor_url(course))
-        messages.success(request, f"{course.title} is deleted.")
+        messages.success(request, _("%(title)s is deleted.") % {"title": course.title})
         return redirect("courses:teaching")
     return _confirm(
         request,
-        title=f"Delete {course.title}?",
-        text="The course, its modules, lessons, versions and files are deleted. This cannot be undone. "
-        "A course that learners have taken cannot be deleted; archive it instead.",
-        button="Delete course",
+        title=_("Delete %(title)s?") % {"title": course.title},
+        text=_(
+            "The course, its modules, lessons, versions and files are deleted. This cannot be undone. "
+            "A course that learners have taken cannot be deleted; archive it instead."
+        ),
+        button=_("Delete course"),
         cancel=editor_url(course),
         course=course,
     )
@@ -239,7 +251,7 @@ def module_create(request, course):
             request,
             form,
             lambda: services.module_create(actor=request.user, course=course, **form.cleaned_data),
-            success=lambda module: f"Module {module.title} is added.",
+            success=lambda module: _("Module %(title)s is added.") % {"title": module.title},
             then=lambda module: editor_url(course, f"module-{module.pk}"),
         )
         if response is not None:
@@ -259,7 +271,7 @@ def module_rename(request, course, module_pk):
             lambda: services.module_update(
                 actor=request.user, module=module, title=form.cleaned_data["title"]
             ),
-            success="The module is renamed.",
+            success=_("The module is renamed."),
             then=lambda _: editor_url(course, f"module-{module.pk}"),
         )
         if response is not None:
@@ -276,7 +288,7 @@ def module_move(request, course, module_pk):
         lambda: services.module_move(
             actor=request.user, module=module, direction=request.POST.get("direction", "")
         ),
-        success=f"{module.title} is moved.",
+        success=_("%(title)s is moved.") % {"title": module.title},
         then=editor_url(course, f"module-{module.pk}"),
     )
 
@@ -288,15 +300,17 @@ def module_delete(request, course, module_pk):
         return act(
             request,
             lambda: services.module_delete(actor=request.user, module=module),
-            success=f"Module {module.title} is deleted.",
+            success=_("Module %(title)s is deleted.") % {"title": module.title},
             then=editor_url(course, "content"),
         )
     return _confirm(
         request,
-        title=f"Delete the module {module.title}?",
-        text="The module and all its lessons, with their versions, are deleted. This cannot be undone. "
-        "Lessons that learners have progress on cannot be deleted; unpublish them instead.",
-        button="Delete module",
+        title=_("Delete the module %(title)s?") % {"title": module.title},
+        text=_(
+            "The module and all its lessons, with their versions, are deleted. This cannot be undone. "
+            "Lessons that learners have progress on cannot be deleted; unpublish them instead."
+        ),
+        button=_("Delete module"),
         cancel=editor_url(course, f"module-{module.pk}"),
         course=course,
     )
@@ -315,7 +329,7 @@ def _reorder(request, course, call, *, anchor: str):
     if order is None:
         if as_json:
             return json_bad_request("Send the new order as a list of ids.")
-        messages.error(request, "Send the new order as a list of ids.")
+        messages.error(request, _("Send the new order as a list of ids."))
         return redirect(editor_url(course, anchor))
     try:
         result = call(order)
@@ -328,7 +342,7 @@ def _reorder(request, course, call, *, anchor: str):
         return redirect(editor_url(course, anchor))
     if as_json:
         return JsonResponse({"order": [obj.pk for obj in result]})
-    messages.success(request, "The new order is saved.")
+    messages.success(request, _("The new order is saved."))
     return redirect(editor_url(course, anchor))
 
 
@@ -358,162 +372,143 @@ def items_reorder(request, course, module_pk):
 # --- lessons ----------------------------------------------------------------------------------------------
 
 
-class _Refused(Exception):
-    pass
+def _previewing(request) -> bool:
+    """The lesson form's Preview button (without JavaScript): show the text as learners will, save nothing."""
+    return request.method == "POST" and "preview" in request.POST
 
 
-def _lesson_write(request, form, course, write):
-    """Store the lesson form's upload (if any) as a file of the course, then write the lesson, in one
-    transaction: a refused lesson leaves neither a file row nor a stored file behind. Field errors and
-    refusals that are not about access (a plan's storage limit) go onto the form; returns None then."""
-    uploaded = []
-    try:
-        with transaction.atomic():
-            values = form.values()
-            upload = form.cleaned_data.get("upload")
-            if upload:
-                try:
-                    media = services.media_upload(
-                        actor=request.user, course=course, upload=upload, item=write.item
-                    )
-                except ValidationFailed as exc:
-                    add_service_errors(form, exc, UPLOAD_ALIASES)
-                    raise _Refused from exc
-                uploaded.append(media)
-                values["media"] = media.pk
-            return write(values)
-    except (_Refused, ValidationFailed, ApplicationError) as exc:
-        for media in uploaded:
-            media.file.storage.delete(media.file.name)
-        if isinstance(exc, ValidationFailed):
-            add_service_errors(form, exc, UPLOAD_ALIASES)
-        elif isinstance(exc, NotFound | PermissionDenied):
-            raise
-        elif not isinstance(exc, _Refused):
-            form.add_error(None, message_for(exc))
-        return None
-
-
-class _Create:
-    def __init__(self, request, module, kind, form):
-        self.request, self.module, self.kind, self.form, self.item = request, module, kind, form, None
-
-    def __call__(self, values):
-        data = self.form.cleaned_data
-        item = services.content_create(
-            actor=self.request.user,
-            module=self.module,
-            kind=self.kind,
-            title=data["title"],
-            estimated_minutes=data.get("estimated_minutes"),
-            note=data.get("note") or "",
-            **values,
-        )
-        if "publish" in self.request.POST:
-            services.version_publish(actor=self.request.user, item=item, version=item.latest_version)
-        return item
-
-
-class _Update:
-    def __init__(self, request, item, form):
-        self.request, self.item, self.form = request, item, form
-
-    def __call__(self, values):
-        data = self.form.cleaned_data
-        before = self.item.latest_version_id
-        item = services.content_update(
-            actor=self.request.user,
-            item=self.item,
-            note=data.get("note") or "",
-            title=data["title"],
-            estimated_minutes=data.get("estimated_minutes"),
-            **values,
-        )
-        item.refresh_from_db()
-        published = False
-        if "publish" in self.request.POST and item.published_version_id != item.latest_version_id:
-            services.version_publish(actor=self.request.user, item=item, version=item.latest_version)
-            published = True
-        return item, item.latest_version_id != before, published
-
-
-@course_view(edit=True)
-def content_create(request, course, module_pk, kind):
-    module = module_in(request, course, module_pk)
-    if kind not in KINDS_OFFERED:
-        raise Http404
-    form = LessonForm(
-        request.POST or None, request.FILES or None, kind=kind, viewer=request.user, course=course
+def _lesson_page(request, form, course, **context):
+    """The lesson editor page: the form, the text as learners will see it when Preview was asked for, and
+    the course's own pictures for the rich-text editor's image dialog."""
+    preview_html = None
+    if _previewing(request) and form.is_valid():
+        data = form.cleaned_data
+        preview_html = render_body(data.get("body") or "", data.get("body_format") or "markdown")
+    images = (
+        selectors.media_list(viewer=request.user, course=course)
+        .filter(item__isnull=True, content_type__startswith="image/")
+        .order_by("original_name", "pk")
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = _lesson_write(request, form, course, _Create(request, module, kind, form))
-        except ApplicationError as exc:
-            return refusal(request, exc) or forbidden(request, exc.message)
-        if item is not None:
-            published = " and published" if item.published_version_id else ""
-            messages.success(request, f"Lesson {item.title} is added{published}.")
-            return redirect(editor_url(course, f"item-{item.pk}"))
-    return render(
-        request,
-        "courses/lesson_form.html",
-        {"form": form, "course": course, "module": module, "kind": Kind(kind), "item": None},
-    )
-
-
-def _lesson_initial(item) -> dict:
-    version = item.latest_version
-    initial = {"title": item.title, "estimated_minutes": item.estimated_minutes}
-    if version is not None:
-        initial.update(
-            body=version.body,
-            body_format=version.body_format,
-            video_url=version.video_url,
-            url=version.url,
-            media=version.media_id,
-            duration_seconds=version.duration_seconds,
-        )
-    return initial
-
-
-@course_view(edit=True)
-def content_edit(request, course, item_pk):
-    item = item_in(request, course, item_pk)
-    form = LessonForm(
-        request.POST or None,
-        request.FILES or None,
-        kind=item.kind,
-        viewer=request.user,
-        course=course,
-        initial=_lesson_initial(item),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = _lesson_write(request, form, course, _Update(request, item, form))
-        except ApplicationError as exc:
-            return refusal(request, exc) or forbidden(request, exc.message)
-        if result is not None:
-            saved, changed, published = result
-            if changed:
-                text = f"Saved as version {saved.latest_version.number}"
-                messages.success(request, text + (" and published." if published else "."))
-            elif published:
-                messages.success(request, f"Version {saved.latest_version.number} is published.")
-            else:
-                messages.info(request, "Nothing changed.")
-            return redirect("courses:content_edit", pk=course.pk, item_pk=item.pk)
     return render(
         request,
         "courses/lesson_form.html",
         {
             "form": form,
             "course": course,
-            "module": item.module,
-            "kind": Kind(item.kind),
-            "item": item,
-            "versions": selectors.version_list(item=item),
+            "preview_html": preview_html,
+            "course_images": [
+                (image.original_name, reverse("courses:media", args=[course.pk, image.pk]))
+                for image in images
+            ],
+            **context,
         },
     )
+
+
+@course_view(edit=True)
+@require_POST
+def content_preview(request, course):
+    """A lesson's draft text as learners will see it: the sanitized fragment render_body makes of it (what a
+    save stores as body_html), nothing saved. The lesson editor's Preview button and its switch from
+    Markdown to formatted text call it."""
+    data = posted(request)
+    if data.get("__invalid__"):
+        return json_bad_request("Send a JSON object or form fields.")
+    form = LessonPreviewForm(data)
+    if not form.is_valid():
+        errors = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+        return json_error(ValidationFailed(errors))
+    return JsonResponse({"html": render_body(form.cleaned_data["body"], form.cleaned_data["body_format"])})
+
+
+@course_view(edit=True)
+def content_create(request, course, module_pk, kind):
+    module = module_in(request, course, module_pk)
+    spec = kind_for(kind)
+    if spec is None or not spec.offered:
+        raise Http404
+    form = spec.editor_form(
+        request.POST or None, request.FILES or None, kind=kind, viewer=request.user, course=course
+    )
+    if request.method == "POST" and not _previewing(request) and form.is_valid():
+        response = submit(
+            request,
+            form,
+            lambda: services.lesson_save(
+                actor=request.user,
+                module=module,
+                kind=kind,
+                values=form.values(),
+                upload=form.cleaned_data.get("upload"),
+                publish="publish" in request.POST,
+            ),
+            success=lambda saved: (
+                (
+                    _("Lesson %(title)s is added and published.")
+                    if saved.published
+                    else _("Lesson %(title)s is added.")
+                )
+                % {"title": saved.item.title}
+            ),
+            then=lambda saved: editor_url(course, f"item-{saved.item.pk}"),
+            aliases=UPLOAD_ALIASES,
+        )
+        if response is not None:
+            return response
+    return _lesson_page(request, form, course, module=module, kind=spec, item=None)
+
+
+@course_view(edit=True)
+def content_edit(request, course, item_pk):
+    item = item_in(request, course, item_pk)
+    spec = kind_for(item.kind)
+    if spec is None:  # a kind no longer registered: its lessons can be read, not edited
+        raise Http404
+    form = spec.editor_form(
+        request.POST or None,
+        request.FILES or None,
+        kind=item.kind,
+        viewer=request.user,
+        course=course,
+        initial=spec.editor_form.initial_for(item),
+    )
+    if request.method == "POST" and not _previewing(request) and form.is_valid():
+        try:
+            saved = services.lesson_save(
+                actor=request.user,
+                item=item,
+                values=form.values(),
+                upload=form.cleaned_data.get("upload"),
+                publish="publish" in request.POST,
+            )
+        except ValidationFailed as exc:
+            add_service_errors(form, exc, UPLOAD_ALIASES)
+        except (NotFound, PermissionDenied) as exc:
+            return refusal(request, exc)
+        except ApplicationError as exc:  # e.g. the plan's storage is full
+            form.add_error(None, message_for(exc))
+        else:
+            say = messages.success if saved.changed or saved.published else messages.info
+            say(request, _saved_message(saved))
+            return redirect("courses:content_edit", pk=course.pk, item_pk=item.pk)
+    return _lesson_page(
+        request,
+        form,
+        course,
+        module=item.module,
+        kind=spec,
+        item=item,
+        versions=selectors.version_list(item=item),
+    )
+
+
+def _saved_message(saved) -> str:
+    number = saved.item.latest_version.number
+    if saved.changed:
+        return f"Saved as version {number}" + (" and published." if saved.published else ".")
+    if saved.published:
+        return f"Version {number} is published."
+    return "Nothing changed."
 
 
 @course_view(edit=True)
@@ -525,7 +520,7 @@ def content_move(request, course, item_pk):
         lambda: services.content_move(
             actor=request.user, item=item, direction=request.POST.get("direction", "")
         ),
-        success=f"{item.title} is moved.",
+        success=_("%(title)s is moved.") % {"title": item.title},
         then=editor_url(course, f"item-{item.pk}"),
     )
 
@@ -537,7 +532,8 @@ def content_unpublish(request, course, item_pk):
     return act(
         request,
         lambda: services.content_unpublish(actor=request.user, item=item),
-        success=f"{item.title} is hidden from learners (their progress on it is kept).",
+        success=_("%(title)s is hidden from learners (their progress on it is kept).")
+        % {"title": item.title},
         then=reverse("courses:content_edit", args=[course.pk, item.pk]),
     )
 
@@ -549,15 +545,17 @@ def content_delete(request, course, item_pk):
         return act(
             request,
             lambda: services.content_delete(actor=request.user, item=item),
-            success=f"Lesson {item.title} is deleted.",
+            success=_("Lesson %(title)s is deleted.") % {"title": item.title},
             then=editor_url(course, f"module-{item.module_id}"),
         )
     return _confirm(
         request,
-        title=f"Delete the lesson {item.title}?",
-        text="The lesson and all its versions are deleted. This cannot be undone. A lesson that learners "
-        "have progress on cannot be deleted; unpublish it instead.",
-        button="Delete lesson",
+        title=_("Delete the lesson %(title)s?") % {"title": item.title},
+        text=_(
+            "The lesson and all its versions are deleted. This cannot be undone. A lesson that learners "
+            "have progress on cannot be deleted; unpublish it instead."
+        ),
+        button=_("Delete lesson"),
         cancel=reverse("courses:content_edit", args=[course.pk, item.pk]),
         course=course,
     )
@@ -615,7 +613,8 @@ def version_publish(request, course, item_pk, number):
     return act(
         request,
         lambda: services.version_publish(actor=request.user, item=item, version=version),
-        success=f"Learners now see version {version.number} of {item.title}.",
+        success=_("Learners now see version %(number)s of %(title)s.")
+        % {"number": version.number, "title": item.title},
         then=reverse("courses:content_edit", args=[course.pk, item.pk]),
     )
 
@@ -630,8 +629,12 @@ def version_revert(request, course, item_pk, number):
         request,
         lambda: services.version_revert(actor=request.user, item=item, version=version, publish=publish),
         success=lambda new: (
-            f"Version {version.number} is back as version {new.number}"
-            + (" and published." if publish else ".")
+            (
+                _("Version %(number)s is back as version %(new)s and published.")
+                if publish
+                else _("Version %(number)s is back as version %(new)s.")
+            )
+            % {"number": version.number, "new": new.number}
         ),
         then=reverse("courses:content_edit", args=[course.pk, item.pk]),
     )
@@ -654,7 +657,7 @@ def media_upload(request, course):
         except ApplicationError as exc:  # e.g. the plan's storage is full
             form.add_error(None, message_for(exc))
         else:
-            messages.success(request, f"{media.original_name} is uploaded.")
+            messages.success(request, _("%(name)s is uploaded.") % {"name": media.original_name})
             return redirect(editor_url(course, "files"))
     return _render_editor(request, course, upload_form=form)
 
@@ -668,6 +671,6 @@ def media_delete(request, course, media_pk):
     return act(
         request,
         lambda: services.media_delete(actor=request.user, media=media),
-        success=f"{media.original_name} is deleted.",
+        success=_("%(name)s is deleted.") % {"name": media.original_name},
         then=editor_url(course, "files"),
     )

@@ -8,11 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from apps.hierarchy.forms import add_service_errors
-from apps.hierarchy.views import refusal
+from apps.core.pages import add_service_errors, refusal
 
 from .. import selectors, services
 from ..forms import AssignForm, DueDateForm
@@ -74,11 +76,13 @@ def enrollment_assign(request, course):
         except ApplicationError as exc:  # e.g. the course is not published
             form.add_error(None, message_for(exc))
         else:
-            text = f"{result.enrolled} {'person' if result.enrolled == 1 else 'people'} enrolled"
+            text = ngettext("%(count)s person enrolled", "%(count)s people enrolled", result.enrolled) % {
+                "count": result.enrolled
+            }
             if result.already_enrolled:
-                text += f"; {result.already_enrolled} already were"
+                text += _("; %(count)s already were") % {"count": result.already_enrolled}
             if result.rules:
-                text += ". People who join the chosen classes or branches later are enrolled too"
+                text += _(". People who join the chosen classes or branches later are enrolled too")
             messages.success(request, text + ".")
             return redirect("courses:enrollments", pk=course.pk)
     return _render(request, course, assign_form=form)
@@ -102,7 +106,7 @@ def enrollment_due(request, course, enrollment_pk):
     form = DueDateForm(request.POST)
     name = enrollment.user.get_full_name()
     if not form.is_valid():
-        messages.error(request, f"Due date for {name}: enter a date like 2026-12-31.")
+        messages.error(request, _("Due date for %(name)s: enter a date like 2026-12-31.") % {"name": name})
         return redirect("courses:enrollments", pk=course.pk)
     due = form.cleaned_data["due_at"]
     return act(
@@ -110,7 +114,9 @@ def enrollment_due(request, course, enrollment_pk):
         lambda: services.enrollment_update(
             actor=request.user, enrollment=enrollment, due_at=due.isoformat() if due else None
         ),
-        success=f"{name} is due on {due:%d %b %Y}." if due else f"{name} has no due date now.",
+        success=_("%(name)s is due on %(date)s.") % {"name": name, "date": date_format(due, "d M Y")}
+        if due
+        else _("%(name)s has no due date now.") % {"name": name},
         then=_back(course),
     )
 
@@ -122,7 +128,8 @@ def enrollment_withdraw(request, course, enrollment_pk):
     return act(
         request,
         lambda: services.enrollment_withdraw(actor=request.user, enrollment=enrollment),
-        success=f"{enrollment.user.get_full_name()} is withdrawn; their progress is kept.",
+        success=_("%(name)s is withdrawn; their progress is kept.")
+        % {"name": enrollment.user.get_full_name()},
         then=_back(course),
     )
 
@@ -137,6 +144,7 @@ def rule_delete(request, course, rule_pk):
     return act(
         request,
         lambda: services.enrollment_rule_delete(actor=request.user, rule=rule),
-        success=f"Newcomers to {target} are no longer enrolled; those enrolled stay enrolled.",
+        success=_("Newcomers to %(target)s are no longer enrolled; those enrolled stay enrolled.")
+        % {"target": target},
         then=_back(course),
     )

@@ -8,11 +8,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.permissions import scope_of
 from apps.core.errors import ApplicationError, NotFound
-from apps.hierarchy.views import member_required, refusal
+from apps.core.pages import member_required, refusal
 
 from .. import selectors, services, serving
 from ..forms import CatalogFilterForm, TeachingFilterForm
@@ -174,7 +175,7 @@ def course_enroll(request, course):
     except ApplicationError as exc:  # assigned-only, prerequisites missing, not open: say why
         messages.error(request, message_for(exc))
         return redirect("courses:course", pk=course.pk)
-    messages.success(request, f"You are enrolled in {course.title}.")
+    messages.success(request, _("You are enrolled in %(title)s.") % {"title": course.title})
     return redirect("courses:resume", pk=course.pk)
 
 
@@ -183,7 +184,7 @@ def course_enroll(request, course):
 def course_withdraw(request, course):
     enrollment = selectors.active_enrollment(user=request.user, course=course)
     if enrollment is None:
-        messages.info(request, "You are not enrolled in this course.")
+        messages.info(request, _("You are not enrolled in this course."))
         return redirect("courses:course", pk=course.pk)
     try:
         services.enrollment_withdraw(actor=request.user, enrollment=enrollment)
@@ -192,7 +193,9 @@ def course_withdraw(request, course):
             return response
         messages.error(request, message_for(exc))
         return redirect("courses:course", pk=course.pk)
-    messages.success(request, f"You left {course.title}. Your progress is kept if you enroll again.")
+    messages.success(
+        request, _("You left %(title)s. Your progress is kept if you enroll again.") % {"title": course.title}
+    )
     return redirect("courses:course", pk=course.pk)
 
 
@@ -273,7 +276,7 @@ class _Player:
 
 
 def _not_enrolled(request, course):
-    messages.info(request, "Enroll in this course to open its lessons.")
+    messages.info(request, _("Enroll in this course to open its lessons."))
     return redirect("courses:course", pk=course.pk)
 
 
@@ -296,7 +299,7 @@ def resume(request, course):
     else:
         item = selectors.resume_item(user=request.user, course=course, outline=player.outline)
     if item is None:
-        messages.info(request, "This course has no published lessons yet.")
+        messages.info(request, _("This course has no published lessons yet."))
         return redirect("courses:course", pk=course.pk)
     return redirect(reverse("courses:lesson", args=[course.pk, item.pk]) + player.suffix())
 
@@ -312,11 +315,15 @@ def lesson(request, course, item_pk):
     index = _find(items, item_pk)
     item = items[index]
     row = item.progress_row
+    kind = item.lesson_kind
     return render(
         request,
         "courses/player.html",
         {
             "course": course,
+            "lesson_kind": kind,
+            # "Mark as complete" only for kinds the learner completes (a quiz completes when passed).
+            "manual_completion": kind is None or kind.manual_completion,
             "outline": player.outline,
             "item": item,
             "version": item.shown_version,
@@ -341,7 +348,7 @@ def lesson_complete(request, course, item_pk):
     """The "Mark as complete" button (a plain form: it works without JavaScript)."""
     player = _Player(request, course)
     if player.preview:
-        messages.info(request, "This is a preview: nothing is recorded.")
+        messages.info(request, _("This is a preview: nothing is recorded."))
         return redirect(reverse("courses:lesson", args=[course.pk, item_pk]) + player.suffix())
     if not player.allowed:
         return _not_enrolled(request, course)
@@ -358,17 +365,19 @@ def lesson_complete(request, course, item_pk):
         return redirect("courses:lesson", pk=course.pk, item_pk=item.pk)
     enrollment = result.enrollment
     if not completed:
-        messages.info(request, f"{item.shown_title} is marked as not complete.")
+        messages.info(request, _("%(title)s is marked as not complete.") % {"title": item.shown_title})
         return redirect("courses:lesson", pk=course.pk, item_pk=item.pk)
     if (
         enrollment.status == Enrollment.Status.COMPLETED
         and enrollment.completed_items >= enrollment.total_items
     ):
-        messages.success(request, f"You have completed {course.title}.")
+        messages.success(request, _("You have completed %(title)s.") % {"title": course.title})
         return redirect("courses:course", pk=course.pk)
     following = items[index + 1] if index + 1 < len(items) else None
     messages.success(
-        request, f"{item.shown_title} is complete ({enrollment.progress_percent}% of the course)."
+        request,
+        _("%(title)s is complete (%(percent)s%% of the course).")
+        % {"title": item.shown_title, "percent": enrollment.progress_percent},
     )
     if following is not None:
         return redirect("courses:lesson", pk=course.pk, item_pk=following.pk)

@@ -5,12 +5,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.accounts.scoped_api import ADMIN, MANAGER, OwnOrganizationMixin, ScopedApiView
 from apps.accounts.services import RoleSpec, member_add
 from apps.core.errors import ValidationFailed
 
 from .. import selectors, services
-from .base import StructureView
-from .permissions import ADMIN, MANAGER, OwnOrganizationMixin
 from .serializers import (
     BranchMemberAddSerializer,
     BranchSerializer,
@@ -31,7 +30,7 @@ from .users import (
 TAGS = ["branches"]
 
 
-class BranchScopedView(OwnOrganizationMixin, StructureView):
+class BranchScopedView(OwnOrganizationMixin, ScopedApiView):
     api_key_scope = "branches"
 
     def get_branch(self):
@@ -41,7 +40,7 @@ class BranchScopedView(OwnOrganizationMixin, StructureView):
         return branch
 
 
-class BranchListView(OwnOrganizationMixin, StructureView):
+class BranchListView(OwnOrganizationMixin, ScopedApiView):
     """Branches the caller can see: all of them for Org Admins, otherwise those they belong to."""
 
     api_key_scope = "branches"

@@ -11,12 +11,11 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from apps.accounts.models import RoleAssignment
+from apps.accounts.scoped_api import MANAGER, ScopedApiView
 from apps.accounts.services import RoleSpec, member_add, role_revoke
 from apps.core.errors import ValidationFailed
 
 from .. import selectors, services
-from .base import StructureView
-from .permissions import MANAGER
 from .serializers import (
     ClassSerializer,
     ClassUpdateSerializer,
@@ -31,7 +30,7 @@ TAGS = ["classes"]
 MEMBER_ROLES = (RoleAssignment.Role.TEACHER, RoleAssignment.Role.STUDENT)
 
 
-class ClassScopedView(StructureView):
+class ClassScopedView(ScopedApiView):
     api_key_scope = "classes"
     serializer_class = ClassSerializer
 

@@ -1,16 +1,29 @@
 """What the structure and people API reads and writes. Serializers validate shape only; services decide."""
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.models import RoleAssignment, User
-from apps.audit.models import AuditEntry
+from apps.accounts.selectors import role_is_visible
+from apps.core.api.brand import BrandContrastSerializer
 from apps.core.api.fields import MAX_ID, SingleLineCharField
+from apps.core.colors import brand_palette
 
 from ..models import Branch, SchoolClass
-from ..selectors import role_is_visible
 
 Role = RoleAssignment.Role
+
+
+def language_field(**kwargs) -> serializers.ChoiceField:
+    """A person's language: one of settings.LANGUAGES, or empty for the organization's default. Any other code
+    is refused with a field error."""
+    return serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        allow_blank=True,
+        help_text="One of the offered languages; empty = the organization's default language.",
+        **kwargs,
+    )
 
 
 # --- references ---------------------------------------------------------------------------------------------
@@ -93,6 +106,22 @@ class BranchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def organization_brand_color() -> str | None:
+    """The current organization's brand colour (a branch without its own inherits it)."""
+    from django.db import connection
+
+    from tenants.models import OrganizationSettings
+
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or getattr(tenant, "pk", None) is None:
+        return None
+    return (
+        OrganizationSettings.objects.filter(organization_id=tenant.pk)
+        .values_list("primary_color", flat=True)
+        .first()
+    )
+
+
 class BranchSettingsSerializer(serializers.Serializer):
     """A branch's settings and the branding that overrides the organization's (empty = inherit)."""
 
@@ -102,6 +131,17 @@ class BranchSettingsSerializer(serializers.Serializer):
     welcome_text = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     timezone = serializers.CharField(max_length=64, required=False, allow_blank=True)
     settings = serializers.JSONField(required=False)
+    contrast = serializers.SerializerMethodField(
+        help_text="The colour the branch's pages use (its own, else the organization's), its WCAG contrast on "
+        "white, and the colours derived from it for text on it and for links; `warnings` says when the chosen "
+        "colour is too light or dark to be used for text as it is."
+    )
+
+    @extend_schema_field(BrandContrastSerializer)
+    def get_contrast(self, branch) -> dict:
+        own = getattr(branch, "primary_color", "")
+        color = own or organization_brand_color()
+        return {**brand_palette(color).as_dict(), "source": "branch" if own else "organization"}
 
 
 class BranchWriteSerializer(BranchSettingsSerializer):
@@ -236,7 +276,7 @@ class RoleSpecSerializer(serializers.Serializer):
 class UserInviteSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     full_name = SingleLineCharField(max_length=150, required=False, allow_blank=True, default="")
-    language = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    language = language_field(required=False, default="")
     timezone = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     roles = RoleSpecSerializer(many=True, required=False, default=list)
 
@@ -245,7 +285,7 @@ class ProfileSerializer(serializers.ModelSerializer):
     """Name, language and time zone: what a person edits about themselves."""
 
     full_name = SingleLineCharField(max_length=150, allow_blank=True)
-    language = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    language = language_field(required=False)
     timezone = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
     class Meta:
@@ -259,7 +299,7 @@ class UserUpdateSerializer(serializers.Serializer):
 
     email = serializers.EmailField(max_length=254, required=False)
     full_name = SingleLineCharField(max_length=150, allow_blank=True)
-    language = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    language = language_field(required=False)
     timezone = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
@@ -307,22 +347,3 @@ class InvitationSerializer(serializers.Serializer):
 
 
 # --- audit log ----------------------------------------------------------------------------------------------
-
-
-class AuditEntrySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AuditEntry
-        fields = [
-            "id",
-            "actor_id",
-            "actor_email",
-            "action",
-            "target_type",
-            "target_id",
-            "target_repr",
-            "changes",
-            "ip_address",
-            "user_agent",
-            "created_at",
-        ]
-        read_only_fields = fields

@@ -9,14 +9,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.accounts import selectors as people
 from apps.accounts import services as accounts
 from apps.accounts.permissions import scope_of
+from apps.accounts.scoped_api import MANAGER, ScopedApiView
 from apps.accounts.services import RoleSpec
 from apps.core.errors import PermissionDenied, ValidationFailed
 
-from .. import selectors
-from .base import StructureView
-from .permissions import MANAGER
 from .serializers import (
     InvitationSerializer,
     InvitedUserSerializer,
@@ -53,10 +52,10 @@ USER_SORTS = ["email", "full_name", "status", "date_joined", "last_login"]
 
 def people_filter_scopes(view) -> dict:
     """The roles those filters may match: only the ones the caller may know of (the rule of the list,
-    selectors.role_is_visible), so `filter[role]=branch_manager` tells a Teacher nothing about who manages
+    people.role_is_visible), so `filter[role]=branch_manager` tells a Teacher nothing about who manages
     another branch. A view's `filter_scopes` (apps.core.api.filtering)."""
     scope = scope_of(view.request.user)
-    return {"role_assignments": selectors.visible_role_condition(scope, prefix="role_assignments__")}
+    return {"role_assignments": people.visible_role_condition(scope, prefix="role_assignments__")}
 
 
 SEARCH = OpenApiParameter("search", str, description="Part of an email address or a name.")
@@ -70,7 +69,7 @@ def spec_from(data: dict) -> RoleSpec:
 
 def member_response(view, membership: accounts.Membership) -> Response:
     """A person just given a role (201 when the role or the person is new, 200 when they held it already)."""
-    person = selectors.user_get(viewer=view.request.user, pk=membership.user.pk)
+    person = people.user_get(viewer=view.request.user, pk=membership.user.pk)
     return view.one(person, UserSerializer, status=201 if membership.created else 200)
 
 
@@ -78,28 +77,28 @@ def person_named(view, data: dict) -> dict:
     """The person a membership request names: an existing one by id (among those the caller may see: anyone
     else is 'no such person'), or an email (existing or to invite)."""
     if "user_id" in data:
-        user = selectors.user_get(viewer=view.request.user, pk=data["user_id"])
+        user = people.user_get(viewer=view.request.user, pk=data["user_id"])
         if user is None:
             raise ValidationFailed({"user_id": ["No such person."]})
         return {"user": user}
     return {"email": data["email"], "full_name": data.get("full_name", "")}
 
 
-class PersonView(StructureView):
+class PersonView(ScopedApiView):
     api_key_scope = "users"
     serializer_class = UserSerializer
 
     def get_person(self):
-        person = selectors.user_get(viewer=self.request.user, pk=self.kwargs["pk"])
+        person = people.user_get(viewer=self.request.user, pk=self.kwargs["pk"])
         if person is None:
             raise Http404
         return person
 
     def fresh(self, person):
-        return selectors.user_get(viewer=self.request.user, pk=person.pk)
+        return people.user_get(viewer=self.request.user, pk=person.pk)
 
 
-class UserListView(StructureView):
+class UserListView(ScopedApiView):
     api_key_scope = "users"
     access = {"POST": MANAGER}
     serializer_class = UserSerializer
@@ -111,7 +110,7 @@ class UserListView(StructureView):
 
     def get_queryset(self):
         search = self.request.query_params.get("search", "")
-        return selectors.user_list(viewer=self.request.user, search=search)
+        return people.user_list(viewer=self.request.user, search=search)
 
     @extend_schema(parameters=[SEARCH], responses={200: UserSerializer(many=True)}, tags=TAGS)
     def get(self, request):
@@ -133,7 +132,7 @@ class UserListView(StructureView):
         context = self.get_serializer_context()
         if scope_of(request.user).is_org_admin:
             context["invitation_url"] = invitation.url
-        person = selectors.user_get(viewer=request.user, pk=invitation.user.pk)
+        person = people.user_get(viewer=request.user, pk=invitation.user.pk)
         return Response(InvitedUserSerializer(person, context=context).data, status=status.HTTP_201_CREATED)
 
 
@@ -221,7 +220,7 @@ class UserRoleDetailView(PersonView):
     @extend_schema(responses={204: None}, tags=TAGS)
     def delete(self, request, pk, assignment_id):
         person = self.get_person()
-        assignment = selectors.role_assignment_get(viewer=request.user, user=person, pk=assignment_id)
+        assignment = people.role_assignment_get(viewer=request.user, user=person, pk=assignment_id)
         if assignment is None:
             raise Http404
         accounts.role_revoke(assignment=assignment, actor=request.user)

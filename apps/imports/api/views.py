@@ -1,12 +1,13 @@
 """Imports over the API: POST /api/v1/imports (multipart `file`), GET /api/v1/imports,
-GET /api/v1/imports/{id} (status and progress), GET /api/v1/imports/{id}/report (the CSV report).
+GET /api/v1/imports/{id} (status and progress), GET /api/v1/imports/{id}/report (the CSV report),
+GET /api/v1/imports/template?file_format=csv|xlsx (a file to fill in: the header row and one example row).
 
 Open to Org Admins and Branch Managers (and to API keys of theirs with the `imports:read|write` scopes);
 a job the caller may not see answers 404, the same as a missing one."""
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -20,6 +21,7 @@ from ..parsing import read_upload
 from ..report import report_response
 from ..selectors import import_get, import_list
 from ..services import import_create, may_import
+from ..template import CONTENT_TYPES, WRITERS, import_template_file, template_response
 from .serializers import ImportCreateSerializer, ImportJobSerializer
 
 
@@ -112,3 +114,36 @@ class ImportReportView(ImportObjectMixin, ApiGenericView):
                 "The report is ready when the import has finished.", details={"status": [job.status]}
             )
         return report_response(job)
+
+
+class ImportTemplateView(ApiGenericView):
+    permission_classes = [IsImporter]
+    api_key_scope = "imports"
+    serializer_class = ImportJobSerializer
+
+    @extend_schema(
+        summary="Download the import template",
+        parameters=[
+            OpenApiParameter(
+                "file_format",
+                str,
+                enum=list(WRITERS),
+                default="csv",
+                description="csv (UTF-8 with a BOM, for Excel) or xlsx.",
+            )
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The header row the import reads (email, name, role, branch, class) and one "
+                "example row naming a branch the caller may import into.",
+            ),
+            (200, CONTENT_TYPES["xlsx"]): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The same rows as an Excel workbook (file_format=xlsx)."
+            ),
+        },
+        tags=["imports"],
+    )
+    def get(self, request):
+        file_format = request.query_params.get("file_format", "csv")
+        return template_response(import_template_file(viewer=request.user, file_format=file_format))

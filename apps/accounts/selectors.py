@@ -1,0 +1,111 @@
+"""Reads on people and their roles, always scoped by the viewer (apps.accounts.permissions): Org Admins see
+everyone; Branch Managers the people of their branches; Teachers the people of their classes; everyone sees
+themselves. Of a person's roles a viewer knows only those role_is_visible() allows.
+
+A person outside the viewer's scope is simply not in the queryset, so pages and the API answer 404 for
+them, the same as for someone who does not exist. The writes are next door, in apps/accounts/services.py;
+the people of one branch or class are read in apps/hierarchy/selectors.py, over these.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import RoleAssignment
+from .permissions import scope_of
+
+User = get_user_model()
+
+
+def _with_roles(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("branch", "school_class").order_by("pk"),
+        )
+    )
+
+
+def user_list(*, viewer, search: str = "") -> QuerySet:
+    """Org Admins see everyone; Branch Managers the people of their branches; Teachers the people of their
+    classes; everyone sees themselves. `search` matches part of the email or the name."""
+    scope = scope_of(viewer)
+    queryset = User.objects.all()
+    if not scope.is_org_admin:
+        visible = Q(pk=scope.user_id)
+        if scope.managed_branch_ids:
+            visible |= Q(role_assignments__branch_id__in=scope.managed_branch_ids)
+        if scope.teaching_class_ids:
+            visible |= Q(role_assignments__school_class_id__in=scope.teaching_class_ids)
+        queryset = queryset.filter(pk__in=User.objects.filter(visible).values("pk"))
+    search = (search or "").strip()
+    if search:
+        queryset = queryset.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
+    return _with_roles(queryset)
+
+
+def user_get(*, viewer, pk):
+    return user_list(viewer=viewer).filter(pk=pk).first() if str(pk).isdigit() else None
+
+
+def people_holding(*, viewer, people: QuerySet | None = None, **role) -> QuerySet:
+    """Of `people` (default: user_list()), those holding a role that matches `role` (RoleAssignment lookups,
+    all on one and the same role: `role="teacher", branch=north` is "teaches in north") among the roles the
+    viewer may know of: nobody is found through a role held out of the viewer's sight."""
+    people = user_list(viewer=viewer) if people is None else people
+    held = Q(**{f"role_assignments__{lookup}": value for lookup, value in role.items()})
+    scope = visible_role_condition(scope_of(viewer), prefix="role_assignments__")
+    return people.filter(held if scope is None else held & scope).distinct()
+
+
+def role_is_visible(scope, assignment: RoleAssignment) -> bool:
+    """Whether a viewer with `scope` may know of `assignment`: Org Admins know every role; others know a
+    person's organization-wide roles, their own roles, and roles in the branches they manage or the classes
+    they teach, never the roles someone holds in another branch or class."""
+    return (
+        scope.is_org_admin
+        or assignment.user_id == scope.user_id
+        or assignment.role == RoleAssignment.Role.ORG_ADMIN
+        or (assignment.branch_id is not None and assignment.branch_id in scope.managed_branch_ids)
+        or (assignment.school_class_id is not None and assignment.school_class_id in scope.teaching_class_ids)
+    )
+
+
+def visible_role_condition(scope, *, prefix: str = "") -> Q | None:
+    """role_is_visible() as a filter on role assignments (`prefix`: the ORM path to them, e.g.
+    "role_assignments__" from people); None when every role is visible (Org Admins). Filters on people's
+    roles go through it, so that filtering finds no one through a role the list would not show."""
+    if scope.is_org_admin:
+        return None
+    return (
+        Q(**{f"{prefix}user_id": scope.user_id or 0})
+        | Q(**{f"{prefix}role": RoleAssignment.Role.ORG_ADMIN})
+        | Q(**{f"{prefix}branch_id__in": sorted(scope.managed_branch_ids)})
+        | Q(**{f"{prefix}school_class_id__in": sorted(scope.teaching_class_ids)})
+    )
+
+
+def visible_role_assignments(*, viewer) -> QuerySet[RoleAssignment]:
+    """Every role assignment the viewer may know of (of anyone; combine with user_list() for people)."""
+    condition = visible_role_condition(scope_of(viewer))
+    queryset = RoleAssignment.objects.all()
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def visible_roles(*, viewer, user) -> list[RoleAssignment]:
+    """`user`'s roles that `viewer` may know of (uses the prefetched role_assignments of user_list())."""
+    scope = scope_of(viewer)
+    return [assignment for assignment in user.role_assignments.all() if role_is_visible(scope, assignment)]
+
+
+def role_assignment_get(*, viewer, user, pk) -> RoleAssignment | None:
+    """One of `user`'s roles by id, if the viewer may see that person and that role."""
+    if not str(pk).isdigit():
+        return None
+    assignment = (
+        RoleAssignment.objects.select_related("user", "branch", "school_class")
+        .filter(pk=pk, user=user)
+        .first()
+    )
+    if assignment is None or not role_is_visible(scope_of(viewer), assignment):
+        return None
+    return assignment

@@ -1,0 +1,61 @@
+"""`manage.py seed_demo` (apps/demo): says what it created, step by step, and a second run creates nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from apps.demo.seed import ORGANIZATION_STEPS
+from tests.conftest import in_org
+
+
+@pytest.fixture
+def first_run(acme, globex, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def created(output: str) -> list[str]:
+    return [line.strip() for line in output.splitlines() if line.startswith("  ") and ": " in line[:12]]
+
+
+def test_the_people_come_before_the_courses_that_need_them():
+    assert [name for name, _ in ORGANIZATION_STEPS] == [
+        "branches, classes and people",
+        "courses, covers, enrollments and learners part-way through",
+        "an API key for a reporting dashboard",
+    ]
+
+
+def test_it_says_what_it_created(first_run, globex):
+    from apps.accounts.models import User
+
+    lines = created(first_run)
+
+    assert "acme: class 'Algebra 1'" in lines  # the test's acme has its branches, not the demo's classes
+    assert "acme: course 'Algebra Foundations'" in lines
+    with in_org(globex):
+        assert User.objects.filter(email="teacher@globex.example.com").exists()
+    assert "LearnStack demo (password for every account: learnstack)" in first_run
+
+
+def test_acme_has_a_read_only_api_key_in_use_and_globex_on_starter_has_none(first_run, acme, globex):
+    from apps.apikeys.models import ApiKey
+
+    assert "acme: API key 'Reporting dashboard' (courses:read, enrollments:read)" in created(first_run)
+    with in_org(acme):
+        key = ApiKey.objects.get(name="Reporting dashboard")
+        assert sorted(key.scopes) == ["courses:read", "enrollments:read"]
+    with in_org(globex):
+        assert not ApiKey.objects.exists()
+
+
+def test_a_second_run_creates_nothing_and_still_prints_the_logins(first_run):
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert created(out.getvalue()) == []
+    assert "orgadmin@acme.example.com" in out.getvalue()
