@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TenantsConfig(AppConfig):
     name = "tenants"
-    verbose_name = "Organizations and plans"
+    verbose_name = _("Organizations and plans")
 
     def ready(self) -> None:
         from . import (

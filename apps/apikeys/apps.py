@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiKeysConfig(AppConfig):
     name = "apps.apikeys"
     label = "apikeys"
-    verbose_name = "API keys"
+    verbose_name = _("API keys")
 
     def ready(self) -> None:
         from .audit import register as register_audit

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "apps.audit"
     label = "audit"
-    verbose_name = "Audit log"
+    verbose_name = _("Audit log")
 
     def ready(self):
         # Each app registers its own sentences and references (apps.audit.describe) and accounts the rule

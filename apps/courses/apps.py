@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoursesConfig(AppConfig):
     name = "apps.courses"
     label = "courses"
-    verbose_name = "Courses and learning"
+    verbose_name = _("Courses and learning")
 
     def ready(self) -> None:
         from tenants.selectors import register_usage_counter

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HierarchyConfig(AppConfig):
     name = "apps.hierarchy"
     label = "hierarchy"
-    verbose_name = "Branches and classes"
+    verbose_name = _("Branches and classes")
 
     def ready(self) -> None:
         from . import events  # noqa: F401  declares its events in the catalog (apps.events.catalog)

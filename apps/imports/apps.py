@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "apps.imports"
     label = "imports"
-    verbose_name = "Bulk imports"
+    verbose_name = _("Bulk imports")
 
     def ready(self) -> None:
         from . import events  # noqa: F401  declares its events in the catalog (apps.events.catalog)
