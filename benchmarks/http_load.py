@@ -255,7 +255,8 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
             lat = result["latency_ms"]
             print(
                 f"  {target.name:<20}{result['rps']:>9} rps   p50 {lat['p50']} ms   p95 {lat['p95']} ms   "
-                f"errors {result['errors']}/{result['requests']}",
+                f"errors {result['errors']}/{result['requests']}   "
+                f"CPU {result['server_cpu_ms_per_request']} ms/req",
                 flush=True,
             )
     finally:
@@ -266,10 +267,18 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
         with contextlib.suppress(OSError):
             log.unlink()
 
-    print(f"\n  {'endpoint':<20}{'rps':>9}{'p50 ms':>10}{'p95 ms':>10}{'errors':>9}{'requests':>10}")
+    print(
+        f"\n  {'endpoint':<20}{'rps':>9}{'p50 ms':>10}{'p95 ms':>10}{'errors':>9}{'requests':>10}"
+        f"{'CPU ms/req':>12}"
+    )
     for name, r in figures["endpoints"].items():
         lat = r["latency_ms"]
-        print(f"  {name:<20}{r['rps']:>9}{lat['p50']:>10}{lat['p95']:>10}{r['errors']:>9}{r['requests']:>10}")
+        cpu_ms = r.get("server_cpu_ms_per_request")
+        print(
+            f"  {name:<20}{r['rps']:>9}{lat['p50']:>10}{lat['p95']:>10}{r['errors']:>9}{r['requests']:>10}"
+            f"{'-' if cpu_ms is None else cpu_ms:>12}"
+        )
+    print("  (CPU ms/req: gunicorn's own CPU time, master and workers, divided by the requests served)")
     if not include_tenant_list:
         print("  (no org-side GET /api/v1/organizations in config.urls_tenant yet: endpoint (d) skipped)")
 

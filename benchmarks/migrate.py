@@ -1,36 +1,100 @@
-"""2. `migrate_schemas` with nothing to apply, across many organizations.
+"""2. `migrate_schemas` across many organizations: nothing to apply, then one trivial migration.
 
 First `manage.py migrate_schemas --noinput` with no organization at all (public + template only: the fixed
 cost of starting Django and checking two schemas), then `orgs` organizations are provisioned from the
-template (timed: that is how fast a fleet can be created), then the same command again, once per executor.
-The per-organization cost is (with orgs - without) / orgs. Every organization is dropped afterwards.
+template for up to `--create-budget` seconds (timed: that is how fast a fleet can be created) and topped up
+by fleet.fill (a pg_dump replay of the template), then the same command again, once per executor
+(`fleet` is the project's default path: one query finds the up-to-date schemas and skips them; `standard`
+and `multiprocessing` are django-tenants' executors, which migrate every schema one by one).
+The per-organization cost is (with orgs - without) / orgs.
+
+Then one trivial migration (a throwaway tenant app, `ls_bench_throwaway`, written to a temporary directory
+and added by a generated settings module: never a file of the project) is applied to every schema with the
+default path, and the no-op run repeated with it installed. Every organization is dropped afterwards and the
+throwaway's table and django_migrations rows are removed from the public and template schemas.
 """
 
 import os
+import re
 import shlex
 import subprocess
+import tempfile
+import textwrap
 import time
+from pathlib import Path
 
 from . import common, fleet
 
 TIMEOUT = 600
 
 
+THROWAWAY_APP = "ls_bench_throwaway"
+THROWAWAY_TABLE = "ls_bench_throwaway_note"
+
+
 def _command(executor: str) -> list[str]:
     cmd = [common.python(), "manage.py", "migrate_schemas", "--noinput"]
-    if executor != "standard":
+    if executor != "fleet":
         cmd.append(f"--executor={executor}")
     return cmd
 
 
-def _shown(cmd: list[str]) -> str:
-    env = f"DJANGO_SETTINGS_MODULE={common.SETTINGS_MODULE} DATABASE_URL=<bench database>"
+def _shown(cmd: list[str], settings_module: str) -> str:
+    env = f"DJANGO_SETTINGS_MODULE={settings_module} DATABASE_URL=<bench database>"
     return f"{env} {shlex.join(['.venv/bin/python', *cmd[1:]])}"
 
 
-def _run_migrate(executor: str) -> dict:
+def throwaway_app(directory: Path) -> str:
+    """Write a tenant app with one trivial migration (a one-column table) and a settings module that adds
+    it to the bench settings, under `directory`. Returns the settings module's name."""
+    package = directory / THROWAWAY_APP
+    (package / "migrations").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "migrations" / "__init__.py").write_text("")
+    (package / "migrations" / "0001_initial.py").write_text(
+        textwrap.dedent(f"""\
+            from django.db import migrations
+
+
+            class Migration(migrations.Migration):
+                operations = [
+                    migrations.RunSQL(
+                        "CREATE TABLE {THROWAWAY_TABLE} (id integer PRIMARY KEY)", "DROP TABLE {THROWAWAY_TABLE}"
+                    )
+                ]
+        """)
+    )
+    name = f"{THROWAWAY_APP}_settings"
+    (directory / f"{name}.py").write_text(
+        textwrap.dedent(f"""\
+            from {common.SETTINGS_MODULE} import *  # noqa: F403
+            from {common.SETTINGS_MODULE} import INSTALLED_APPS, TENANT_APPS
+
+            TENANT_APPS = [*TENANT_APPS, "{THROWAWAY_APP}"]
+            INSTALLED_APPS = [*INSTALLED_APPS, "{THROWAWAY_APP}"]
+        """)
+    )
+    return name
+
+
+def _remove_throwaway() -> None:
+    """Take the throwaway migration out of the schemas that stay (public and template)."""
+    from django.conf import settings
+    from django.db import connection
+
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        for schema in (settings.PUBLIC_SCHEMA_NAME, settings.TENANT_BASE_SCHEMA):
+            q = connection.ops.quote_name(schema)
+            cursor.execute(f"DROP TABLE IF EXISTS {q}.{THROWAWAY_TABLE}")
+            cursor.execute(f"DELETE FROM {q}.django_migrations WHERE app = %s", [THROWAWAY_APP])
+
+
+def _run_migrate(executor: str, *, settings_module: str = common.SETTINGS_MODULE, path: str = "") -> dict:
     cmd = _command(executor)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": common.SETTINGS_MODULE}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings_module}
+    if path:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (path, env.get("PYTHONPATH", "")) if p)
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -48,13 +112,24 @@ def _run_migrate(executor: str) -> dict:
         )
         rc = "timeout"
     lines = output.splitlines()
+    checked = next((line for line in lines if line.startswith("Checked ")), "")
+    match = re.search(r"Checked (\d+) schemas in ([\d.]+) s", checked)
+    per_schema = [float(m.group(1)) for line in lines if (m := re.search(r": applied \(([\d.]+) s\)", line))]
     return {
         "executor": executor,
-        "command": _shown(cmd),
+        "command": _shown(cmd, settings_module),
         "seconds": round(seconds, 3),
         "returncode": rc,
-        "schemas_reported": sum(1 for line in lines if "=== Starting migration" in line),
+        # django-tenants' executors print a banner per schema; the fleet path one summary line.
+        "schemas_reported": (1 + int(match.group(1)))  # public, then the tenant schemas checked
+        if match
+        else sum(1 for line in lines if "=== Starting migration" in line),
+        "check_seconds": float(match.group(2)) if match else None,
+        "schemas_migrated": len(per_schema),
+        "schemas_failed": sum(1 for line in lines if ": FAILED (" in line),
         "migrations_applied": sum(1 for line in lines if "Applying " in line),
+        "per_schema_seconds": common.summarize(per_schema) if per_schema else None,
+        "summary": next((line for line in reversed(lines) if " schemas: " in line), ""),
         "output_tail": lines[-8:] if rc != 0 else [],
     }
 
@@ -62,10 +137,12 @@ def _run_migrate(executor: str) -> dict:
 def _print_run(label: str, run: dict) -> None:
     status = "ok" if run["returncode"] == 0 else f"FAILED (rc={run['returncode']})"
     print(
-        f"  {label:<34}{common.fmt_s(run['seconds']):>10}   schemas {run['schemas_reported']:>4}, "
-        f"applied {run['migrations_applied']}, {status}",
+        f"  {label:<34}{common.fmt_s(run['seconds']):>10}   schemas {run['schemas_reported']:>5}, "
+        f"migrated {run['schemas_migrated']}, failed {run['schemas_failed']}, {status}",
         flush=True,
     )
+    if run["summary"]:
+        print(f"      | {run['summary']}")
     for line in run["output_tail"]:
         print(f"      | {line}")
 
@@ -109,7 +186,7 @@ def _creation_figures(creation: list[float], wanted: int, budget: float) -> dict
 
 def run(args, argv: list[str], machine: dict) -> common.Result:
     executors = [e.strip() for e in args.executors.split(",") if e.strip()]
-    common.heading(f"migrate: migrate_schemas with nothing to apply, {args.orgs} organizations")
+    common.heading(f"migrate: migrate_schemas across {args.orgs} organizations (no-op, one new migration)")
     common.show_reproduce(argv)
     common.drop_bench_organizations()
     plan = common.bench_plan()
@@ -171,7 +248,19 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
                     else None
                 ),
             }
+
+        if not args.no_trivial_migration:
+            with tempfile.TemporaryDirectory(prefix="ls-bench-migrate-") as tmp:
+                module = throwaway_app(Path(tmp))
+                figures["trivial"] = t = _run_migrate("fleet", settings_module=module, path=tmp)
+                _print_run(f"{created} orgs, one new migration", t)
+                figures["trivial_then_noop"] = t2 = _run_migrate("fleet", settings_module=module, path=tmp)
+                _print_run(f"{created} orgs, it again (no-op)", t2)
+                schemas = t["schemas_migrated"] or 1
+                t["per_schema_wall_ms"] = round(1000 * t["seconds"] / schemas, 1)
     finally:
+        if "trivial" in figures:
+            _remove_throwaway()
         figures["machine_cpu_busy_pct"] = cpu.stop()
         figures["elapsed_seconds"] = round(time.perf_counter() - started, 1)
         figures["cleanup"] = common.drop_bench_organizations()
@@ -187,8 +276,17 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
             f"  {executor:<18}{common.fmt_s(base):>10}{common.fmt_s(median):>12}"
             f"{('-' if per is None else f'{per:.1f} ms'):>12}"
         )
+    if t := figures.get("trivial"):
+        per = t.get("per_schema_seconds") or {}
+        print(
+            f"  one trivial migration: {common.fmt_s(t['seconds'])} for {t['schemas_migrated']} schemas "
+            f"({t['per_schema_wall_ms']} ms each of wall time; {common.fmt_ms(per.get('median'))} median "
+            f"inside a worker), {t['schemas_failed']} failed"
+        )
+    figures["load_average"] = os.getloadavg()
     print(
-        f"  machine CPU busy {figures['machine_cpu_busy_pct']}%; dropping {created} orgs took "
+        f"  machine CPU busy {figures['machine_cpu_busy_pct']}%, load average "
+        f"{', '.join(f'{x:.2f}' for x in figures['load_average'])}; dropping {created} orgs took "
         f"{figures['cleanup']['seconds']} s"
     )
 
@@ -205,12 +303,16 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
             "executors": executors,
             "repeats": args.migrate_repeats,
             "multiprocessing_processes": getattr(settings, "TENANT_MULTIPROCESSING_MAX_PROCESSES", 2),
+            "trivial_migration": None
+            if args.no_trivial_migration
+            else f"{THROWAWAY_APP}.0001_initial (RunSQL)",
             "schemas_checked": f"public + {settings.TENANT_BASE_SCHEMA} + orgs",
             "measured": "wall time of the subprocess, Python start-up included",
         },
         figures=figures,
         notes=[
-            "The project's migrate_schemas also re-checks the template schema after the tenants.",
+            "fleet = the project's migrate_schemas without --executor: one query over every tenant schema's "
+            "django_migrations finds the up-to-date ones, the rest are migrated by worker processes.",
             "per_org_ms = (fastest run with the organizations - run without) / organizations.",
         ],
     )

@@ -1,84 +1,130 @@
-"""1. Time to provision one organization: template clone vs. plain migrations.
+"""1. Time to provision one organization, `count` in a row per path, as schemas pile up.
 
 Calls the real service (tenants.services.organization_provision: schema, domain, subscription, settings,
-first Org Admin and invitation, all in one transaction) `count` times per mode, the two modes interleaved
-(A B, B A, A B, ...) so that background load hits both alike. One warm-up per mode is left out of the
-figures. Every organization is dropped afterwards.
+first Org Admin and invitation, all in one transaction), a new database connection for each, in three
+bursts on the same database, in this order:
+
+- `replay`: the template's rendered DDL replayed (tenants/ddl.py), no spare schema ready;
+- `spare`: a spare schema renamed; the `count` spares are made first (timed, as the background refill
+  would) and their cost is reported apart;
+- `clone_schema`: the former path, django-tenants' clone_schema() function (`compare_count` of them).
+
+For each: p50/p95/p99 and the median of each tenth, so that a slowdown as schemas pile up shows. The
+rendering (once per migration state) is timed apart. Every organization is dropped afterwards.
 """
 
+import os
 import time
 
 from . import common
 
 
+def _tenths(values: list[float]) -> list[float]:
+    if len(values) < 10:
+        return []
+    size = len(values) / 10
+    return [round(common.percentile(values[int(i * size) : int((i + 1) * size)], 50), 4) for i in range(10)]
+
+
+def _burst(label: str, count: int, plan, reuse_connection: bool) -> tuple[list[float], list[float]]:
+    wall, internal = [], []
+    for i in range(count):
+        slug = f"{common.SLUG_PREFIX}{label[:3]}-{i:04d}"
+        if not reuse_connection:
+            common.fresh_connection()
+        t0 = time.perf_counter()
+        result = common.provision(slug, use_template=True, plan=plan)
+        wall.append(time.perf_counter() - t0)
+        internal.append(result.seconds)
+        assert result.created, slug
+        if (i + 1) % 20 == 0 or i + 1 == count:
+            print(f"  {label} {i + 1}/{count}: last {common.fmt_ms(wall[-1])}", flush=True)
+    return wall, internal
+
+
 def run(args, argv: list[str], machine: dict) -> common.Result:
     from django.conf import settings
+    from django.core.cache import cache
 
-    common.heading(f"provision: {args.count} organizations per mode")
+    from tenants import ddl, services, template
+
+    compare = args.compare_count if args.compare_count is not None else min(args.count, 50)
+    common.heading(f"provision: {args.count} in a row per path (clone_schema: {compare})")
     common.show_reproduce(argv)
-    common.drop_bench_organizations()
+    common.drop_bench_organizations(batch=1)  # 43 tables each: bigger batches run out of lock slots
     plan = common.bench_plan()
-    modes = {"template": True, "migrations": False}
-    timings: dict[str, list[float]] = {mode: [] for mode in modes}
-    internal: dict[str, list[float]] = {mode: [] for mode in modes}
-    warmup: dict[str, float] = {}
+    load_before = os.getloadavg()
+    timings: dict[str, list[float]] = {}
+    internal: dict[str, list[float]] = {}
     cpu = common.CpuMeter().start()
     started = time.perf_counter()
     try:
-        for mode, use_template in modes.items():
-            if not args.reuse_connection:
-                common.fresh_connection()
-            t0 = time.perf_counter()
-            common.provision(f"{common.SLUG_PREFIX}warm-{mode}", use_template=use_template, plan=plan)
-            warmup[mode] = round(time.perf_counter() - t0, 4)
-        for i in range(args.count):
-            order = list(modes) if i % 2 == 0 else list(reversed(modes))
-            for mode in order:
-                slug = f"{common.SLUG_PREFIX}{mode[:3]}-{i:03d}"
-                if not args.reuse_connection:
-                    common.fresh_connection()
-                t0 = time.perf_counter()
-                result = common.provision(slug, use_template=modes[mode], plan=plan)
-                timings[mode].append(time.perf_counter() - t0)
-                internal[mode].append(result.seconds)
-                assert result.created, slug
-            print(
-                f"  {i + 1}/{args.count}: template {common.fmt_ms(timings['template'][-1])}, "
-                f"migrations {common.fmt_ms(timings['migrations'][-1])}",
-                flush=True,
+        ddl.forget_renderings()
+        cache.clear()
+        t0 = time.perf_counter()
+        rendering = ddl.template_ddl(settings.TENANT_BASE_SCHEMA)
+        render_seconds = round(time.perf_counter() - t0, 4)
+        assert rendering is not None, "the template could not be rendered; see the log"
+
+        timings["replay"], internal["replay"] = _burst("replay", args.count, plan, args.reuse_connection)
+
+        t0 = time.perf_counter()
+        refill = ddl.spare_schemas_refill(settings.TENANT_BASE_SCHEMA, target=args.count)
+        refill["seconds_per_spare"] = round((time.perf_counter() - t0) / max(refill["created"], 1), 4)
+        timings["spare"], internal["spare"] = _burst("spare", args.count, plan, args.reuse_connection)
+
+        original = services.clone_from_template
+        services.clone_from_template = template.clone_with_function
+        try:
+            timings["clone_schema"], internal["clone_schema"] = _burst(
+                "clone_schema", compare, plan, args.reuse_connection
             )
+        finally:
+            services.clone_from_template = original
     finally:
         busy = cpu.stop()
         elapsed = time.perf_counter() - started
-        cleanup = common.drop_bench_organizations()
+        load_after = os.getloadavg()
+        try:
+            cleanup = common.drop_bench_organizations(batch=1)
+        except Exception as exc:  # the figures matter more; the next run drops what is left
+            print(f"  clean-up failed: {exc}", flush=True)
+            cleanup = {"seconds": None, "error": str(exc)[:200]}
 
-    figures = {
+    figures: dict = {
         mode: {
             "seconds": common.summarize(values),
+            "tenth_medians": _tenths(values),
             "service_reported_seconds": common.summarize(internal[mode]),
-            "warmup_seconds": warmup.get(mode),
         }
         for mode, values in timings.items()
     }
-    t_med, m_med = figures["template"]["seconds"]["median"], figures["migrations"]["seconds"]["median"]
-    figures["speedup_median"] = round(m_med / t_med, 1) if t_med else None
+    figures["render_seconds"] = render_seconds
+    figures["render_statements"] = rendering.statements
+    figures["spare_refill"] = refill
     figures["tenant_tables"] = common.tenant_table_count()
     figures["machine_cpu_busy_pct"] = busy
+    figures["load_average_before"] = [round(x, 2) for x in load_before]
+    figures["load_average_after"] = [round(x, 2) for x in load_after]
     figures["elapsed_seconds"] = round(elapsed, 1)
     figures["cleanup"] = cleanup
 
     print(
-        f"\n  tenant apps: {', '.join(settings.TENANT_APPS)} ({figures['tenant_tables']} tables per schema)"
+        f"\n  tenant apps: {len(settings.TENANT_APPS)} ({figures['tenant_tables']} tables per schema); "
+        f"rendering {rendering.statements} statements once: {common.fmt_ms(render_seconds)}; "
+        f"a spare made ahead: {common.fmt_ms(refill['seconds_per_spare'])}"
     )
-    print(f"  {'mode':<12}{'n':>4}{'median':>12}{'p95':>12}{'min':>12}{'max':>12}")
-    for mode in modes:
+    print(f"  {'path':<14}{'n':>5}{'p50':>10}{'p95':>10}{'p99':>10}{'max':>10}   median of each tenth")
+    for mode in timings:
         s = figures[mode]["seconds"]
+        tenths = " ".join(f"{t * 1000:.0f}" for t in figures[mode]["tenth_medians"])
         print(
-            f"  {mode:<12}{s['n']:>4}{common.fmt_ms(s['median']):>12}{common.fmt_ms(s['p95']):>12}"
-            f"{common.fmt_ms(s['min']):>12}{common.fmt_ms(s['max']):>12}"
+            f"  {mode:<14}{s['n']:>5}{common.fmt_ms(s['median']):>10}{common.fmt_ms(s['p95']):>10}"
+            f"{common.fmt_ms(s['p99']):>10}{common.fmt_ms(s['max']):>10}   {tenths}"
         )
     print(
-        f"  template clone is {figures['speedup_median']}x faster (median); machine CPU busy {busy}%; "
+        f"  load average {' '.join(f'{x:.2f}' for x in load_before)} before, "
+        f"{' '.join(f'{x:.2f}' for x in load_after)} after; machine CPU busy {busy}%; "
         f"clean-up {cleanup['seconds']} s"
     )
 
@@ -87,8 +133,8 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
         argv=argv,
         params={
             "count_per_mode": args.count,
-            "warmup_per_mode": 1,
-            "interleaved": True,
+            "clone_schema_count": compare,
+            "order": list(timings),
             "connection": "one for all" if args.reuse_connection else "a new one for each provisioning",
             "tenant_apps": list(settings.TENANT_APPS),
             "plan": plan.code,
@@ -97,6 +143,8 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
         figures=figures,
         notes=[
             "Invitation e-mail: Celery eager + dummy e-mail backend (no broker round-trip).",
-            "Template mode clones tenant_template with the clone_schema() SQL function installed by migrate_schemas (schema + data).",
+            "spare: the spares were made before the burst (timed as spare_refill); in production the refill "
+            "runs in a Celery worker after each provisioning (TENANT_SPARE_SCHEMAS).",
+            "clone_schema: the former path, for comparison, on the same database after the other bursts.",
         ],
     )

@@ -14,10 +14,10 @@ import traceback
 
 from . import common
 
-BENCHMARKS = ("provision", "migrate", "http", "import", "learning")
+BENCHMARKS = ("provision", "migrate", "http", "import", "learning", "cost")
 FULL = {
-    "count": 20,
-    "orgs": 200,
+    "count": 200,
+    "orgs": 1000,
     "duration": 10.0,
     "warmup": 2.0,
     "migrate_repeats": 1,
@@ -26,7 +26,7 @@ FULL = {
     "progress_rows": 50_000,
 }
 QUICK = {
-    "count": 5,
+    "count": 10,
     "orgs": 20,
     "duration": 3.0,
     "warmup": 1.0,
@@ -52,9 +52,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="provision every organization on one database connection (default: a new one each)",
     )
     g = p.add_argument_group("provision")
-    g.add_argument("--count", type=int, help="provisions per mode (20; quick 5)")
+    g.add_argument("--count", type=int, help="provisions in a row per path (200; quick 10)")
+    g.add_argument(
+        "--compare-count", type=int, help="provisions by the former clone_schema() path (min(count, 50))"
+    )
     g = p.add_argument_group("migrate")
-    g.add_argument("--orgs", type=int, help="organizations to migrate across (200; quick 20)")
+    g.add_argument("--orgs", type=int, help="organizations to migrate across (1000; quick 20)")
     g.add_argument(
         "--no-fast-fill",
         action="store_true",
@@ -63,8 +66,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     g.add_argument("--create-budget", type=float, help="seconds allowed for creating them (120; quick 60)")
     g.add_argument(
         "--executors",
-        default="standard,multiprocessing",
-        help="django-tenants executors to time, comma-separated (standard,multiprocessing)",
+        default="fleet",
+        help="paths to time, comma-separated: fleet (the project's default), standard, multiprocessing "
+        "(django-tenants' executors, slow with many organizations) (fleet)",
+    )
+    g.add_argument(
+        "--no-trivial-migration",
+        action="store_true",
+        help="skip applying one throwaway migration to every organization",
     )
     g.add_argument("--migrate-repeats", type=int, help="runs per executor with the organizations (1)")
     g = p.add_argument_group("http")
@@ -86,6 +95,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default="python",
         help="load generator: python (always there) or wrk (if installed)",
     )
+    g = p.add_argument_group("cost")
+    g.add_argument("--repeats", type=int, help="rounds over every endpoint and the floors (30; quick 10)")
+    g.add_argument("--cost-rows", type=int, default=60, help="rows of every listed object (60)")
+    g.add_argument("--cost-only", help="only the cost rows whose name contains one of these (comma-separated)")
     g = p.add_argument_group("learning (also takes the http options)")
     g.add_argument("--courses", type=int, help="courses in the organization (500; quick 50)")
     g.add_argument("--progress-rows", type=int, help="lesson progress rows (50000; quick 5000)")
@@ -114,9 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     machine = common.machine_facts()
     print("machine: " + ", ".join(f"{k}={v}" for k, v in machine.items()), flush=True)
 
-    from . import http_load, learning, migrate, provision
+    from . import cost, http_load, learning, migrate, provision
 
     modules = {"provision": provision, "migrate": migrate, "http": http_load, "learning": learning}
+    modules["cost"] = cost
     chosen = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
     written, failed = {}, []
     started = time.perf_counter()
@@ -159,16 +173,21 @@ def markdown(written: dict, machine: dict) -> str:
         f, n = p["figures"], p["params"]["count_per_mode"]
         lines += [
             "",
-            f"Provisioning one organization ({f['tenant_tables']} tables per schema, n = {n} per mode, "
+            f"Provisioning one organization ({f['tenant_tables']} tables per schema, {n} in a row per path, "
             f"`make bench BENCH_ARGS=provision`):",
             "",
-            "| schema from | median | p95 | min | max |",
-            "| --- | --- | --- | --- | --- |",
+            "| schema from | n | p50 | p95 | p99 | max | median of each tenth (ms) |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for mode, label in (("template", "template clone"), ("migrations", "plain migrations")):
+        labels = {"spare": "spare schema renamed", "replay": "rendered DDL replayed",
+                  "clone_schema": "clone_schema() (former)"}  # fmt: skip
+        for mode, label in labels.items():
+            if mode not in f:
+                continue
             s = f[mode]["seconds"]
-            cells = " | ".join(f"{s[k] * 1000:.0f} ms" for k in ("median", "p95", "min", "max"))
-            lines.append(f"| {label} | {cells} |")
+            cells = " | ".join(f"{s[k] * 1000:.0f} ms" for k in ("median", "p95", "p99", "max"))
+            tenths = " ".join(f"{t * 1000:.0f}" for t in f[mode].get("tenth_medians", []))
+            lines.append(f"| {label} | {s['n']} | {cells} | {tenths} |")
     if mg := data.get("migrate"):
         f = mg["figures"]
         n = f.get("orgs_migrated", mg["params"]["orgs"])
@@ -183,8 +202,14 @@ def markdown(written: dict, machine: dict) -> str:
             base = f["baseline"][executor]["seconds"]
             med = w["seconds"].get("median")
             with_orgs = "failed" if med is None else f"{med:.1f} s"
-            per = "-" if w["per_org_ms"] is None else f"{w['per_org_ms']:.0f} ms"
+            per = "-" if w["per_org_ms"] is None else f"{w['per_org_ms']:.1f} ms"
             lines.append(f"| {executor} | {base:.1f} s | {with_orgs} | {per} |")
+        if t := f.get("trivial"):
+            lines += [
+                "",
+                f"One trivial migration applied to {t['schemas_migrated']} schemas: {t['seconds']:.1f} s "
+                f"({t['per_schema_wall_ms']:.0f} ms per schema of wall time), {t['schemas_failed']} failed.",
+            ]
         if c := f.get("create_orgs"):
             per = c["per_org_seconds"]
             tenths = ", ".join(f"{x * 1000:.0f}" for x in c["median_by_tenth_seconds"])

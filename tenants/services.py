@@ -18,7 +18,7 @@ from apps.core.errors import InvalidState, ValidationFailed, validation_error_fr
 
 from .models import Domain, Organization, OrganizationEvent, OrganizationSettings, Plan, Subscription
 from .retirement import delete_tenant_media, purge_tenant_cache, slug_quarantine_problem
-from .template import clone_from_template, template_schema
+from .template import clone_from_template, spare_schemas_target, template_schema
 from .validators import schema_name_for, slug_problems
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,9 @@ def provision_slug_problem(slug: str, *, name: str, admin_email: str) -> str | N
 def _create_schema(schema_name: str, *, use_template: bool) -> None:
     if use_template and schema_exists(template_schema()):
         clone_from_template(schema_name)
+        if spare_schemas_target() and not settings.CELERY_TASK_ALWAYS_EAGER:
+            # In the background only: inline, the refill would put the schema's cost back into the request.
+            transaction.on_commit(_queue_spare_refill, robust=True)
     else:
         from django.core.management import call_command
 
@@ -203,6 +206,12 @@ def organization_provision(
         )
         raise
     return ProvisionResult(organization, created=True, invitation_url=invitation_url, seconds=seconds)
+
+
+def _queue_spare_refill() -> None:
+    from .tasks import refill_spare_schemas
+
+    refill_spare_schemas.delay()
 
 
 def _queue_invitation_email(schema_name: str, user_id: int, url: str) -> None:

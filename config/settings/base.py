@@ -180,6 +180,9 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 # Behind PgBouncer in transaction mode, server-side cursors must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 TENANT_MULTIPROCESSING_MAX_PROCESSES = int(env("TENANT_MIGRATE_PROCESSES", "2"))
+# Empty organization schemas built ahead of time (tenants/template.py): provisioning renames one instead of
+# building ~230 indexes in the request. Kept topped up by a Celery task (needs a real broker); 0 turns it off.
+TENANT_SPARE_SCHEMAS = int(env("TENANT_SPARE_SCHEMAS", "20"))
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -388,6 +391,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "redispatch-stale-events": {"task": "apps.events.tasks.redispatch_stale_events", "schedule": 300.0},
     "prune-events": {"task": "apps.events.tasks.prune_events", "schedule": 24 * 3600.0},
+    # Spare schemas (TENANT_SPARE_SCHEMAS) of the current migration state; also queued after each provisioning.
+    "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 600.0},
 }
 # Days a dispatched domain event is kept in its organization's outbox (undispatched ones are never pruned).
 EVENTS_RETENTION_DAYS = int(env("EVENTS_RETENTION_DAYS", "90"))

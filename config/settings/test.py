@@ -25,3 +25,7 @@ CACHES = {
 LOGGING["root"]["level"] = "WARNING"
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# No spare schemas in tests: each provisioning builds its schema (tests/tenants/test_template_ddl.py turns
+# spares on where it tests them).
+TENANT_SPARE_SCHEMAS = 0

@@ -1,0 +1,236 @@
+"""The cost table: every GET list and detail endpoint of the organization API and every read page of an
+organization's host, with the path that `make bench BENCH_ARGS=cost` times and the query cap that
+tests/api/test_list_query_counts.py enforces.
+
+A registry like the isolation matrix: `uncovered()` walks the tenant URLconf (tests/urls.py `routes()`) and
+names every route that no row reaches and no exemption explains; the benchmark refuses to run and
+tests/benchmarks/test_cost_table.py fails while one is left. A new module adds its rows here.
+
+Placeholders are the targets of benchmarks/cost_fill.py (the base course, its lesson, the base student…).
+
+    kind     "list"   a paginated API list: goal floor a ÷ endpoint ≥ 0.5 and ≤ 5 queries, constant in size
+             "detail" one object (or /auth/me): goal floor b ÷ endpoint ≥ 0.8
+             "page"   a server-rendered page: measured against floor b, no goal yet
+    student  also timed as the base student (a student of the base class, enrolled in the base course)
+    max_queries  list rows: the most queries one request may run, as Org Admin or student, at any size
+             (today's count; lower it here when an endpoint gets cheaper)
+    grows    list rows: the list gets longer when cost_fill adds rows (False: a fixed catalogue)
+"""
+
+import re
+from dataclasses import dataclass
+
+GOAL_LIST_RATIO = 0.5
+GOAL_LIST_QUERIES = 5
+GOAL_DETAIL_RATIO = 0.8
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    path: str
+    kind: str  # list | detail | page
+    student: bool = False
+    max_queries: int | None = None
+    grows: bool = True
+    note: str = ""
+
+    def url(self, targets: dict, per_page: int = 20) -> str:
+        url = self.path.format(**targets)
+        if self.kind == "list":
+            url += ("&" if "?" in url else "?") + f"per_page={per_page}"
+        return url
+
+
+def _list(name, path, max_queries, **kw) -> Row:
+    return Row(name, path, "list", max_queries=max_queries, **kw)
+
+
+def _detail(name, path, **kw) -> Row:
+    return Row(name, path, "detail", **kw)
+
+
+def _page(name, path, **kw) -> Row:
+    return Row(name, path, "page", **kw)
+
+
+ORG = "/api/v1/organizations/{org_id}"
+COURSE = "/api/v1/courses/{course_id}"
+CONTENT = "/api/v1/content/{content_id}"
+
+ROWS: list[Row] = [
+    # accounts, tenants
+    _detail("auth_me", "/api/v1/auth/me", student=True),
+    _list("organizations", "/api/v1/organizations", 5, grows=False, note="the caller's own organization"),
+    _detail("organization", ORG),
+    _detail("organization_settings", ORG + "/settings"),
+    # hierarchy
+    _list("branches", ORG + "/branches", 4),
+    _detail("branch", ORG + "/branches/{branch_id}"),
+    _detail("branch_settings", ORG + "/branches/{branch_id}/settings"),
+    _list("branch_users", ORG + "/branches/{branch_id}/users", 6),
+    _list("classes", "/api/v1/classes", 4),
+    _detail("class", "/api/v1/classes/{class_id}"),
+    _list("class_members", "/api/v1/classes/{class_id}/members", 5),
+    _detail("onboarding", "/api/v1/onboarding"),
+    _list("users", "/api/v1/users", 5),
+    _detail("user", "/api/v1/users/{user_id}"),
+    _detail("user_profile", "/api/v1/users/{user_id}/profile"),
+    # apikeys, imports, audit, events
+    _list("api_keys", "/api/v1/api-keys", 5),
+    _list("api_key_scopes", "/api/v1/api-keys/scopes", 3, grows=False, note="a fixed catalogue"),
+    _detail("api_key", "/api/v1/api-keys/{api_key_id}"),
+    _list("imports", "/api/v1/imports", 5),
+    _detail("import", "/api/v1/imports/{import_id}"),
+    _list("audit_log", "/api/v1/audit-log", 6),
+    _list("events", "/api/v1/events", 2, grows=False, note="a fixed catalogue"),
+    # courses
+    _list("courses", "/api/v1/courses", 5, student=True),
+    _list("catalog", "/api/v1/courses?catalog=true", 5, student=True),
+    _list("course_search", "/api/v1/courses?search=course", 5, student=True),
+    _detail("course", COURSE, student=True),
+    _detail("course_content", COURSE + "/content", student=True, note="the outline: modules and lessons"),
+    _list("course_modules", COURSE + "/modules", 7, student=True),
+    _detail("module", "/api/v1/modules/{module_id}", student=True),
+    _list("content", "/api/v1/content?filter[course]={course_id}", 5, student=True),
+    _detail("content_item", CONTENT, student=True),
+    _list("versions", CONTENT + "/versions", 6),
+    _detail("version", CONTENT + "/versions/{version_number}"),
+    _detail("version_diff", CONTENT + "/versions/{version_number}/diff"),
+    _list("course_media", COURSE + "/media", 7),
+    _list("content_media", CONTENT + "/media", 6),
+    _detail("media", "/api/v1/media/{media_id}"),
+    _list("course_enrollments", COURSE + "/enrollments", 5),
+    _detail("course_enrollment", COURSE + "/enrollments/{enrollment_id}"),
+    _list("enrollment_rules", COURSE + "/enrollment-rules", 5),
+    _list("course_progress", COURSE + "/progress", 5),
+    _detail("course_analytics", COURSE + "/analytics"),
+    _detail("content_progress", CONTENT + "/progress", student=True),
+    _list("user_enrollments", "/api/v1/users/{user_id}/enrollments", 5, student=True),
+    _list("user_progress", "/api/v1/users/{user_id}/progress", 5, student=True),
+    _list("categories", "/api/v1/categories", 4, student=True),
+    _detail("category", "/api/v1/categories/{category_id}", student=True),
+    _list("tags", "/api/v1/tags", 4, student=True),
+    _detail("tag", "/api/v1/tags/{tag_id}", student=True),
+    # pages: the main four first
+    _page("catalog_page", "/courses/", student=True),
+    _page("course_page", "/courses/{course_id}/", student=True),
+    _page("lesson_page", "/courses/{course_id}/learn/{content_id}/", student=True),
+    _page("my_learning_page", "/learning/", student=True),
+    _page("home_page", "/", student=True),
+    _page("profile_page", "/accounts/profile/", student=True),
+    _page("onboarding_page", "/manage/onboarding/"),
+    _page("people_page", "/manage/people/"),
+    _page("person_page", "/manage/people/{user_id}/"),
+    _page("branches_page", "/manage/branches/"),
+    _page("branch_page", "/manage/branches/{branch_id}/"),
+    _page("classes_page", "/manage/classes/"),
+    _page("class_page", "/manage/classes/{class_id}/"),
+    _page("settings_page", "/manage/settings/"),
+    _page("api_keys_page", "/manage/api-keys/"),
+    _page("imports_page", "/manage/imports/"),
+    _page("import_page", "/manage/imports/{import_id}/"),
+    _page("audit_page", "/manage/audit/"),
+    _page("teaching_page", "/courses/teaching/"),
+    _page("categories_page", "/courses/categories/"),
+    _page("course_enrollments_page", "/courses/{course_id}/enrollments/"),
+    _page("version_page", "/courses/{course_id}/content/{content_id}/versions/{version_number}/"),
+    _page("version_diff_page", "/courses/{course_id}/content/{content_id}/versions/{version_number}/diff/"),
+]
+
+# Routes of organization hosts without a row, each with the reason (exact route as the resolver spells it).
+EXEMPT = {
+    "healthz": "liveness probe, no tenant data (timed by `make bench BENCH_ARGS=http`)",
+    "api/v1/schema/": "the OpenAPI document: static per deploy",
+    "api/v1/docs/": "Swagger UI shell, no data",
+    "api/v1/redoc/": "ReDoc shell, no data",
+    "^api/": "the JSON 404 for unknown /api/ paths: it is floor b itself",
+    "api/v1/imports/template": "a file download (CSV/XLSX template), not a list or detail read",
+    "api/v1/imports/<int:pk>/report": "a file download (CSV report)",
+    "api/v1/courses/<int:pk>/cover": "a file download (the cover image)",
+    "api/v1/media/<int:pk>/download": "a file download (the media bytes)",
+    "manage/branding/logo": "a file download (the logo)",
+    "manage/imports/template.csv": "a file download",
+    "manage/imports/template.xlsx": "a file download",
+    "manage/imports/<int:pk>/report.csv": "a file download",
+    "courses/<int:pk>/cover": "a file download (the cover image)",
+    "courses/<int:pk>/media/<int:media_pk>/": "a file download (the media bytes)",
+    "manage/": "a redirect to the home page (timed as home_page)",
+    "courses/<int:pk>/learn/": "a redirect to the lesson to resume (timed through lesson_page)",
+    "invite/<str:uidb64>/<str:token>/": "a one-time invitation form, anonymous",
+}
+# Route patterns without a row: sign-in flows and the form pages and POST actions that write one object.
+EXEMPT_PATTERNS = {
+    r"^accounts/(?!profile/$)": "allauth's sign-in, sign-up, password and 2FA flows: forms, not reads",
+    r"/(new|invite|edit|delete|remove|rename|move|reorder|publish|unpublish|archive|revert|withdraw|enroll|complete|"
+    r"assign|due|revoke|deactivate|reactivate|resend-invitation|roles|members|upload|preview)/$": (
+        "a form page or its POST action: creates or writes one object, not a list or detail read"
+    ),
+    r"^courses/<int:pk>/learn/<int:item_pk>/progress$": "the lesson player's progress POST",
+    r"/content/new/<str:kind>/$": "a creation form",
+}
+
+
+def _normal(route: str) -> str:
+    """A route as Django's resolver joins it: a regex include's leading `^` dropped."""
+    return route.replace("/^", "/")
+
+
+def _concrete(template: str) -> str:
+    return re.sub(r"\{[a-z_]+\}", "1", template).split("?", 1)[0]
+
+
+def row_route(row: Row, urlconf: str) -> str | None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return _normal(resolve(_concrete(row.path), urlconf=urlconf).route)
+    except Resolver404:
+        return None
+
+
+def exemption(route: str) -> str | None:
+    if route in EXEMPT:
+        return EXEMPT[route]
+    for pattern, reason in EXEMPT_PATTERNS.items():
+        if re.search(pattern, route):
+            return reason
+    return None
+
+
+def _reads(pattern) -> bool:
+    """Whether a route answers GET: an API view class with `get`; any page (function views included) unless
+    exempt."""
+    view_class = getattr(pattern.callback, "view_class", None) or getattr(pattern.callback, "cls", None)
+    if view_class is None:
+        return True
+    return hasattr(view_class, "get")
+
+
+def uncovered(urlconf: str | None = None) -> list[str]:
+    """GET routes of the tenant URLconf that no row reaches and no exemption names."""
+    from django.conf import settings
+
+    from tests.urls import routes
+
+    urlconf = urlconf or settings.ROOT_URLCONF
+    covered = {row_route(row, urlconf) for row in ROWS}
+    missing = []
+    for route, pattern in routes(urlconf):
+        route = _normal(route)
+        if route in covered or exemption(route) is not None or not _reads(pattern):
+            continue
+        missing.append(route)
+    return sorted(set(missing))
+
+
+def dead_rows(urlconf: str | None = None) -> list[str]:
+    """Rows whose path resolves to no route (a renamed or removed endpoint)."""
+    from django.conf import settings
+
+    urlconf = urlconf or settings.ROOT_URLCONF
+    return [row.name for row in ROWS if row_route(row, urlconf) in (None, "^api/")]
+
+
+def list_rows() -> list[Row]:
+    return [row for row in ROWS if row.kind == "list"]
