@@ -98,7 +98,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     g = p.add_argument_group("cost")
     g.add_argument("--repeats", type=int, help="rounds over every endpoint and the floors (30; quick 10)")
     g.add_argument("--cost-rows", type=int, default=60, help="rows of every listed object (60)")
-    g.add_argument("--cost-only", help="only the cost rows whose name contains one of these (comma-separated)")
+    g.add_argument(
+        "--cost-only", help="only the cost rows whose name contains one of these (comma-separated)"
+    )
     g = p.add_argument_group("learning (also takes the http options)")
     g.add_argument("--courses", type=int, help="courses in the organization (500; quick 50)")
     g.add_argument("--progress-rows", type=int, help="lesson progress rows (50000; quick 5000)")

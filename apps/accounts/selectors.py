@@ -25,18 +25,27 @@ def _with_roles(queryset):
     )
 
 
+def visible_people(*, viewer) -> QuerySet:
+    """The people user_list() shows the viewer, bare (no roles): what filters on other rows use
+    (`user_id__in=visible_people(viewer=viewer).values("pk")`). Someone who manages and teaches nothing sees
+    only themselves: a plain `pk =` filter, no subquery."""
+    scope = scope_of(viewer)
+    if scope.is_org_admin:
+        return User.objects.all()
+    if not scope.managed_branch_ids and not scope.teaching_class_ids:
+        return User.objects.filter(pk=scope.user_id or 0)
+    visible = Q(pk=scope.user_id)
+    if scope.managed_branch_ids:
+        visible |= Q(role_assignments__branch_id__in=scope.managed_branch_ids)
+    if scope.teaching_class_ids:
+        visible |= Q(role_assignments__school_class_id__in=scope.teaching_class_ids)
+    return User.objects.filter(pk__in=User.objects.filter(visible).values("pk"))
+
+
 def user_list(*, viewer, search: str = "") -> QuerySet:
     """Org Admins see everyone; Branch Managers the people of their branches; Teachers the people of their
     classes; everyone sees themselves. `search` matches part of the email or the name."""
-    scope = scope_of(viewer)
-    queryset = User.objects.all()
-    if not scope.is_org_admin:
-        visible = Q(pk=scope.user_id)
-        if scope.managed_branch_ids:
-            visible |= Q(role_assignments__branch_id__in=scope.managed_branch_ids)
-        if scope.teaching_class_ids:
-            visible |= Q(role_assignments__school_class_id__in=scope.teaching_class_ids)
-        queryset = queryset.filter(pk__in=User.objects.filter(visible).values("pk"))
+    queryset = visible_people(viewer=viewer)
     search = (search or "").strip()
     if search:
         queryset = queryset.filter(Q(email__icontains=search) | Q(full_name__icontains=search))
@@ -47,14 +56,22 @@ def user_get(*, viewer, pk):
     return user_list(viewer=viewer).filter(pk=pk).first() if str(pk).isdigit() else None
 
 
+def person_find(*, viewer, pk):
+    """The person if the viewer may see them, without their roles: for reads that only need to know they
+    are the viewer's to see (their enrollments, their progress)."""
+    return visible_people(viewer=viewer).filter(pk=pk).first() if str(pk).isdigit() else None
+
+
 def people_holding(*, viewer, people: QuerySet | None = None, **role) -> QuerySet:
     """Of `people` (default: user_list()), those holding a role that matches `role` (RoleAssignment lookups,
     all on one and the same role: `role="teacher", branch=north` is "teaches in north") among the roles the
     viewer may know of: nobody is found through a role held out of the viewer's sight."""
     people = user_list(viewer=viewer) if people is None else people
-    held = Q(**{f"role_assignments__{lookup}": value for lookup, value in role.items()})
-    scope = visible_role_condition(scope_of(viewer), prefix="role_assignments__")
-    return people.filter(held if scope is None else held & scope).distinct()
+    held = Q(**role)
+    scope = visible_role_condition(scope_of(viewer))
+    # One role row matches every condition; `pk IN (...)` lists each person once without DISTINCT.
+    holders = RoleAssignment.objects.filter(held if scope is None else held & scope).values("user_id")
+    return people.filter(pk__in=holders)
 
 
 def role_is_visible(scope, assignment: RoleAssignment) -> bool:

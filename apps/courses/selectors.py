@@ -2,7 +2,9 @@
 know of is not in the queryset, so views answer 404 for it, as for what does not exist."""
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.db import connections
 from django.db.models import (
     Avg,
     Case,
@@ -21,10 +23,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
-from apps.accounts.selectors import user_list
+from apps.accounts.selectors import visible_people
 
 from .models import (
     Category,
@@ -90,6 +93,117 @@ def _count_per_course(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def visible_courses(*, viewer) -> QuerySet[Course]:
+    """The courses the viewer may know of, bare (no counts, no lists): what filters on other rows use
+    (`course_id__in=visible_courses(viewer=viewer).values("pk")`), cheaper to build than course_list()."""
+    visibility = _visibility(viewer)
+    return Course.objects.all() if visibility is None else Course.objects.filter(visibility)
+
+
+class CourseQuerySet(QuerySet):
+    """Courses that bring their tags, branches, co-teachers and prerequisites (the model's tag_list,
+    branch_list, co_teacher_list and prerequisite_list) in one more query for all the rows fetched, however
+    many: a list reads four relations without four prefetch querysets to build and compile.
+    `prefetch_related(None)` drops them, as it drops prefetches."""
+
+    _with_lists = True
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_lists = self._with_lists
+        return clone
+
+    def prefetch_related(self, *lookups):
+        clone = super().prefetch_related(*lookups)
+        if lookups == (None,):
+            clone._with_lists = False
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._with_lists and self._iterable_class is ModelIterable:
+            attach_course_lists(self._result_cache, using=self.db)
+
+
+def _partial(model, using: str, values: dict):
+    """A `model` instance with only `values` loaded (the other fields deferred), as .only() makes them."""
+    row = [values[f.attname] for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(using, list(values), row)
+
+
+def _course_lists_sql() -> str:
+    from apps.accounts.models import User
+    from apps.hierarchy.models import Branch
+
+    def through(name):
+        field = Course._meta.get_field(name)
+        return field.remote_field.through._meta.db_table, field.m2m_column_name(), field.m2m_reverse_name()
+
+    tags, branches, teachers, prerequisites = (
+        through(name) for name in ("tags", "branches", "co_teachers", "prerequisites")
+    )
+    # Table and column names come from the models' _meta; the course ids are bound parameters.
+    parts = [
+        f'SELECT 0, m."{tags[1]}", r.id, r.name, NULL FROM "{tags[0]}" m '  # noqa: S608
+        f'JOIN "{Tag._meta.db_table}" r ON r.id = m."{tags[2]}" WHERE m."{tags[1]}" = ANY(%s)',
+        f'SELECT 1, m."{branches[1]}", r.id, r.name, r.code FROM "{branches[0]}" m '  # noqa: S608
+        f'JOIN "{Branch._meta.db_table}" r ON r.id = m."{branches[2]}" WHERE m."{branches[1]}" = ANY(%s)',
+        f'SELECT 2, m."{teachers[1]}", r.id, r.full_name, r.email FROM "{teachers[0]}" m '  # noqa: S608
+        f'JOIN "{User._meta.db_table}" r ON r.id = m."{teachers[2]}" WHERE m."{teachers[1]}" = ANY(%s)',
+        f'SELECT 3, m."{prerequisites[1]}", m."{prerequisites[2]}", NULL, NULL FROM "{prerequisites[0]}" m '  # noqa: S608
+        f'WHERE m."{prerequisites[1]}" = ANY(%s)',
+    ]
+    return " UNION ALL ".join(parts)
+
+
+_COURSE_LISTS_SQL: list[str] = []
+
+
+def attach_course_lists(courses: list[Course], *, using: str = "default") -> None:
+    """Set prefetched_tags, _branches, _co_teachers and _prerequisites on `courses` in one query, ordered
+    as the models order them (tags and branches by name, people by email, prerequisites by id)."""
+    if not courses:
+        return
+    from apps.accounts.models import User
+    from apps.hierarchy.models import Branch
+
+    if not _COURSE_LISTS_SQL:
+        _COURSE_LISTS_SQL.append(_course_lists_sql())
+    ids = [course.pk for course in courses]
+    with connections[using].cursor() as cursor:
+        cursor.execute(_COURSE_LISTS_SQL[0], [ids] * 4)
+        rows = cursor.fetchall()
+    lists = {course.pk: ([], [], [], []) for course in courses}
+    for kind, course_id, pk, name, extra in rows:
+        if kind == 0:
+            related = _partial(Tag, using, {"id": pk, "name": name})
+        elif kind == 1:
+            related = _partial(Branch, using, {"id": pk, "name": name, "code": extra})
+        elif kind == 2:
+            related = _partial(User, using, {"id": pk, "email": extra, "full_name": name})
+        else:
+            related = _partial(Course, using, {"id": pk})
+        lists[course_id][kind].append(related)
+    for course in courses:
+        tags, branches, teachers, prerequisites = lists[course.pk]
+        course.prefetched_tags = sorted(tags, key=lambda tag: (tag.name, tag.pk))
+        course.prefetched_branches = sorted(branches, key=lambda branch: (branch.name, branch.pk))
+        course.prefetched_co_teachers = sorted(teachers, key=lambda person: (person.email, person.pk))
+        course.prefetched_prerequisites = sorted(prerequisites, key=lambda prerequisite: prerequisite.pk)
+
+
+@cache
+def _course_counts() -> dict:
+    """The counts every course list shows, the same for every viewer: built once (annotate() copies an
+    expression as it resolves it, so one instance serves every query)."""
+    return {
+        "module_count": _count_per_course(Module.objects.all()),
+        "item_count": _count_per_course(ContentItem.objects.filter(published_version__isnull=False)),
+        "enrollment_count": _count_per_course(Enrollment.objects.exclude(status=Enrollment.Status.WITHDRAWN)),
+    }
+
+
 def course_list(
     *,
     viewer,
@@ -100,10 +214,11 @@ def course_list(
     status: str | None = None,
     catalog: bool = False,
 ) -> QuerySet[Course]:
-    """Courses the viewer may see, with what lists show (category, tags, branches, counts) in a constant
-    number of queries. `catalog` keeps only published courses (what learners browse)."""
+    """Courses the viewer may see, with what lists show (category, tags, branches, co-teachers,
+    prerequisites, counts) in a constant number of queries. `catalog` keeps only published courses (what
+    learners browse)."""
     scope = scope_of(viewer)
-    queryset = Course.objects.all()
+    queryset = CourseQuerySet(Course)
     visibility = _visibility(viewer)
     if visibility is not None:
         queryset = queryset.filter(visibility)
@@ -132,22 +247,10 @@ def course_list(
     if branch not in (None, "") and _digits(branch):
         queryset = queryset.filter(_in_branches([int(branch)]) | _org_wide())
     learner_enrollment = Enrollment.objects.filter(course_id=OuterRef("pk"), user_id=scope.user_id or 0)
-    return (
-        queryset.select_related("category", "owner")
-        .prefetch_related(
-            Prefetch("tags", to_attr="prefetched_tags"),
-            Prefetch("branches", to_attr="prefetched_branches"),
-            Prefetch("co_teachers", to_attr="prefetched_co_teachers"),
-        )
-        .annotate(
-            module_count=_count_per_course(Module.objects.all()),
-            item_count=_count_per_course(ContentItem.objects.filter(published_version__isnull=False)),
-            enrollment_count=_count_per_course(
-                Enrollment.objects.exclude(status=Enrollment.Status.WITHDRAWN)
-            ),
-            my_enrollment_status=Subquery(learner_enrollment.values("status")[:1]),
-            my_progress=Subquery(learner_enrollment.values("progress_percent")[:1]),
-        )
+    return queryset.select_related("category", "owner").annotate(
+        **_course_counts(),
+        my_enrollment_status=Subquery(learner_enrollment.values("status")[:1]),
+        my_progress=Subquery(learner_enrollment.values("progress_percent")[:1]),
     )
 
 
@@ -170,6 +273,12 @@ def catalog_filters(*, viewer) -> tuple[QuerySet[Tag], QuerySet]:
 
 def course_get(*, viewer, pk) -> Course | None:
     return course_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+
+
+def course_find(*, viewer, pk) -> Course | None:
+    """The course if the viewer may know of it, bare (no counts, no lists): for reads that only need to
+    know it is theirs to see (its enrollments, its progress), in one lean query."""
+    return visible_courses(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
 
 
 def viewer_can_edit(viewer, course) -> bool:
@@ -249,7 +358,7 @@ def content_list(*, viewer, course=None, module=None, kind: str | None = None) -
     courses they can see. `shown_title` is the title the viewer is shown (the published version's, unless
     they edit the course): what a filter or a sort on the title must use."""
     scope = scope_of(viewer)
-    courses = course_list(viewer=viewer).values("pk")
+    courses = visible_courses(viewer=viewer).values("pk")
     queryset = ContentItem.objects.filter(course_id__in=Subquery(courses))
     if not scope.is_org_admin:
         editable = Q(course_id__in=_editable_courses(scope))
@@ -294,7 +403,7 @@ def version_get(*, item: ContentItem, number) -> ContentVersion | None:
 
 
 def media_list(*, viewer, course=None, item=None) -> QuerySet[MediaFile]:
-    queryset = MediaFile.objects.filter(course_id__in=Subquery(course_list(viewer=viewer).values("pk")))
+    queryset = MediaFile.objects.filter(course_id__in=Subquery(visible_courses(viewer=viewer).values("pk")))
     if course is not None:
         queryset = queryset.filter(course=course)
     if item is not None:
@@ -336,8 +445,12 @@ def tag_list() -> QuerySet[Tag]:
 # --- enrollments and progress --------------------------------------------------------------------------------
 
 
-def _visible_learners(viewer):
-    return user_list(viewer=viewer).values("pk")
+def _learners_filter(viewer) -> Q:
+    """Rows of the learners the viewer may see, as a filter on `user_id` (a learner alone: `user_id =`)."""
+    scope = scope_of(viewer)
+    if not scope.managed_branch_ids and not scope.teaching_class_ids:
+        return Q(user_id=scope.user_id or 0)
+    return Q(user_id__in=Subquery(visible_people(viewer=viewer).values("pk")))
 
 
 def enrollment_list(*, viewer, course=None, user=None, status: str | None = None) -> QuerySet[Enrollment]:
@@ -345,8 +458,8 @@ def enrollment_list(*, viewer, course=None, user=None, status: str | None = None
     scope = scope_of(viewer)
     queryset = Enrollment.objects.all()
     if not scope.is_org_admin:
-        queryset = queryset.filter(user_id__in=Subquery(_visible_learners(viewer)))
-        queryset = queryset.filter(course_id__in=Subquery(course_list(viewer=viewer).values("pk")))
+        queryset = queryset.filter(_learners_filter(viewer))
+        queryset = queryset.filter(course_id__in=Subquery(visible_courses(viewer=viewer).values("pk")))
     if course is not None:
         queryset = queryset.filter(course=course)
     if user is not None:
@@ -404,8 +517,8 @@ def _progress_in_scope(*, viewer, user=None, course=None) -> QuerySet[ItemProgre
     scope = scope_of(viewer)
     queryset = ItemProgress.objects.all()
     if not scope.is_org_admin:
-        queryset = queryset.filter(user_id__in=Subquery(_visible_learners(viewer)))
-        queryset = queryset.filter(course_id__in=Subquery(course_list(viewer=viewer).values("pk")))
+        queryset = queryset.filter(_learners_filter(viewer))
+        queryset = queryset.filter(course_id__in=Subquery(visible_courses(viewer=viewer).values("pk")))
     if user is not None:
         queryset = queryset.filter(user=user)
     if course is not None:

@@ -61,6 +61,23 @@ def _model_field(model, path: str):
     return field
 
 
+def _crosses_many(model, path: str) -> bool:
+    """Whether filtering on `path` joins a to-many relation (rows may repeat: the result needs DISTINCT).
+    A path that is no model field (an annotation) is taken to be safe only if it has no `__`."""
+    parts = path.split("__")
+    for part in parts:
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return len(parts) > 1
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
 def _convert(field, raw: str, public_name: str):
     if field is None:
         return raw
@@ -166,7 +183,12 @@ class WhitelistFilterBackend(BaseFilterBackend):
             raise ApplicationError("The filter is not valid.", code=ErrorCode.INVALID_FILTER, details=errors)
         if condition:
             condition &= _scopes(view, used_paths)
-        return queryset.filter(condition).distinct() if condition else queryset
+        if not condition:
+            return queryset
+        # DISTINCT only when a filter joins a to-many relation: it would also keep the page's total from
+        # riding on the page's own query (apps.core.api.pagination).
+        filtered = queryset.filter(condition)
+        return filtered.distinct() if any(_crosses_many(queryset.model, p) for p in used_paths) else filtered
 
     def get_schema_operation_parameters(self, view):
         params = []

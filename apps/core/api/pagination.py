@@ -2,7 +2,8 @@
 
 import math
 
-from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet, Window
+from django.db.models.query import ModelIterable
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -29,6 +30,34 @@ def _positive_int(raw: str | None, name: str, default: int) -> int:
     return value
 
 
+TOTAL = "ls_page_total"
+
+
+def _total_in_page(queryset) -> bool:
+    """Whether the total can ride on the page's own query (COUNT(*) OVER ()): model rows, no DISTINCT
+    (the window counts before it) and no UNION."""
+    return (
+        isinstance(queryset, QuerySet)
+        and queryset._iterable_class is ModelIterable
+        and not queryset.query.distinct
+        and not queryset.query.combinator
+        and not queryset.query.is_sliced
+    )
+
+
+def page_and_total(queryset, offset: int, limit: int) -> tuple[list, int]:
+    """The rows [offset, offset + limit) of `queryset` and how many rows it has in all: in one query when
+    the page has rows (the total read from a window over the same rows), else with a count. A page past
+    the end is an empty page with the correct total, not an error."""
+    if not _total_in_page(queryset):
+        total = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
+        return (list(queryset[offset : offset + limit]) if offset < total else []), total
+    page = list(queryset.annotate(**{TOTAL: Window(Count("*"))})[offset : offset + limit])
+    if page:
+        return page, getattr(page[0], TOTAL)
+    return [], 0 if offset == 0 else queryset.count()
+
+
 class PagePagination(BasePagination):
     page_query_param = "page"
     per_page_query_param = "per_page"
@@ -39,11 +68,9 @@ class PagePagination(BasePagination):
         self.per_page = min(
             _positive_int(request.query_params.get("per_page"), "per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE
         )
-        paginator = Paginator(queryset, self.per_page)
-        self.total = paginator.count
         offset = (self.page_number - 1) * self.per_page
-        # A page past the end is an empty page with correct totals, not an error.
-        return list(queryset[offset : offset + self.per_page]) if offset < self.total else []
+        page, self.total = page_and_total(queryset, offset, self.per_page)
+        return page
 
     def _link(self, page: int | None) -> str | None:
         if page is None:

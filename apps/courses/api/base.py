@@ -38,6 +38,13 @@ class CourseApiView(ScopedApiView):
             raise Http404
         return course
 
+    def find_course(self, pk=None):
+        """The course, bare (selectors.course_find): for views that list its rows and show nothing of it."""
+        course = selectors.course_find(viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk)
+        if course is None:
+            raise Http404
+        return course
+
     def get_item(self, pk=None):
         item = selectors.content_get(viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk)
         if item is None:

@@ -19,7 +19,7 @@ from .serializers import CategorySerializer, CategoryWriteSerializer, TagSeriali
 def counted(queryset, viewer):
     """With `course_count`: the courses the viewer can see, not every course (drafts of others stay
     unknown)."""
-    visible = selectors.course_list(viewer=viewer).order_by().values("pk")
+    visible = selectors.visible_courses(viewer=viewer).order_by().values("pk")
     return queryset.annotate(
         course_count=Count("courses", filter=Q(courses__in=Subquery(visible)), distinct=True)
     )

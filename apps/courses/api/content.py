@@ -40,7 +40,7 @@ CONTENT_PATHS = {"title": "shown_title"}
 
 
 def with_versions(queryset):
-    """Items with both versions and their files, and what deciding who edits their course needs."""
+    """Items with both versions and their files (mark() reads what deciding who edits a course needs)."""
     return queryset.select_related(
         "module",
         "course",
@@ -48,7 +48,7 @@ def with_versions(queryset):
         "latest_version__media",
         "published_version",
         "published_version__media",
-    ).prefetch_related("course__co_teachers", "course__branches")
+    )
 
 
 def create_content(view, module: Module, data: dict) -> Response:
@@ -72,8 +72,12 @@ class ContentView(CourseApiView):
 
     def mark(self, items) -> None:
         """Decide once per course whether the viewer edits it, then what each item shows."""
+        courses = {item.course_id: item.course for item in items}
+        # Their co-teachers and branches, for all the page's courses in one query.
+        selectors.attach_course_lists(list(courses.values()))
         editable: dict[int, bool] = {}
         for item in items:
+            item.course = courses[item.course_id]
             if item.course_id not in editable:
                 editable[item.course_id] = self.editor_of(item.course)
             show(item, editor=editable[item.course_id])

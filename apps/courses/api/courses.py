@@ -5,7 +5,6 @@ and Students the published courses of their branches and the organization-wide o
 courses they own or co-teach. Any other id answers 404, the same as an id that does not exist.
 """
 
-from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -71,24 +70,12 @@ def flag(params, name: str) -> bool:
     raise ValidationFailed({name: ["Use true or false."]})
 
 
-def with_prerequisites(queryset):
-    return queryset.prefetch_related(
-        Prefetch(
-            "prerequisites",
-            queryset=Course.objects.only("pk").order_by("pk"),
-            to_attr="prefetched_prerequisites",
-        )
-    )
-
-
 class CourseView(CourseApiView):
     serializer_class = CourseSerializer
 
     def fresh(self, course, status_code: int = 200) -> Response:
         """The course as the caller now sees it, with its counts."""
-        shown = (
-            with_prerequisites(selectors.course_list(viewer=self.request.user)).filter(pk=course.pk).first()
-        )
+        shown = selectors.course_list(viewer=self.request.user).filter(pk=course.pk).first()
         if shown is None:
             raise Http404
         return self.one(shown, status=status_code)
@@ -110,7 +97,7 @@ class CourseListView(CourseView):
         branch = params.get("branch", "").strip()
         if branch and not branch.isdigit():
             branch = Branch.objects.filter(code__iexact=branch).values_list("pk", flat=True).first() or 0
-        queryset = selectors.course_list(
+        return selectors.course_list(
             viewer=self.request.user,
             search=params.get("search", ""),
             category=params.get("category") or None,
@@ -119,7 +106,6 @@ class CourseListView(CourseView):
             status=status_name or None,
             catalog=flag(params, "catalog"),
         )
-        return with_prerequisites(queryset)
 
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: CourseSerializer(many=True)}, tags=TAGS)
     def get(self, request):

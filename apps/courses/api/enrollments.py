@@ -68,7 +68,7 @@ class EnrollmentView(CourseApiView):
 class CourseEnrollmentListView(EnrollmentView):
     @extend_schema(responses={200: EnrollmentSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        return self.listing(selectors.enrollment_list(viewer=request.user, course=self.get_course()))
+        return self.listing(selectors.enrollment_list(viewer=request.user, course=self.find_course()))
 
     @extend_schema(
         request=EnrollmentCreateSerializer,
@@ -149,7 +149,7 @@ class EnrollmentRuleListView(EnrollmentView):
 
     @extend_schema(responses={200: EnrollmentRuleSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        return self.listing(selectors.enrollment_rule_list(viewer=request.user, course=self.get_course()))
+        return self.listing(selectors.enrollment_rule_list(viewer=request.user, course=self.find_course()))
 
 
 class EnrollmentRuleDetailView(EnrollmentView):
@@ -172,7 +172,7 @@ class UserEnrollmentListView(EnrollmentView):
 
     @extend_schema(responses={200: EnrollmentSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        person = people.user_get(viewer=request.user, pk=pk)
+        person = people.person_find(viewer=request.user, pk=pk)
         if person is None:
             raise Http404
         return self.listing(selectors.enrollment_list(viewer=request.user, user=person))

@@ -86,7 +86,7 @@ class CourseProgressView(ProgressView):
 
     @extend_schema(responses={200: CourseProgressRowSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        course = self.get_course()
+        course = self.find_course()
         return self.listing(with_time_spent(selectors.enrollment_list(viewer=request.user, course=course)))
 
 
@@ -149,7 +149,7 @@ class UserProgressView(ProgressView):
         tags=TAGS,
     )
     def get(self, request, pk):
-        person = people.user_get(viewer=request.user, pk=pk)
+        person = people.person_find(viewer=request.user, pk=pk)
         if person is None:
             raise Http404
         queryset = selectors.progress_list(viewer=request.user, user=person)
