@@ -187,6 +187,33 @@ def provisioned(server):
     return _provision
 
 
+@dataclass
+class Classroom:
+    branch: object
+    school_class: object
+    teacher: object
+    student: object
+
+
+def classroom(organization, *, teacher_name: str = "", student_name: str = "") -> Classroom:
+    """North Campus with the class Algebra 1, its teacher (password pw-teacher-1234) and a student in it
+    (pw-student-1234). Call inside the organization's schema."""
+    from apps.accounts.models import RoleAssignment, User
+    from apps.hierarchy.models import Branch, SchoolClass
+
+    north = Branch.objects.create(code="north", name="North Campus")
+    algebra = SchoolClass.objects.create(branch=north, name="Algebra 1")
+    teacher = User.objects.create_user(
+        f"teacher@{organization.slug}.example.com", "pw-teacher-1234", full_name=teacher_name
+    )
+    student = User.objects.create_user(
+        f"student@{organization.slug}.example.com", "pw-student-1234", full_name=student_name
+    )
+    RoleAssignment.objects.create(user=teacher, role="teacher", branch=north, school_class=algebra)
+    RoleAssignment.objects.create(user=student, role="student", branch=north, school_class=algebra)
+    return Classroom(north, algebra, teacher, student)
+
+
 def unique_slug(prefix: str = "b") -> str:
     return f"{prefix}{uuid.uuid4().hex[:10]}"
 

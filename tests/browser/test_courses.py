@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django_tenants.utils import schema_context
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import classroom, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,21 +24,10 @@ def school(server, provisioned):
     """A fresh organization with branch north, class "Algebra 1", its teacher and its student."""
     from django.db import connection
 
-    from apps.accounts.models import RoleAssignment, User
-    from apps.hierarchy.models import Branch, SchoolClass
-
     organization = provisioned(plan="growth", name="Browser Course School")
     with schema_context(organization.schema_name):
-        north = Branch.objects.create(code="north", name="North Campus")
-        algebra = SchoolClass.objects.create(branch=north, name="Algebra 1")
-        teacher = User.objects.create_user(
-            f"teacher@{organization.slug}.example.com", "pw-teacher-1234", full_name="Tara Teacher"
-        )
-        student = User.objects.create_user(
-            f"student@{organization.slug}.example.com", "pw-student-1234", full_name="Sam Student"
-        )
-        RoleAssignment.objects.create(user=teacher, role="teacher", branch=north, school_class=algebra)
-        RoleAssignment.objects.create(user=student, role="student", branch=north, school_class=algebra)
+        room = classroom(organization, teacher_name="Tara Teacher", student_name="Sam Student")
+        teacher, student, algebra = room.teacher, room.student, room.school_class
     connection.set_schema_to_public()
     return organization, teacher, student, algebra
 

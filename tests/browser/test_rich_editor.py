@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django_tenants.utils import schema_context
 
+from tests.browser.conftest import classroom
 from tests.browser.test_security_policy import Watched
 from tests.courses.test_rich_editor_roundtrip import EDITOR_LESSON
 
@@ -40,19 +41,13 @@ def school(server, provisioned, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
-    from apps.accounts.models import RoleAssignment, User
     from apps.courses import services
-    from apps.hierarchy.models import Branch, SchoolClass
 
     settings.MEDIA_ROOT = tmp_path
     organization = provisioned(plan="growth", name="Browser Editor School")
     with schema_context(organization.schema_name):
-        north = Branch.objects.create(code="north", name="North Campus")
-        algebra = SchoolClass.objects.create(branch=north, name="Algebra 1")
-        teacher = User.objects.create_user(f"teacher@{organization.slug}.example.com", "pw-teacher-1234")
-        student = User.objects.create_user(f"student@{organization.slug}.example.com", "pw-student-1234")
-        RoleAssignment.objects.create(user=teacher, role="teacher", branch=north, school_class=algebra)
-        RoleAssignment.objects.create(user=student, role="student", branch=north, school_class=algebra)
+        room = classroom(organization)
+        teacher, student, algebra = room.teacher, room.student, room.school_class
         course = services.course_create(actor=teacher, title="Fractions", summary="Parts of a whole.")
         module = services.module_create(actor=teacher, course=course, title="Halves")
         markdown = services.content_create(

@@ -6,6 +6,8 @@ import re
 import pytest
 from django_tenants.utils import schema_context
 
+from tests.browser.conftest import classroom
+
 pytestmark = pytest.mark.browser
 
 # Recorded by the page itself (Playwright's init scripts are not subject to the page's policy).
@@ -60,18 +62,12 @@ def school(server, provisioned):
     """An organization with a published course (a text and a video lesson) its student is enrolled in."""
     from django.db import connection
 
-    from apps.accounts.models import RoleAssignment, User
     from apps.courses import services
-    from apps.hierarchy.models import Branch, SchoolClass
 
     organization = provisioned(plan="growth", name="Browser Policy School")
     with schema_context(organization.schema_name):
-        north = Branch.objects.create(code="north", name="North Campus")
-        algebra = SchoolClass.objects.create(branch=north, name="Algebra 1")
-        teacher = User.objects.create_user(f"teacher@{organization.slug}.example.com", "pw-teacher-1234")
-        student = User.objects.create_user(f"student@{organization.slug}.example.com", "pw-student-1234")
-        RoleAssignment.objects.create(user=teacher, role="teacher", branch=north, school_class=algebra)
-        RoleAssignment.objects.create(user=student, role="student", branch=north, school_class=algebra)
+        room = classroom(organization)
+        teacher, student, algebra = room.teacher, room.student, room.school_class
         course = services.course_create(actor=teacher, title="Waves", summary="Sound and light.")
         module = services.module_create(actor=teacher, course=course, title="Sound")
         video = services.content_create(
