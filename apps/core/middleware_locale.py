@@ -15,6 +15,7 @@ import zoneinfo
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
@@ -38,7 +39,7 @@ def _organization_settings(request):
         return None
     try:
         return organization.settings  # loaded with the organization by the host lookup (cached)
-    except Exception:  # an organization being provisioned may not have settings yet
+    except ObjectDoesNotExist:  # an organization being provisioned may not have settings yet
         return None
 
 
