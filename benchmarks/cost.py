@@ -18,9 +18,12 @@ per_page=20. Beside them, in the same rounds, two floors:
 
 Every round requests each floor several times and every target once, in a shuffled order, so that whatever
 else the machine is doing hits all of them alike; each figure is the median over the rounds. Queries per
-request are counted in a separate, untimed pass. The ratio is floor ÷ endpoint: floor a for lists, floor b
-for details, /auth/me and pages. Goals (issue 11): lists ≥ 0.5 with ≤ 5 queries, details ≥ 0.8; pages have
-none yet. A row that misses its goal is marked MISS (the run still succeeds: it is a measurement).
+request are counted in a separate, untimed pass, and each row's own SQL time is measured in another. The
+ratio is floor ÷ endpoint: floor a for lists, floor b for details, /auth/me and pages; b+sql is (floor b +
+the endpoint's own SQL time) ÷ endpoint. Goals (issue 11): lists floor a ÷ ms ≥ 0.5 with ≤ 5 queries;
+details "≥ 0.8 of the middleware floor plus their own query", so b+sql ≥ 0.8 (the query is the endpoint's
+own work, not overhead); pages have none yet. A row that misses its goal is marked MISS (the run still
+succeeds: it is a measurement).
 
 Before anything, the table is checked against the tenant URLconf: a GET route without a row or an
 exemption stops the run, naming it (tests/benchmarks/test_cost_table.py checks the same in the suite).
@@ -308,11 +311,13 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
             floor = fa if t.kind == "list" else fb
             floor_cpu = figures["floors"]["a" if t.kind == "list" else "b"]["cpu_ms"]
             ratio = round(floor / ms, 2) if ms else None
+            # The issue's wording for details: the middleware floor plus the endpoint's own SQL.
+            b_plus_sql = round((fb + t.sql_ms) / ms, 2) if ms and t.kind != "list" else None
             goal = None
             if t.kind == "list":
                 goal = ratio >= cost_table.GOAL_LIST_RATIO and t.queries <= cost_table.GOAL_LIST_QUERIES
             elif t.kind == "detail":
-                goal = ratio >= cost_table.GOAL_DETAIL_RATIO
+                goal = b_plus_sql is not None and b_plus_sql >= cost_table.GOAL_DETAIL_RATIO
             if goal is False:
                 misses.append(t.key)
             figures["endpoints"][t.key] = {
@@ -328,8 +333,7 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
                 "floor": "a" if t.kind == "list" else "b",
                 "ratio": ratio,
                 "cpu_ratio": round(floor_cpu / cpu_ms, 2) if cpu_ms else None,
-                # The issue's wording for details: the middleware floor plus the endpoint's own SQL.
-                "b_plus_sql_ratio": round((fb + t.sql_ms) / ms, 2) if ms and t.kind != "list" else None,
+                "b_plus_sql_ratio": b_plus_sql,
                 "meets_goal": goal,
             }
         figures["misses"] = misses
@@ -340,7 +344,8 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
         f"\n  floor a (bare DRF list, 20 courses, no middleware): {fa:.2f} ms, {floor_a.queries} queries"
         f"\n  floor b (middleware + JSON 404 on {FLOOR_B_PATH}): {fb:.2f} ms, {floor_b.queries} queries"
         f"\n  goals: list floor a ÷ ms ≥ {cost_table.GOAL_LIST_RATIO} with ≤ {cost_table.GOAL_LIST_QUERIES} "
-        f"queries; detail floor b ÷ ms ≥ {cost_table.GOAL_DETAIL_RATIO}; pages against floor b, no goal\n"
+        f"queries; detail (floor b + its sql ms) ÷ ms ≥ {cost_table.GOAL_DETAIL_RATIO} (b+sql); pages against "
+        "floor b, no goal\n"
     )
     print(
         f"  {'endpoint':<34}{'kind':<8}{'ms':>8}{'cpu ms':>8}{'sql ms':>8}{'queries':>8}{'ratio':>8}"
@@ -355,7 +360,8 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
         )
     print(
         "  ratio = floor ÷ endpoint on wall ms (a: lists, b: the rest); cpu = the same on this process's CPU ms;"
-        "\n  b+sql = (floor b + the endpoint's own SQL time) ÷ endpoint, the issue's wording for details"
+        "\n  b+sql = (floor b + the endpoint's own SQL time) ÷ endpoint: the goal mark of details (issue 11's"
+        '\n  "≥ 0.8 of the middleware floor plus their own query"); lists are marked on ratio and queries'
     )
     print(
         f"\n  {len(misses)} of {sum(1 for r in figures['endpoints'].values() if r['meets_goal'] is not None)} "
@@ -379,6 +385,9 @@ def run(args, argv: list[str], machine: dict) -> common.Result:
         notes=[
             "ms and cpu ms are medians over the rounds; cpu ms is this process's CPU (PostgreSQL's is not in it).",
             "ratio = floor ÷ endpoint: floor a for lists, floor b for details, /auth/me and pages.",
+            "b_plus_sql_ratio = (floor b + the endpoint's own SQL ms) ÷ endpoint; meets_goal of a detail row is "
+            "b_plus_sql_ratio ≥ GOAL_DETAIL_RATIO, of a list row ratio ≥ GOAL_LIST_RATIO with ≤ "
+            "GOAL_LIST_QUERIES queries.",
             "Queries are counted once per row in an untimed pass.",
         ],
     )

@@ -281,6 +281,22 @@ def course_find(*, viewer, pk) -> Course | None:
     return visible_courses(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
 
 
+def course_find_editable(*, viewer, pk) -> Course | None:
+    """course_find() with `viewer_edits`, viewer_can_edit() computed as a column of the same query: for lists
+    of the course's rows that differ for its editors (modules, media), one query where the course and its
+    lists (co-teachers, branches) would be two."""
+    if not _digits(pk):
+        return None
+    scope = scope_of(viewer)
+    if scope.user_id is None:
+        edits = Value(False)
+    elif scope.is_org_admin:
+        edits = Value(True)
+    else:
+        edits = Case(When(_editable(scope), then=Value(True)), default=Value(False))
+    return visible_courses(viewer=viewer).annotate(viewer_edits=edits).filter(pk=pk).first()
+
+
 def viewer_can_edit(viewer, course) -> bool:
     return can_edit(scope_of(viewer), course)
 

@@ -108,3 +108,20 @@ def test_branch_people_list_queries_do_not_grow_with_rows(ids, admin_api):
     many = queries(admin_api, path, params, 30)
 
     assert few == many
+
+
+def test_a_branch_with_nobody_matching_answers_an_empty_page_and_a_missing_branch_404(ids, admin_api):
+    """The people of a branch are listed without reading the branch first; only an empty page checks that
+    the branch exists."""
+    path = f"/api/v1/organizations/{ids.org}/branches/{{}}/users"
+
+    empty = admin_api.get(path.format(ids.south), {"search": "nobody-matches-this"})
+    missing = admin_api.get(path.format(9_999_999), {"search": "nobody-matches-this"})
+
+    assert assert_ok(empty) == []
+    assert missing.status_code == 404
+
+
+def test_modules_and_media_of_a_missing_course_answer_404(admin_api):
+    for path in ("/api/v1/courses/9999999/modules", "/api/v1/courses/9999999/media"):
+        assert admin_api.get(path).status_code == 404

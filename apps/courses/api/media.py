@@ -65,9 +65,12 @@ class CourseMediaView(MediaListView):
 
     @extend_schema(responses={200: MediaSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        course = self.get_course()
+        # The course with viewer_can_edit() as a column: one query, not the course and its lists.
+        course = selectors.course_find_editable(viewer=request.user, pk=pk)
+        if course is None:
+            raise Http404
         queryset = selectors.media_list(viewer=request.user, course=course).select_related("uploaded_by")
-        if not self.editor_of(course):
+        if not course.viewer_edits:
             queryset = learner_media(queryset, course)
         return self.listing(queryset)
 

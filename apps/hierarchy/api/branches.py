@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from apps.accounts.permissions import scope_of
 from apps.accounts.scoped_api import ADMIN, MANAGER, OwnOrganizationMixin, ScopedApiView
 from apps.accounts.services import RoleSpec, member_add
 from apps.core.errors import ValidationFailed
@@ -130,9 +131,10 @@ class BranchUserListView(BranchScopedView):
     default_sort = ["email"]
 
     def get_queryset(self):
+        """The people of the branch, without reading the branch first: get() makes sure the caller sees it."""
         return selectors.branch_members(
             viewer=self.request.user,
-            branch=self.get_branch(),
+            branch=self.kwargs["pk"],
             search=self.request.query_params.get("search", ""),
         )
 
@@ -142,7 +144,18 @@ class BranchUserListView(BranchScopedView):
         tags=TAGS,
     )
     def get(self, request, org_id, pk):
-        return self.listing(self.get_queryset())
+        # A branch the caller sees (branch_get): Org Admins any, others one they hold a role in, known from
+        # their scope without a query. Someone listed holds a role in the branch, so it exists; only an empty
+        # page asks whether it does (404 for a branch that does not, as get_branch() answers).
+        scope = scope_of(request.user)
+        if not scope.is_org_admin and pk not in scope.member_branch_ids:
+            raise Http404
+
+        def known(page):
+            if not page:
+                self.get_branch()
+
+        return self.listing(self.get_queryset(), prepare=known)
 
     @extend_schema(
         request=BranchMemberAddSerializer, responses={201: UserSerializer, 200: UserSerializer}, tags=TAGS
