@@ -23,6 +23,7 @@ stores the declared version with the event. A change that removes, renames or re
 version; adding a field is also a new version (consumers may refuse unknown keys).
 """
 
+import math
 import re
 import types
 import typing
@@ -76,7 +77,7 @@ def _check_spec(spec) -> None:
     elif typing.get_origin(inner) is typing.Literal:
         if not all(isinstance(choice, str) for choice in typing.get_args(inner)):
             raise ImproperlyConfigured("Literal choices must be strings.")
-    elif inner not in (int, str, bool, datetime, uuid.UUID):
+    elif inner not in (int, float, str, bool, datetime, uuid.UUID):
         raise ImproperlyConfigured(f"Unsupported payload field type {spec!r}.")
 
 
@@ -99,6 +100,9 @@ def _problem(spec, value) -> str | None:
         return None if value in choices else f"must be one of {', '.join(choices)}"
     if inner is int:
         return None if isinstance(value, int) and not isinstance(value, bool) else "must be an integer"
+    if inner is float:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number and math.isfinite(value) else "must be a finite number"
     if inner is bool:
         return None if isinstance(value, bool) else "must be true or false"
     if inner is str:
@@ -132,6 +136,7 @@ def json_schema(spec) -> dict:
     else:
         schema = {
             int: {"type": "integer"},
+            float: {"type": "number"},
             str: {"type": "string"},
             bool: {"type": "boolean"},
             datetime: {"type": "string", "format": "date-time"},
@@ -150,9 +155,14 @@ def type_label(spec) -> str:
     elif typing.get_origin(inner) is typing.Literal:
         label = "one of " + ", ".join(f"`{c}`" for c in typing.get_args(inner))
     else:
-        label = {int: "integer", str: "string", bool: "boolean", datetime: "date-time", uuid.UUID: "uuid"}[
-            inner
-        ]
+        label = {
+            int: "integer",
+            float: "number",
+            str: "string",
+            bool: "boolean",
+            datetime: "date-time",
+            uuid.UUID: "uuid",
+        }[inner]
     return f"{label} or null" if nullable else label
 
 

@@ -28,6 +28,7 @@ RICH = {
     "maybe": int | None,
     "ids": list[int],
     "outcome": Literal["completed", "failed"],
+    "score": float,
 }
 GOOD = {
     "count": 3,
@@ -38,6 +39,7 @@ GOOD = {
     "maybe": None,
     "ids": [1, 2],
     "outcome": "failed",
+    "score": 7.5,
 }
 
 
@@ -78,6 +80,9 @@ def test_a_matching_payload_is_stored_with_the_declared_version(acme, rich):
         ({"ids": [1, "2"]}, "ids: item 1 must be an integer"),
         ({"ids": 1}, "ids: must be a list"),
         ({"outcome": "done"}, "outcome: must be one of completed, failed"),
+        ({"score": "7.5"}, "score: must be a finite number"),
+        ({"score": True}, "score: must be a finite number"),
+        ({"score": float("nan")}, "score: must be a finite number"),
     ],
 )
 def test_a_field_of_the_wrong_type_is_refused(acme, rich, change, problem):
@@ -121,7 +126,7 @@ def test_an_event_is_declared_once():
     [
         ("Course.Completed", {}),
         ("nodot", {}),
-        ("test.bad_type", {"amount": float}),
+        ("test.bad_type", {"amount": complex}),
         ("test.bad_union", {"x": int | str}),
         ("test.bad_key", {"userId": int}),
     ],
