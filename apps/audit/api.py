@@ -4,6 +4,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
+from apps.core.api.serializers import PlannedModelSerializer
 from apps.core.api.views import ApiGenericView
 
 from .access import CanReadAuditLog
@@ -11,7 +12,7 @@ from .describe import describe_entries
 from .models import AuditEntry
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(PlannedModelSerializer):
     description = serializers.SerializerMethodField(
         help_text='What happened, as a sentence ("Dana Smith invited lee@acme.example.com as Student").'
     )

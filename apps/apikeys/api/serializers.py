@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from apps.apikeys.models import ApiKey
 from apps.core.api.fields import SingleLineCharField
+from apps.core.api.serializers import PlannedModelSerializer
 
 
 class ApiKeyPersonSerializer(serializers.Serializer):
@@ -10,7 +11,7 @@ class ApiKeyPersonSerializer(serializers.Serializer):
     full_name = serializers.CharField()
 
 
-class ApiKeySerializer(serializers.ModelSerializer):
+class ApiKeySerializer(PlannedModelSerializer):
     masked_key = serializers.CharField(source="masked", help_text="Prefix and last four characters.")
     status = serializers.ChoiceField(choices=ApiKey.Status.choices, source="get_status", read_only=True)
     retired_scopes = serializers.ListField(

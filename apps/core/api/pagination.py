@@ -1,12 +1,12 @@
 """`page` / `per_page` pagination (default 10, max 100) with totals and links in `meta`."""
 
 import math
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from django.db.models import Count, QuerySet, Window
 from django.db.models.query import ModelIterable
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 
 from apps.core.errors import ApplicationError, ErrorCode
 
@@ -72,12 +72,21 @@ class PagePagination(BasePagination):
         page, self.total = page_and_total(queryset, offset, self.per_page)
         return page
 
-    def _link(self, page: int | None) -> str | None:
-        if page is None:
-            return None
-        url = self.request.build_absolute_uri()
-        url = replace_query_param(url, self.per_page_query_param, self.per_page)
-        return replace_query_param(url, self.page_query_param, page)
+    def _links(self, pages: dict[str, int | None]) -> dict[str, str | None]:
+        """The request's own URL with `per_page` and `page` set (as DRF's replace_query_param would write
+        it, parameters sorted), the URL parsed once for all the links."""
+        scheme, netloc, path, query, fragment = urlsplit(str(self.request.build_absolute_uri()))
+        params = parse_qs(query, keep_blank_values=True)
+        params[self.per_page_query_param] = [str(self.per_page)]
+        links: dict[str, str | None] = {}
+        for name, page in pages.items():
+            if page is None:
+                links[name] = None
+                continue
+            params[self.page_query_param] = [str(page)]
+            encoded = urlencode(sorted(params.items()), doseq=True)
+            links[name] = urlunsplit((scheme, netloc, path, encoded, fragment))
+        return links
 
     def get_meta(self) -> dict:
         total_pages = max(1, math.ceil(self.total / self.per_page))
@@ -87,13 +96,15 @@ class PagePagination(BasePagination):
             "per_page": self.per_page,
             "total": self.total,
             "total_pages": total_pages,
-            "links": {
-                "self": self._link(page),
-                "first": self._link(1),
-                "last": self._link(total_pages),
-                "next": self._link(page + 1) if page < total_pages else None,
-                "prev": self._link(min(page - 1, total_pages)) if page > 1 else None,
-            },
+            "links": self._links(
+                {
+                    "self": page,
+                    "first": 1,
+                    "last": total_pages,
+                    "next": page + 1 if page < total_pages else None,
+                    "prev": min(page - 1, total_pages) if page > 1 else None,
+                }
+            ),
         }
 
     def get_paginated_response(self, data):

@@ -144,8 +144,9 @@ class ContentListView(ContentView):
 
     @extend_schema(responses={200: ContentSerializer(many=True)}, tags=TAGS)
     def get(self, request):
-        queryset = with_versions(selectors.content_list(viewer=request.user))
-        return self.listing(queryset, prepare=self.mark)
+        return self.listing(
+            selectors.content_page(viewer=request.user), prepare=selectors.attach_shown_versions
+        )
 
     @extend_schema(request=ContentCreateSerializer, responses={201: ContentSerializer}, tags=TAGS)
     def post(self, request):

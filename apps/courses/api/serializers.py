@@ -14,6 +14,7 @@ from rest_framework.fields import empty
 
 from apps.accounts.models import User
 from apps.core.api.fields import MAX_ID, MAX_INT, SingleLineCharField
+from apps.core.api.serializers import PlannedModelSerializer
 from apps.hierarchy.api.serializers import BranchBriefSerializer, ClassBriefSerializer
 
 from ..kinds import kind_choices, kind_for
@@ -125,7 +126,7 @@ class MyEnrollmentSerializer(serializers.Serializer):
 # --- categories and tags ------------------------------------------------------------------------------------
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(PlannedModelSerializer):
     course_count = serializers.IntegerField(read_only=True, help_text="Courses of the category you can see.")
 
     class Meta:
@@ -140,7 +141,7 @@ class CategoryWriteSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(PlannedModelSerializer):
     course_count = serializers.IntegerField(read_only=True, help_text="Courses with the tag you can see.")
 
     class Meta:
@@ -156,7 +157,7 @@ class TagWriteSerializer(serializers.Serializer):
 # --- courses ------------------------------------------------------------------------------------------------
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(PlannedModelSerializer):
     category = CategoryRefSerializer(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=Course.Status.choices, read_only=True, help_text=STATUS_HELP)
@@ -264,7 +265,7 @@ class OrderSerializer(serializers.Serializer):
 # --- modules ------------------------------------------------------------------------------------------------
 
 
-class ModuleSerializer(serializers.ModelSerializer):
+class ModuleSerializer(PlannedModelSerializer):
     item_count = serializers.IntegerField(read_only=True, help_text="Lessons you can see.")
 
     class Meta:
@@ -297,7 +298,7 @@ class ModuleWriteSerializer(serializers.Serializer):
 # --- media --------------------------------------------------------------------------------------------------
 
 
-class MediaSerializer(serializers.ModelSerializer):
+class MediaSerializer(PlannedModelSerializer):
     name = serializers.CharField(source="original_name", read_only=True)
     uploaded_by = CoursePersonSerializer(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
@@ -389,7 +390,7 @@ class ItemProgressBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ContentSerializer(serializers.ModelSerializer):
+class ContentSerializer(PlannedModelSerializer):
     """A lesson as the viewer sees it: editors its latest version (with the numbers of the latest and the
     published version), learners its published version (the version numbers are then null)."""
 
@@ -476,7 +477,7 @@ class OutlineItemSerializer(ContentSerializer):
         return ItemProgressBriefSerializer(progress).data if progress is not None else None
 
 
-class OutlineModuleSerializer(serializers.ModelSerializer):
+class OutlineModuleSerializer(PlannedModelSerializer):
     items = OutlineItemSerializer(many=True, read_only=True, source="items.all")
 
     class Meta:
@@ -573,7 +574,7 @@ class ContentUpdateSerializer(VersionFieldsSerializer):
     )
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class VersionSerializer(PlannedModelSerializer):
     author = CoursePersonSerializer(read_only=True, allow_null=True)
     media = MediaBriefSerializer(read_only=True, allow_null=True)
     is_published = serializers.SerializerMethodField()
@@ -628,7 +629,7 @@ class VersionDiffSerializer(serializers.Serializer):
 # --- enrollments and progress -------------------------------------------------------------------------------
 
 
-class EnrollmentSerializer(serializers.ModelSerializer):
+class EnrollmentSerializer(PlannedModelSerializer):
     course = CourseRefSerializer(read_only=True)
     user = CourseLearnerSerializer(read_only=True)
     status = serializers.ChoiceField(
@@ -678,7 +679,7 @@ class EnrollmentUpdateSerializer(serializers.Serializer):
     )
 
 
-class EnrollmentRuleSerializer(serializers.ModelSerializer):
+class EnrollmentRuleSerializer(PlannedModelSerializer):
     school_class = ClassBriefSerializer(read_only=True, allow_null=True)
     branch = BranchBriefSerializer(read_only=True, allow_null=True)
     created_by = CoursePersonSerializer(read_only=True, allow_null=True)
@@ -695,7 +696,7 @@ class AssignmentResultSerializer(serializers.Serializer):
     rules = EnrollmentRuleSerializer(many=True)
 
 
-class CourseProgressRowSerializer(serializers.ModelSerializer):
+class CourseProgressRowSerializer(PlannedModelSerializer):
     enrollment_id = serializers.IntegerField(source="pk", read_only=True)
     user = CourseLearnerSerializer(read_only=True)
     status = serializers.ChoiceField(
@@ -752,7 +753,7 @@ class ItemRefSerializer(serializers.Serializer):
     module = serializers.IntegerField(source="item.module_id", read_only=True)
 
 
-class ItemProgressSerializer(serializers.ModelSerializer):
+class ItemProgressSerializer(PlannedModelSerializer):
     """One learner's progress on one lesson."""
 
     user = CourseLearnerSerializer(read_only=True)

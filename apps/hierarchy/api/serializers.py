@@ -8,6 +8,7 @@ from apps.accounts.models import RoleAssignment, User
 from apps.accounts.selectors import role_is_visible
 from apps.core.api.brand import BrandContrastSerializer
 from apps.core.api.fields import MAX_ID, SingleLineCharField
+from apps.core.api.serializers import PlannedModelSerializer
 from apps.core.colors import brand_palette
 
 from ..models import Branch, SchoolClass
@@ -85,7 +86,7 @@ class PersonBriefSerializer(serializers.ModelSerializer):
 # --- branches -----------------------------------------------------------------------------------------------
 
 
-class BranchSerializer(serializers.ModelSerializer):
+class BranchSerializer(PlannedModelSerializer):
     class_count = serializers.IntegerField(read_only=True)
     member_count = serializers.IntegerField(read_only=True)
 
@@ -160,7 +161,7 @@ class BranchUpdateSerializer(BranchWriteSerializer):
 # --- classes ------------------------------------------------------------------------------------------------
 
 
-class ClassSerializer(serializers.ModelSerializer):
+class ClassSerializer(PlannedModelSerializer):
     branch = BranchBriefSerializer(read_only=True)
     teacher_count = serializers.IntegerField(read_only=True)
     student_count = serializers.IntegerField(read_only=True)
@@ -208,7 +209,7 @@ class VisibleRoleList(serializers.ListSerializer):
         return [self.child.to_representation(a) for a in assignments if role_is_visible(scope, a)]
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class RoleSerializer(PlannedModelSerializer):
     branch = BranchBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -225,7 +226,7 @@ class RoleSerializer(serializers.ModelSerializer):
         return fields
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(PlannedModelSerializer):
     roles = RoleSerializer(many=True, read_only=True, source="role_assignments")
 
     class Meta:
@@ -331,7 +332,7 @@ class BranchMemberAddSerializer(MemberAddSerializer):
         return fields
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(PlannedModelSerializer):
     user = PersonBriefSerializer(read_only=True)
 
     class Meta:

@@ -1,11 +1,13 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from apps.core.api.serializers import PlannedModelSerializer
+
 from ..models import ImportJob
 from ..parsing import max_bytes, max_rows
 
 
-class ImportJobSerializer(serializers.ModelSerializer):
+class ImportJobSerializer(PlannedModelSerializer):
     progress_percent = serializers.IntegerField(read_only=True, help_text="0 to 100.")
     created = serializers.IntegerField(source="created_count", read_only=True)
     updated = serializers.IntegerField(source="updated_count", read_only=True)
