@@ -14,6 +14,7 @@ are checked in tests/isolation/test_cross_tenant.py and test_api_keys.py; test_r
 route that no row reaches.
 """
 
+import re
 from importlib import import_module
 from pathlib import Path
 
@@ -42,19 +43,79 @@ PAGE_ACTIONS = _collected("PAGE_ACTIONS")
 ANONYMOUS_API_ENDPOINTS = _collected("ANONYMOUS_API_ENDPOINTS")
 
 
-def targets(organization) -> dict[str, str]:
+PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
+
+
+class Targets(dict):
+    """The placeholders' values of one organization. An app whose objects are costly to make can export
+    TARGET_GROUPS, [(prefix, targets_function, paths), ...]: a group runs only when a placeholder with its
+    prefix is looked up (by `fill`, `values[key]` or `key in values`), or when `fill` fills one of its
+    `paths` (its rows with no placeholder: lists, whose objects must exist for a leak to show), so the rows
+    that need none of its objects (most of them) do not build them. `targets(organization, *texts)` builds
+    at once what the paths in `texts` need, for a test that must not see it written later (a GET writes
+    nothing)."""
+
+    def __init__(self, organization, groups):
+        super().__init__()
+        self._organization = organization
+        self._groups = list(groups)
+
+    def merge(self, name: str, produced: dict) -> None:
+        for key, value in produced.items():
+            assert dict.get(self, key, value) == value, f"{name} fills {{{key}}} differently"
+            dict.__setitem__(self, key, value)
+
+    def _run(self, group) -> None:
+        self._groups.remove(group)
+        function = group[1]
+        with schema_context(self._organization.schema_name):
+            self.merge(function.__module__, function(self._organization))
+
+    def _resolve(self, key) -> bool:
+        for group in self._groups:
+            if isinstance(key, str) and key.startswith(group[0]):
+                self._run(group)
+                return dict.__contains__(self, key)
+        return False
+
+    def __missing__(self, key):
+        if self._resolve(key):
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or self._resolve(key)
+
+    def need(self, *texts: str) -> "Targets":
+        for text in texts:
+            for group in [g for g in self._groups if len(g) > 2 and str(text) in g[2]]:
+                self._run(group)
+            for key in PLACEHOLDER.findall(str(text)):
+                key in self  # noqa: B015 - resolves the key's group now
+        return self
+
+    def but(self, **values: str) -> "Targets":
+        """A copy with some values replaced (a foreign id swapped for one that does not exist)."""
+        copy = Targets(self._organization, self._groups)
+        dict.update(copy, self)
+        dict.update(copy, values)
+        return copy
+
+
+def targets(organization, *texts: str) -> Targets:
     """Ids of real objects inside `organization`, for every app's placeholders. Two apps may not fill the
-    same placeholder differently."""
-    values: dict[str, str] = {}
+    same placeholder differently. Groups of TARGET_GROUPS are filled when first needed (see Targets)."""
+    values = Targets(
+        organization, [group for module in APP_MODULES for group in getattr(module, "TARGET_GROUPS", [])]
+    )
     with schema_context(organization.schema_name):
         for module in APP_MODULES:
-            if not hasattr(module, "targets"):
-                continue
-            for key, value in module.targets(organization).items():
-                assert values.get(key, value) == value, f"{module.__name__} fills {{{key}}} differently"
-                values[key] = value
-    return values
+            if hasattr(module, "targets"):
+                values.merge(module.__name__, module.targets(organization))
+    return values.need(*texts)
 
 
 def fill(path: str, values: dict[str, str]) -> str:
-    return path.format(**values)
+    if isinstance(values, Targets):
+        values.need(path)
+    return path.format_map(values)

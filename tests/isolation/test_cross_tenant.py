@@ -48,7 +48,7 @@ def test_platform_token_is_refused_on_org_hosts(endpoint, operator, acme):
 @pytest.mark.parametrize("endpoint", [e for e in API_ENDPOINTS if e.has_object], ids=lambda e: e.id)
 def test_globex_ids_on_acme_host_answer_404_like_missing_ones(endpoint, acme_admin_client, globex):
     foreign = call(acme_admin_client, endpoint, targets(globex))
-    missing = call(acme_admin_client, endpoint, {**targets(globex), "org_id": "999999"})
+    missing = call(acme_admin_client, endpoint, targets(globex).but(org_id="999999"))
 
     assert foreign.status_code == 404
     assert foreign.json() == missing.json()

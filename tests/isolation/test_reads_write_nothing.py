@@ -51,7 +51,7 @@ def people(acme_admin, acme_student):
 @pytest.mark.parametrize("role", ["org_admin", "student"])
 @pytest.mark.parametrize("endpoint", GET_ENDPOINTS, ids=lambda e: e.id)
 def test_a_get_of_the_api_writes_nothing(endpoint, role, acme, people):
-    values = targets(acme)  # made (and written) before the request under test
+    values = targets(acme, endpoint.path)  # made (and written) before the request under test
     client = client_for("acme", token=jwt_for(acme, people[role]))
 
     with CaptureQueriesContext(connection) as queries:
@@ -64,7 +64,7 @@ def test_a_get_of_the_api_writes_nothing(endpoint, role, acme, people):
 @pytest.mark.parametrize("role", ["org_admin", "student"])
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.id)
 def test_a_page_opened_writes_nothing(page, role, acme, people):
-    values = targets(acme)
+    values = targets(acme, page.path)
     browser = browser_for(acme, people[role])  # the sign-in writes its session row here, before
 
     with CaptureQueriesContext(connection) as queries:
@@ -76,7 +76,7 @@ def test_a_page_opened_writes_nothing(page, role, acme, people):
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p.public], ids=lambda p: p.id)
 def test_a_public_page_opened_by_a_visitor_writes_nothing(page, acme):
-    values = targets(acme)
+    values = targets(acme, page.path)
 
     with CaptureQueriesContext(connection) as queries:
         response = client_for("acme").get(fill(page.path, values))
