@@ -12,7 +12,7 @@ Each call then adds, under its `label`:
     tags, the base student enrolled in each), n modules of the base course with one text lesson each (the
     base student enrolled and with progress on each), n versions of the base lesson, n media files of the
     base course (of the base lesson), n enrollment rules of the base course (one per new class), n API keys,
-    n import jobs and n audit entries.
+    n import jobs and n audit entries; and the assessments' rows (`fill_assessments`).
 
 `targets()` names the base objects for the cost table's placeholders.
 """
@@ -266,6 +266,7 @@ def fill(n: int, label: str, *, admin) -> dict:
         )
         for _ in rng
     )
+    fill_assessments(n, label, admin=admin, base=base, students=students, courses=courses)
     return targets(admin)
 
 
@@ -307,4 +308,144 @@ def targets(admin) -> dict:
         "category_id": Category.objects.order_by("pk").values_list("pk", flat=True).first(),
         "tag_id": Tag.objects.order_by("pk").values_list("pk", flat=True).first(),
         "student_id": student.pk,
+        **assessment_targets(admin, base),
+    }
+
+
+ESSAY = {"min_words": None, "max_words": None, "template": "", "grader_info": "", "format": "html"}
+
+
+def _assessment_base(admin, base) -> dict:
+    """The assessments' base objects, made once: the bank category `Cost bank` of the base course with a
+    choice and an essay question, the quiz `Cost quiz` (both questions) and the empty quiz `Cost quiz
+    builder` in the base module, and the base student's attempts of `Cost quiz`: one finished, one open
+    (and the Org Admin's open preview)."""
+    from apps.assessments.attempts import services as attempts
+    from apps.assessments.baker_recipes import make_question, make_quiz
+    from apps.assessments.models import Assessment, Attempt, QuestionCategory
+    from apps.courses.models import ContentItem, Enrollment
+
+    course, student = base["course"], base["student"]
+    category = QuestionCategory.objects.filter(course=course, name="Cost bank").first()
+    if category is None:
+        category = QuestionCategory.objects.create(course=course, name="Cost bank")
+        capital = make_question(category=category, name="Cost capital", created_by=admin)
+        essay = make_question(
+            category=category, qtype="essay", data=ESSAY, name="Cost essay", created_by=admin
+        )
+        module = base["item"].module
+        quiz = make_quiz(module=module, questions=[capital, essay], title="Cost quiz")
+        make_quiz(module=module, title="Cost quiz builder")
+        Enrollment.objects.filter(course=course).update(
+            total_items=ContentItem.objects.filter(course=course).count()
+        )
+        attempt = attempts.attempt_start(actor=student, assessment=quiz).attempt
+        attempts.attempt_submit(
+            actor=student, attempt=attempt, responses={1: {"choice": "a"}, 2: {"text": "<p>An essay.</p>"}}
+        )
+        attempts.attempt_start(actor=student, assessment=quiz)  # and a second one, open
+        attempts.attempt_start(actor=admin, assessment=quiz, preview=True)  # the Org Admin's preview
+    quiz = Assessment.objects.get(course=course, item__title="Cost quiz")
+    return {
+        "category": category,
+        "question": category.questions.order_by("pk").first(),
+        "quiz": quiz,
+        "builder": Assessment.objects.get(course=course, item__title="Cost quiz builder"),
+        "attempt": Attempt.objects.filter(assessment=quiz, user=student).order_by("pk").first(),
+        "open": Attempt.objects.filter(
+            assessment=quiz, user=student, state=Attempt.State.IN_PROGRESS
+        ).first(),
+        "preview": Attempt.objects.filter(assessment=quiz, user=admin, preview=True).first(),
+    }
+
+
+def fill_assessments(n: int, label: str, *, admin, base, students, courses) -> None:
+    """n question categories of the base course, n questions of `Cost bank` (each a slot of `Cost quiz
+    builder`), n versions of its first question, n quizzes (one in a new module of each new course), n
+    overrides and n finished attempts of `Cost quiz` (one per new student: an essay to grade each) and n
+    import jobs."""
+    from apps.assessments.attempts import services as attempts
+    from apps.assessments.baker_recipes import make_question, make_quiz
+    from apps.assessments.models import Override, QuestionCategory, QuestionVersion, Slot, TransferJob
+    from apps.courses.models import Module
+
+    a = _assessment_base(admin, base)
+    rng = range(n)
+    QuestionCategory.objects.bulk_create(
+        QuestionCategory(course=base["course"], name=f"Bank {label} {i:03d}") for i in rng
+    )
+    questions = [make_question(category=a["category"], name=f"Question {label} {i:03d}") for i in rng]
+    start = a["builder"].slots.count()
+    Slot.objects.bulk_create(
+        Slot(assessment=a["builder"], position=start + 1 + i, page=start + 1 + i, question=q, mark=1)
+        for i, q in enumerate(questions)
+    )
+    question = a["question"]
+    latest = question.latest_version
+    number = question.versions.order_by("-number").values_list("number", flat=True)[0]
+    versions = QuestionVersion.objects.bulk_create(
+        QuestionVersion(
+            question=question,
+            number=number + 1 + i,
+            qtype=latest.qtype,
+            name=latest.name,
+            text=latest.text,
+            default_mark=latest.default_mark,
+            penalty=latest.penalty,
+            hints=latest.hints,
+            data=latest.data,
+            created_by=admin,
+        )
+        for i in rng
+    )
+    type(question).objects.filter(pk=question.pk).update(latest_version=versions[-1])
+    modules = Module.objects.bulk_create(Module(course=c, title="Quizzes", position=0) for c in courses)
+    for i, module in enumerate(modules):
+        make_quiz(module=module, questions=[question], title=f"Quiz {label} {i:03d}")
+    Override.objects.bulk_create(
+        Override(assessment=a["quiz"], user=s, time_limit=600 + i) for i, s in enumerate(students)
+    )
+    for s in students:
+        attempt = attempts.attempt_start(actor=s, assessment=a["quiz"]).attempt
+        attempts.attempt_submit(
+            actor=s, attempt=attempt, responses={1: {"choice": "b"}, 2: {"text": f"<p>{s.full_name}</p>"}}
+        )
+    TransferJob.objects.bulk_create(
+        TransferJob(
+            file_format="gift",
+            status="completed",
+            filename=f"bank-{label}-{i:03d}.gift",
+            size_bytes=40,
+            data=b"::Q:: What is 2+2? {=4 ~3 ~5}\n",
+            category=a["category"],
+            course=base["course"],
+            total=1,
+            processed=1,
+            created_count=1,
+            report=[{"ref": "line 1", "name": "Q", "outcome": "created", "reason": "", "question_id": None}],
+            created_by=admin,
+            finished_at=timezone.now(),
+        )
+        for i in rng
+    )
+
+
+def assessment_targets(admin, base) -> dict:
+    from apps.assessments.models import Override, TransferJob
+
+    a = _assessment_base(admin, base)
+    return {
+        "bank_category_id": a["category"].pk,
+        "question_id": a["question"].pk,
+        "quiz_id": a["quiz"].pk,
+        "quiz_builder_id": a["builder"].pk,
+        "slot_id": a["quiz"].slots.order_by("position").values_list("pk", flat=True)[0],
+        "override_id": Override.objects.filter(assessment=a["quiz"])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first(),
+        "attempt_id": a["attempt"].pk,
+        "attempt_open_id": a["open"].pk,
+        "attempt_preview_id": a["preview"].pk,
+        "question_import_id": TransferJob.objects.order_by("pk").values_list("pk", flat=True).first(),
     }

@@ -14,7 +14,7 @@ import traceback
 
 from . import common
 
-BENCHMARKS = ("provision", "migrate", "http", "import", "learning", "cost")
+BENCHMARKS = ("provision", "migrate", "http", "import", "learning", "cost", "assessment-stats", "quiz-submit")
 FULL = {
     "count": 200,
     "orgs": 1000,
@@ -104,6 +104,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     g = p.add_argument_group("learning (also takes the http options)")
     g.add_argument("--courses", type=int, help="courses in the organization (500; quick 50)")
     g.add_argument("--progress-rows", type=int, help="lesson progress rows (50000; quick 5000)")
+    from .assessment_stats import add_arguments as assessment_stats_arguments
+
+    assessment_stats_arguments(p)
+    from .quiz_submit import add_arguments as quiz_submit_arguments
+
+    quiz_submit_arguments(p)
     args = p.parse_args(argv)
     defaults = QUICK if args.quick else FULL
     for key, value in defaults.items():
@@ -133,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
 
     modules = {"provision": provision, "migrate": migrate, "http": http_load, "learning": learning}
     modules["cost"] = cost
+    from . import assessment_stats
+
+    modules["assessment-stats"] = assessment_stats
+    from . import quiz_submit
+
+    modules["quiz-submit"] = quiz_submit
     chosen = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
     written, failed = {}, []
     started = time.perf_counter()

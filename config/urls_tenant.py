@@ -22,6 +22,7 @@ urlpatterns = [
     path("manage/imports/", include("apps.imports.urls")),
     path("manage/audit/", include("apps.audit.urls")),
     path("", include("apps.courses.urls")),
+    path("", include("apps.assessments.urls")),
     # API, one app each.
     path("api/v1/organizations", org_views.OwnOrganizationListView.as_view(), name="api-own-organizations"),
     path(
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/v1/", include("apps.imports.api_urls")),
     path("api/v1/", include("apps.audit.api_urls")),
     path("api/v1/", include("apps.courses.api_urls")),
+    path("api/v1/", include("apps.assessments.api_urls")),
     path("api/v1/events", EventCatalogView.as_view(), name="api-events"),
 ]
 

@@ -55,6 +55,9 @@ class LessonKind:
     # Offered among the editor's "add a lesson" buttons (a kind made elsewhere, e.g. by an import, is not).
     offered: bool = True
     icon: str = ""
+    # A URL name taking the module's pk: the editor's "add" button opens that page instead of the lesson
+    # form (the quiz's own page creates its lesson with its Assessment); the lesson form then refuses the kind.
+    create_view: str = ""
 
     @property
     def manual_completion(self) -> bool:

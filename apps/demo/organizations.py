@@ -31,6 +31,13 @@ DEMO_STRUCTURE = {
             ("student", "Sam Student", "student", "north", "Physics 1"),
             ("south-teacher", "Sol Teacher", "teacher", "south", "Biology 1"),
             ("south-student", "Sky Student", "student", "south", "Biology 1"),
+            # Sam's classmates, who took the Algebra check-up (apps/demo/assessments.py)
+            ("ava", "Ava Patel", "student", "north", "Algebra 1"),
+            ("ben", "Ben Okafor", "student", "north", "Algebra 1"),
+            ("chloe", "Chloé Martin", "student", "north", "Algebra 1"),
+            ("dev", "Dev Sharma", "student", "north", "Algebra 1"),
+            ("ella", "Ella Novak", "student", "north", "Algebra 1"),
+            ("finn", "Finn Murphy", "student", "north", "Algebra 1"),
         ],
     },
     "globex": {

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 from django_tenants.utils import schema_context
 
-from . import courses, integrations, organizations
+from . import assessments, courses, integrations, organizations
 
 
 def _courses(slug: str) -> list[str]:
@@ -22,6 +22,7 @@ ORGANIZATION_STEPS: list[tuple[str, Callable[[str], list[str]]]] = [
     ("branches, classes and people", organizations.seed_structure),
     ("courses, covers, enrollments and learners part-way through", _courses),
     ("an API key for a reporting dashboard", integrations.seed_api_keys),
+    ("a question bank, a quiz and the class's attempts", assessments.seed_assessments),
 ]
 
 

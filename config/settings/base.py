@@ -98,6 +98,7 @@ TENANT_APPS = [
     "apps.imports",
     "apps.events",
     "apps.courses",
+    "apps.assessments",  # quizzes over the courses: question bank, attempts, grading, statistics
     "apps.shell",  # the top layer: the home page and the dashboard
     "apps.demo",  # the top layer too: `manage.py seed_demo` (no models)
 ]
@@ -393,7 +394,15 @@ CELERY_BEAT_SCHEDULE = {
     "prune-events": {"task": "apps.events.tasks.prune_events", "schedule": 24 * 3600.0},
     # Spare schemas (TENANT_SPARE_SCHEMAS) of the current migration state; also queued after each provisioning.
     "refill-spare-schemas": {"task": "tenants.tasks.refill_spare_schemas", "schedule": 600.0},
+    # Quiz attempts whose time ran out: submitted, made overdue or abandoned (apps/assessments/attempts/tasks.py).
+    "process-overdue-attempts": {
+        "task": "apps.assessments.attempts.tasks.process_overdue_attempts_everywhere",
+        "schedule": 60.0,
+    },
 }
+# Seconds after a quiz attempt's deadline during which a submission is still accepted (Moodle's graceperiodmin:
+# the network allowance); later, what it carries is discarded and the saved answers are graded.
+QUIZ_GRACE_MIN_SECONDS = 60
 # Days a dispatched domain event is kept in its organization's outbox (undispatched ones are never pruned).
 EVENTS_RETENTION_DAYS = int(env("EVENTS_RETENTION_DAYS", "90"))
 

@@ -294,6 +294,7 @@ def test_every_request_body_takes_one_media_type_multipart_only_for_uploads(acme
             "POST /api/v1/content/{id}/media",
             "POST /api/v1/courses/{id}/media",
             "POST /api/v1/imports",
+            "POST /api/v1/question-imports",
         ]
     )
     assert uploads == expected

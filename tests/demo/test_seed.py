@@ -26,6 +26,7 @@ def test_the_people_come_before_the_courses_that_need_them():
         "branches, classes and people",
         "courses, covers, enrollments and learners part-way through",
         "an API key for a reporting dashboard",
+        "a question bank, a quiz and the class's attempts",
     ]
 
 
@@ -59,3 +60,20 @@ def test_a_second_run_creates_nothing_and_still_prints_the_logins(first_run):
 
     assert created(out.getvalue()) == []
     assert "orgadmin@acme.example.com" in out.getvalue()
+
+
+def test_acme_has_a_quiz_taken_by_the_class_with_one_essay_left_to_grade(first_run, acme):
+    from apps.assessments.models import Assessment, QuestionAttempt, TransferJob
+
+    lines = created(first_run)
+    assert "acme: quiz 'Algebra check-up' (10 questions, 20 minutes) in Algebra Foundations" in lines
+    with in_org(acme):
+        quiz = Assessment.objects.get(item__title="Algebra check-up")
+        assert quiz.item.published_version_id is not None
+        assert quiz.slots.count() == 10
+        assert TransferJob.objects.get(filename="expressions.gift.txt").created_count == 5
+        finished = quiz.attempts.filter(state="finished", preview=False)
+        assert finished.count() == 6
+        assert len({attempt.grade for attempt in finished if attempt.grade is not None}) > 2  # a spread
+        waiting = QuestionAttempt.objects.filter(attempt__assessment=quiz, state="needs_grading")
+        assert [qa.attempt.user.email for qa in waiting] == ["finn@acme.example.com"]

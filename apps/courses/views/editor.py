@@ -87,7 +87,7 @@ def _render_editor(
             "unpublished_changes": sum(
                 1 for item in items if item.latest_version_id != item.published_version_id
             ),
-            "kinds": [(kind.code, kind.label) for kind in kinds(offered=True)],
+            "kinds": [(kind.code, kind.label, kind.create_view) for kind in kinds(offered=True)],
             "course_form": course_form or _course_form(request, course),
             "module_form": module_form or ModuleForm(),
             "upload_form": upload_form or MediaUploadForm(),
@@ -425,7 +425,7 @@ def content_preview(request, course):
 def content_create(request, course, module_pk, kind):
     module = module_in(request, course, module_pk)
     spec = kind_for(kind)
-    if spec is None or not spec.offered:
+    if spec is None or not spec.offered or spec.create_view:  # a kind with its own creation page
         raise Http404
     form = spec.editor_form(
         request.POST or None, request.FILES or None, kind=kind, viewer=request.user, course=course

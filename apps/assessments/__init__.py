@@ -1,0 +1,1 @@
+"""Assessments: question bank, quizzes, attempts, grading, item analysis, GIFT and QTI transfer."""
