@@ -148,6 +148,46 @@ def samples(ids, course) -> dict:
             "Acme Academy",
             {"fields": ["primary_color"]},
         ),
+        **_assessment_samples(),
+    }
+
+
+def _assessment_samples() -> dict:
+    """The assessments' codes (apps/assessments/audit.py), on objects that no longer exist: named as
+    recorded."""
+    lesson, attempt, quiz = "courses.contentitem", "assessments.attempt", "assessments.assessment"
+    question, category = "assessments.question", "assessments.questioncategory"
+    job = "assessments.transferjob"
+    on_lesson = (lesson, 999_999, "Algebra check-up")
+    return {
+        "assessment.created": (*on_lesson, {"assessment": 999_999, "course": 999_999}),
+        "assessment.updated": (*on_lesson, {"fields": ["time_limit"]}),
+        "assessment.slot_added": (*on_lesson, {"question": 999_999}),
+        "assessment.random_added": (*on_lesson, {"category": 999_999, "count": 2}),
+        "assessment.slot_updated": (*on_lesson, {"fields": ["mark"]}),
+        "assessment.page_break": (*on_lesson, {"after": 2, "present": True}),
+        "assessment.slot_removed": (*on_lesson, {}),
+        "assessment.slots_reordered": (*on_lesson, {}),
+        "assessment.repaginated": (*on_lesson, {"per_page": 2}),
+        "assessment.override_created": (*on_lesson, {}),
+        "assessment.override_updated": (*on_lesson, {"fields": ["time_limit"]}),
+        "assessment.override_deleted": (*on_lesson, {}),
+        "assessment.regraded": (quiz, 999_999, "Algebra check-up", {"attempts": 3}),
+        "assessment.attempt_reopened": (attempt, 999_999, "Attempt 1", {}),
+        "assessment.attempt_graded": (attempt, 999_999, "Attempt 1", {"slot": 2, "mark": "3"}),
+        "assessment.attempt_regraded": (attempt, 999_999, "Attempt 1", {}),
+        "question.created": (question, 999_999, "Solve 2x + 5 = 17", {}),
+        "question.updated": (question, 999_999, "Solve 2x + 5 = 17", {"fields": ["text"]}),
+        "question.duplicated": (question, 999_999, "Solve 2x + 5 = 17 (copy)", {"source": 999_998}),
+        "question.hidden": (question, 999_999, "Solve 2x + 5 = 17", {}),
+        "question.unhidden": (question, 999_999, "Solve 2x + 5 = 17", {}),
+        "question.deleted": (question, 999_999, "Solve 2x + 5 = 17", {}),
+        "question_category.created": (category, 999_999, "Equations", {}),
+        "question_category.updated": (category, 999_999, "Equations", {"fields": ["name"]}),
+        "question_category.deleted": (category, 999_999, "Equations", {}),
+        "question_import.created": (job, 999_999, "GIFT import 5", {"filename": "q.gift", "format": "gift"}),
+        "question_import.completed": (job, 999_999, "GIFT import 5", {"created": 4, "skipped": 1}),
+        "question_import.failed": (job, 999_999, "GIFT import 5", {"reason": "Not GIFT."}),
     }
 
 
