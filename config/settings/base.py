@@ -368,6 +368,10 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentSourceEnum": "apps.courses.models.Enrollment.Source",
         "ContentKindEnum": "apps.courses.kinds.kind_choices",
         "BodyFormatEnum": "apps.courses.models.ContentVersion.Format",
+        "ImportFileFormatEnum": "apps.imports.models.ImportJob.Format",
+        "QuestionImportFormatEnum": "apps.assessments.models.TransferJob.Format",
+        "AttemptStateEnum": "apps.assessments.models.Attempt.State",
+        "QuestionAttemptStateEnum": "apps.assessments.models.QuestionAttempt.State",
         "LanguageEnum": LANGUAGES,
         # Where a setting comes from or applies (a brand colour's source, a checklist's kind).
         "LevelEnum": [("organization", "organization"), ("branch", "branch")],

@@ -47,6 +47,7 @@ def test_each_role_sees_the_entries_its_roles_allow_in_order(acme):
         "Catalog",
         "My learning",
         "Teaching",
+        "Question bank",
         "People",
         "Branches",
         "Classes",
@@ -59,12 +60,21 @@ def test_each_role_sees_the_entries_its_roles_allow_in_order(acme):
         "Catalog",
         "My learning",
         "Teaching",
+        "Question bank",
         "People",
         "Branches",
         "Classes",
         "Import",
     ]
-    assert labels["teacher"] == ["Catalog", "My learning", "Teaching", "People", "Branches", "Classes"]
+    assert labels["teacher"] == [
+        "Catalog",
+        "My learning",
+        "Teaching",
+        "Question bank",
+        "People",
+        "Branches",
+        "Classes",
+    ]
     assert labels["student"] == ["Catalog", "My learning", "Branches", "Classes"]
 
 
