@@ -147,14 +147,18 @@ def category_delete(*, actor, category: Category) -> None:
     category.delete()
 
 
-def _tags_named(names: Iterable[str]) -> list[Tag]:
+def tags_named(names: Iterable[str]) -> list[Tag]:
+    """The tags of these names (case-insensitive, spaces collapsed), made when missing: courses and the
+    question bank share them."""
     cleaned: dict[str, str] = {}
     for raw in names:
         name = " ".join(str(raw or "").split())
         if not name:
             continue
         if len(name) > 40:
-            raise ValidationFailed({"tags": [f"Tags may have at most 40 characters: '{name[:40]}…'."]})
+            raise ValidationFailed(
+                {"tags": [gettext("Tags may have at most %(count)s characters.") % {"count": 40}]}
+            )
         cleaned.setdefault(name.lower(), name)
     if len(cleaned) > MAX_TAGS:
         raise ValidationFailed({"tags": [gettext("At most %(count)s tags.") % {"count": MAX_TAGS}]})
@@ -307,7 +311,7 @@ def _clean_course(actor, values: dict, course: Course | None) -> dict:
     if errors:
         raise ValidationFailed(errors)
     if "tags" in cleaned:
-        cleaned["tags"] = _tags_named(cleaned["tags"])
+        cleaned["tags"] = tags_named(cleaned["tags"])
     if "branches" in cleaned:
         cleaned["branches"] = _resolve_branches(actor, cleaned["branches"])
     if "co_teachers" in cleaned:

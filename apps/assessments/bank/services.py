@@ -12,22 +12,21 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max
-from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from apps.audit.services import audit_record
 from apps.core.errors import Conflict, PermissionDenied, ValidationFailed
-from apps.courses.models import Course, Tag
+from apps.courses.models import Course
 from apps.courses.rendering import sanitize_html
+from apps.courses.services import tags_named
 
 from ..models import DEFAULT_PENALTY, Question, QuestionAttempt, QuestionCategory, QuestionVersion, Slot
 from ..permissions import can_use_bank_of
 from ..qtypes import qtype_for
 
 MAX_TAGS = 20
-MAX_TAG_LENGTH = 40
 MAX_HINTS = 10
 MAX_HTML = 100_000
 MAX_PATH_DEPTH = 20
@@ -167,41 +166,6 @@ def _clean_data(qtype: str, data) -> dict:
     if errors:
         raise ValidationFailed({f"data.{key}" if key else "data": list(msgs) for key, msgs in errors.items()})
     return cleaned
-
-
-def tags_named(names) -> list[Tag]:
-    """The tags of these names (apps.courses' Tag, case-insensitive), made as needed."""
-    if names is None:
-        return []
-    if isinstance(names, str):
-        names = names.split(",")
-    cleaned: dict[str, str] = {}
-    for raw in names:
-        name = " ".join(str(getattr(raw, "name", raw) or "").split())
-        if not name:
-            continue
-        if len(name) > MAX_TAG_LENGTH:
-            raise ValidationFailed(
-                {"tags": [gettext("Tags may have at most %(count)s characters.") % {"count": MAX_TAG_LENGTH}]}
-            )
-        cleaned.setdefault(name.lower(), name)
-    if len(cleaned) > MAX_TAGS:
-        raise ValidationFailed({"tags": [gettext("At most %(count)s tags.") % {"count": MAX_TAGS}]})
-    existing = {
-        tag.lowered: tag
-        for tag in Tag.objects.annotate(lowered=Lower("name")).filter(lowered__in=list(cleaned))
-    }
-    tags = []
-    for key, name in cleaned.items():
-        tag = existing.get(key)
-        if tag is None:
-            try:
-                with transaction.atomic():
-                    tag = Tag.objects.create(name=name)
-            except IntegrityError:
-                tag = Tag.objects.get(name__iexact=name)
-        tags.append(tag)
-    return tags
 
 
 # --- categories ------------------------------------------------------------------------------------------
