@@ -23,6 +23,8 @@ urlpatterns = [
     path("manage/audit/", include("apps.audit.urls")),
     path("", include("apps.courses.urls")),
     path("", include("apps.assessments.urls")),
+    path("", include("apps.badges.urls")),
+    path("", include("apps.certificates.urls")),
     # API, one app each.
     path("api/v1/organizations", org_views.OwnOrganizationListView.as_view(), name="api-own-organizations"),
     path(
@@ -41,6 +43,8 @@ urlpatterns = [
     path("api/v1/", include("apps.audit.api_urls")),
     path("api/v1/", include("apps.courses.api_urls")),
     path("api/v1/", include("apps.assessments.api_urls")),
+    path("api/v1/", include("apps.badges.api_urls")),
+    path("api/v1/", include("apps.certificates.api_urls")),
     path("api/v1/events", EventCatalogView.as_view(), name="api-events"),
 ]
 

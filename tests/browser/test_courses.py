@@ -73,7 +73,13 @@ def test_a_teacher_builds_publishes_and_enrolls_a_class(browser, server, school)
 
         page.get_by_role("link", name="Text lesson in Getting started").click()
         page.get_by_label(re.compile(r"^Title")).fill("What is a fraction?")
-        page.get_by_label(re.compile(r"^Text")).fill("A **fraction** is a part of a whole.")
+        # A new lesson opens in the rich editor once its script has run; this teacher writes Markdown.
+        fmt = page.get_by_label("Format", exact=True)
+        expect(fmt).to_have_value("html")
+        fmt.select_option("markdown")
+        body = page.locator("textarea[name=body]")
+        expect(body).to_be_visible()
+        body.fill("A **fraction** is a part of a whole.")
         page.get_by_role("button", name="Add lesson", exact=True).click()
         expect(page.get_by_text("Lesson What is a fraction? is added.")).to_be_visible()
 

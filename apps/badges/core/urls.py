@@ -1,0 +1,3 @@
+"""Pages of the badges core part (names prefixed core)."""
+
+urlpatterns: list = []

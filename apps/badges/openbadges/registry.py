@@ -1,0 +1,5 @@
+"""What the openbadges part of apps.badges registers (called from apps/badges/registry.py)."""
+
+
+def register() -> None:
+    pass

@@ -1,0 +1,3 @@
+"""Pages of the badges openbadges part (names prefixed openbadges)."""
+
+urlpatterns: list = []

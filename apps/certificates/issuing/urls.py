@@ -1,0 +1,3 @@
+"""Pages of the certificates issuing part."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the certificates templating part."""
+
+urlpatterns: list = []
