@@ -31,10 +31,11 @@ run: demo
 
 # Browser tests need a live server whose transactional tests truncate tables, so they run in a second
 # pytest process after the rest. Exit code 5 ("no tests collected") is fine for that second run only.
-# TEST_WORKERS pytest-xdist processes run the rest, each on its own test database (TEST_WORKERS=0: one process).
+# TEST_WORKERS pytest-xdist processes run the rest, each on its own test database (TEST_WORKERS=0: one process);
+# loadgroup keeps the modules that share one costly set-up (xdist_group, e.g. the demo seed) on one worker.
 TEST_WORKERS ?= 2
 test: install
-	$(WITH_DB) $(BIN)/python -m pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(WITH_DB) $(BIN)/python -m pytest -m "not browser" -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 	$(WITH_DB) $(BIN)/python -m pytest -m browser $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
 
 lint: install

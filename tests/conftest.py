@@ -32,32 +32,44 @@ def host_of(slug: str | None) -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """The test database: the migrated schema and the two organizations of ORGS, built once per state of the
+    code and cloned for each pytest process (tests/testdb.py). Replaces pytest-django's own fixture
+    (`--reuse-db` and `--no-migrations` do not apply: the template is reused whenever it is current)."""
+    from tests import testdb
+
+    with django_db_blocker.unblock():
+        name = testdb.prepare(_build_test_organizations, verbosity=request.config.option.verbose)
+    yield
+    with django_db_blocker.unblock():
+        testdb.drop(name)
+
+
+def _build_test_organizations() -> None:
     from django.contrib.auth import get_user_model
 
     from tenants.models import Plan
     from tenants.services import organization_provision
 
     User = get_user_model()
-    with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        User.objects.create_superuser("admin@example.com", PASSWORD, full_name="Platform Operator")
-        for slug, spec in ORGS.items():
-            result = organization_provision(
-                name=spec["name"],
-                slug=slug,
-                plan=Plan.objects.get(code=spec["plan"]),
-                admin_email=spec["admin_email"],
-                admin_name=f"{spec['name']} Admin",
-                trial_days=0,
-            )
-            with schema_context(result.organization.schema_name):
-                admin = User.objects.get(email=spec["admin_email"])
-                admin.set_password(PASSWORD)
-                admin.status = User.Status.ACTIVE
-                admin.save()
-                _build_structure(slug)
-        connection.set_schema_to_public()
+    connection.set_schema_to_public()
+    User.objects.create_superuser("admin@example.com", PASSWORD, full_name="Platform Operator")
+    for slug, spec in ORGS.items():
+        result = organization_provision(
+            name=spec["name"],
+            slug=slug,
+            plan=Plan.objects.get(code=spec["plan"]),
+            admin_email=spec["admin_email"],
+            admin_name=f"{spec['name']} Admin",
+            trial_days=0,
+        )
+        with schema_context(result.organization.schema_name):
+            admin = User.objects.get(email=spec["admin_email"])
+            admin.set_password(PASSWORD)
+            admin.status = User.Status.ACTIVE
+            admin.save()
+            _build_structure(slug)
+    connection.set_schema_to_public()
 
 
 # Each org's structure and one person per role, the same in both (so a cross-tenant test can name the same
@@ -140,6 +152,49 @@ def person(organization, local: str):
 def member(organization, role: str):
     """The named person holding `role` in an org, e.g. member(acme, "teacher")."""
     return person(organization, PERSON_OF_ROLE[role])
+
+
+@contextmanager
+def rolled_back(django_db_blocker) -> Iterator[None]:
+    """Data shared by the tests of one module (or package), made once and undone after its last test: an
+    outer transaction that each test's own transaction nests inside as a savepoint, so a test still
+    starts from exactly what the block made, whatever the test before it wrote. Nothing of it is ever
+    committed, so the tests of other modules never see it. For costly set-ups: the demo seed, the
+    isolation matrix's objects, the cost table's rows."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block._from_testcase = True  # like TestCase's own blocks: durable atomics inside still work
+        block.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+            connection.set_schema_to_public()
+            for alias in settings.CACHES:
+                caches[alias].clear()
+
+
+@pytest.fixture(scope="module")
+def demo_seed(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`manage.py seed_demo` run once for the tests of a module (about half a minute), inside a transaction
+    undone after them (rolled_back; so on-commit work such as event dispatch is not run: it would run
+    after the command left the org's schema). Gives what the command printed. Modules using it mark
+    themselves `xdist_group("demo")`, so one worker seeds for all of them."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with (
+        override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media"))),
+        rolled_back(django_db_blocker),
+    ):
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
 
 
 @pytest.fixture(autouse=True)

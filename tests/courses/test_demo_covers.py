@@ -17,11 +17,12 @@ from apps.demo.courses import DEMO_COURSES
 from apps.demo.covers import SIZE, THEMES, cover_bytes, cover_image, text_contrast, theme_for
 from tests.conftest import browser_for, in_org, person
 
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture
-def seeded(acme, globex, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=StringIO())
+def seeded(demo_seed, acme, globex):
+    """The demo, seeded once for this module (tests/conftest.py: demo_seed); each test's changes are undone."""
 
 
 def covers(organization) -> dict[str, str]:

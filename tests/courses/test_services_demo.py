@@ -24,15 +24,13 @@ from tests.conftest import in_org, person
 
 from .conftest import upload
 
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 @pytest.fixture
-def seeded(acme, globex, settings, tmp_path):
-    """The demo seeded inside the test's transaction (so on-commit work such as event dispatch is not run:
-    it would run after the command left the org's schema)."""
-    settings.MEDIA_ROOT = tmp_path
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def seeded(demo_seed, acme, globex):
+    """The demo, seeded once for this module (tests/conftest.py: demo_seed); each test's changes are undone."""
+    return demo_seed
 
 
 def snapshot(organization) -> dict:

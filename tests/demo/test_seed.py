@@ -6,15 +6,15 @@ import pytest
 from django.core.management import call_command
 
 from apps.demo.seed import ORGANIZATION_STEPS
-from tests.conftest import in_org
+from tests.conftest import browser_for, in_org
+
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture
-def first_run(acme, globex, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def first_run(demo_seed, acme, globex):
+    """The demo, seeded once for this module (tests/conftest.py: demo_seed); each test's changes are undone."""
+    return demo_seed
 
 
 def created(output: str) -> list[str]:
@@ -77,3 +77,10 @@ def test_acme_has_a_quiz_taken_by_the_class_with_one_essay_left_to_grade(first_r
         assert len({attempt.grade for attempt in finished if attempt.grade is not None}) > 2  # a spread
         waiting = QuestionAttempt.objects.filter(attempt__assessment=quiz, state="needs_grading")
         assert [qa.attempt.user.email for qa in waiting] == ["finn@acme.example.com"]
+
+
+def test_the_demo_org_acme_is_set_up_so_its_checklist_is_done(first_run, acme, acme_admin):
+    body = browser_for(acme, acme_admin).get("/").content.decode()
+
+    assert "You're set up" in body
+    assert "Not done yet" not in body

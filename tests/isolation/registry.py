@@ -102,9 +102,30 @@ class Targets(dict):
         return copy
 
 
+# Targets built once for the tests of one module, by organization schema (tests/isolation/conftest.py makes
+# them inside a transaction undone after the module's last test): each test then nests in a savepoint, so it
+# meets the objects as they were made, and the matrix does not rebuild them for each of its cases.
+_SHARED: dict[str, Targets] = {}
+
+
+def share_targets(organization) -> None:
+    """Build every group's objects of `organization` now and hand them to each later `targets` call."""
+    values = targets(organization)
+    for group in list(values._groups):
+        values._run(group)
+    _SHARED[organization.schema_name] = values
+
+
+def unshare_targets() -> None:
+    _SHARED.clear()
+
+
 def targets(organization, *texts: str) -> Targets:
     """Ids of real objects inside `organization`, for every app's placeholders. Two apps may not fill the
     same placeholder differently. Groups of TARGET_GROUPS are filled when first needed (see Targets)."""
+    shared = _SHARED.get(organization.schema_name)
+    if shared is not None:
+        return shared.but()
     values = Targets(
         organization, [group for module in APP_MODULES for group in getattr(module, "TARGET_GROUPS", [])]
     )

@@ -4,11 +4,9 @@ person, and is the same over the API. The import template it links to imports cl
 
 import csv
 import io
-from io import StringIO
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from tests.conftest import browser_for, client_for, jwt_for, person
@@ -269,16 +267,6 @@ def test_the_acme_test_org_has_its_branches_and_people_but_no_course_yet(admin):
         "enroll": False,
     }
     assert "<strong>2 of 5 done</strong>" in body
-
-
-def test_the_demo_org_acme_is_set_up(acme, globex, settings, tmp_path, admin):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=StringIO())
-
-    body = admin.get("/").content.decode()
-
-    assert "You're set up" in body
-    assert "Not done yet" not in body
 
 
 # --- Branch Managers --------------------------------------------------------------------------------------
