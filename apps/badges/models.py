@@ -1,12 +1,12 @@
 """Badges, in an organization's schema.
 
-    IssuerProfile (one per organization: the Open Badges Issuer; its uuid names its public URLs)
-      └─ SigningKey (RSA, RS256: signed OB 2.0 assertions and OB 3.0 VC-JWTs; old keys kept, retired)
-    Badge (a definition: name, image, criteria narrative, tags, alignment, expiry, draft/active/archived)
-      ├─ BadgeCriterion (complete course X, N courses, Y % on quiz Z, an N-day streak, badges A and B, manual)
-      ├─ BadgeProgress (per learner: each criterion's current value and target, updated from events)
-      └─ BadgeAward (an Open Badges Assertion: hashed recipient, expiry, evidence, soft revoke)
-    ActivityDay (a learner's days with a completed lesson: the streak criterion reads them)
+IssuerProfile (one per organization: the Open Badges Issuer; its uuid names its public URLs)
+  └─ SigningKey (RSA, RS256: signed OB 2.0 assertions and OB 3.0 VC-JWTs; old keys kept, retired)
+Badge (a definition: name, image, criteria narrative, tags, alignment, expiry, draft/active/archived)
+  ├─ BadgeCriterion (complete course X, N courses, Y % on quiz Z, an N-day streak, badges A and B, manual)
+  ├─ BadgeProgress (per learner: each criterion's current value and target, updated from events)
+  └─ BadgeAward (an Open Badges Assertion: hashed recipient, expiry, evidence, soft revoke)
+ActivityDay (a learner's days with a completed lesson: the streak criterion reads them)
 """
 
 import uuid
@@ -100,7 +100,9 @@ class Badge(models.Model):
     criteria_mode = models.CharField(max_length=4, choices=Mode.choices, default=Mode.ALL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
     # A course's badge (its editors manage it) or, when null, the organization's (Org Admins).
-    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="badges")
+    course = models.ForeignKey(
+        Course, null=True, blank=True, on_delete=models.SET_NULL, related_name="badges"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -147,7 +149,9 @@ class BadgeCriterion(models.Model):
     class Meta:
         ordering = ["badge_id", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(kind="course") | Q(course__isnull=False), name="crit_course_set"),
+            models.CheckConstraint(
+                condition=~Q(kind="course") | Q(course__isnull=False), name="crit_course_set"
+            ),
             models.CheckConstraint(condition=~Q(kind="courses") | Q(count__gt=0), name="crit_courses_count"),
             models.CheckConstraint(
                 condition=~Q(kind="quiz") | (Q(assessment__isnull=False) & Q(min_percent__isnull=False)),
@@ -165,13 +169,18 @@ class BadgeProgress(models.Model):
     criterion's id (a string) to {"current": n, "target": n, "met": bool}; `percent` is 0..100."""
 
     badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="progress")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_progress")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_progress"
+    )
     state = models.JSONField(default=dict)
     percent = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["badge", "user"], name="badge_progress_once")]
+
+    def __str__(self) -> str:
+        return f"{self.badge_id}:{self.user_id} {self.percent}%"
 
 
 class BadgeAward(models.Model):
@@ -226,3 +235,6 @@ class ActivityDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="activity_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.day}"

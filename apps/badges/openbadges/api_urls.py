@@ -1,3 +1,19 @@
-"""/api/v1/ routes of the badges openbadges part."""
+"""/api/v1/ routes of the badges openbadges part: the learner's downloads of an award (api.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+urlpatterns: list = [
+    path(
+        "badge-awards/<int:pk>/assertion", api.AwardAssertionView.as_view(), name="api-badge-award-assertion"
+    ),
+    path(
+        "badge-signing-keys/rotate", api.SigningKeyRotateView.as_view(), name="api-badge-signing-key-rotate"
+    ),
+    path(
+        "badge-awards/<int:pk>/credential",
+        api.AwardCredentialView.as_view(),
+        name="api-badge-award-credential",
+    ),
+]

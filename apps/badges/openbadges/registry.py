@@ -1,5 +1,8 @@
-"""What the openbadges part of apps.badges registers (called from apps/badges/registry.py)."""
+"""What the openbadges part of apps.badges registers (called from apps/badges/registry.py): its badge.awarded
+subscriber (the issuer profile and signing key made with the first award) and its audit sentence."""
 
 
 def register() -> None:
-    pass
+    from . import audit, subscribers  # noqa: F401  subscribers register on import
+
+    audit.register()

@@ -1,0 +1,223 @@
+"""What the badges API reads and writes. Criteria are nested in the badge (`criteria`: a list, replaced as a
+whole on PUT/PATCH when given), each {"kind", and per kind: "course_id" | "count", "category_id" |
+"assessment_id", "min_percent" | "count" (days) | "badge_ids"}."""
+
+import json
+
+from django.urls import NoReverseMatch, reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.core.api.fields import SingleLineCharField
+
+from ..models import Badge, BadgeAward, BadgeCriterion, BadgeProgress
+from .selectors import award_status
+
+
+class JsonList(serializers.Field):
+    """A JSON list: as JSON in a JSON body, or a JSON string in a multipart form."""
+
+    default_error_messages = {"invalid": "Give a JSON list."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                self.fail("invalid")
+        if not isinstance(data, list):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "array", "items": {"type": "object"}})
+class CriteriaField(JsonList):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": {"type": "object"}})
+class AlignmentField(JsonList):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class TagsField(JsonList):
+    pass
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    course_id = serializers.IntegerField(allow_null=True)
+    category_id = serializers.IntegerField(allow_null=True)
+    assessment_id = serializers.IntegerField(allow_null=True)
+    badge_ids = serializers.SerializerMethodField()
+    label = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = BadgeCriterion
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "course_id",
+            "category_id",
+            "assessment_id",
+            "count",
+            "min_percent",
+            "badge_ids",
+            "position",
+        ]
+
+    def get_badge_ids(self, criterion) -> list[int]:
+        ids = getattr(criterion, "badge_ids", None)
+        return list(ids) if ids is not None else [b.pk for b in criterion.required_badges.all()]
+
+
+def image_url(badge: Badge) -> str | None:
+    """The BadgeClass's public picture once the badge is out of draft; a draft's, for signed-in members."""
+    if badge.status != Badge.Status.DRAFT:
+        try:
+            return reverse("badges:ob_badge_image", args=[badge.uid])
+        except NoReverseMatch:
+            pass
+    return reverse("badges:badge_image", args=[badge.pk]) if badge.image else None
+
+
+class BadgeSerializer(serializers.ModelSerializer):
+    course_id = serializers.IntegerField(allow_null=True)
+    criteria = CriterionSerializer(many=True)
+    tags = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField()
+    award_count = serializers.IntegerField()
+    viewer_manages = serializers.BooleanField()
+
+    class Meta:
+        model = Badge
+        fields = [
+            "id",
+            "uid",
+            "name",
+            "description",
+            "image_url",
+            "image_source",
+            "criteria_narrative",
+            "criteria_mode",
+            "criteria",
+            "tags",
+            "alignment",
+            "expiry",
+            "expires_on",
+            "expires_after_days",
+            "status",
+            "course_id",
+            "award_count",
+            "viewer_manages",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_tags(self, badge) -> list[str]:
+        names = getattr(badge, "tag_names", None)
+        return list(names) if names is not None else [tag.name for tag in badge.tags.all()]
+
+    def get_image_url(self, badge) -> str | None:
+        return image_url(badge)
+
+
+class BadgeWriteSerializer(serializers.Serializer):
+    name = SingleLineCharField(max_length=200)
+    description = serializers.CharField(max_length=2000)
+    course_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+    criteria = CriteriaField(required=False)
+    criteria_mode = serializers.ChoiceField(choices=Badge.Mode.choices, required=False)
+    criteria_narrative = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    tags = TagsField(required=False)
+    alignment = AlignmentField(required=False)
+    expiry = serializers.ChoiceField(choices=Badge.Expiry.choices, required=False)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    expires_after_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=36500
+    )
+    status = serializers.ChoiceField(choices=Badge.Status.choices, required=False)
+    image = serializers.ImageField(required=False, write_only=True, help_text="A PNG (multipart only).")
+    regenerate_image = serializers.BooleanField(required=False, default=False)
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+class BadgeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uid = serializers.UUIDField()
+    name = serializers.CharField()
+    image_url = serializers.SerializerMethodField()
+
+    def get_image_url(self, badge) -> str | None:
+        return image_url(badge)
+
+
+def _ob(name: str, uid) -> str | None:
+    try:
+        return reverse(name, args=[uid])
+    except NoReverseMatch:
+        return None
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    badge = BadgeRefSerializer()
+    user = UserRefSerializer()
+    awarded_by = UserRefSerializer(allow_null=True)
+    status = serializers.SerializerMethodField()
+    assertion_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = BadgeAward
+        fields = [
+            "id",
+            "uid",
+            "badge",
+            "user",
+            "status",
+            "source",
+            "issued_at",
+            "expires_at",
+            "awarded_by",
+            "note",
+            "evidence_url",
+            "evidence_narrative",
+            "revoked_at",
+            "revocation_reason",
+            "assertion_url",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["active", "expired", "revoked"]))
+    def get_status(self, award) -> str:
+        return award_status(award)
+
+    def get_assertion_url(self, award) -> str | None:
+        return _ob("badges:ob_assertion", award.uid)
+
+
+class AwardCreateSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    evidence_url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    evidence_narrative = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = SingleLineCharField(max_length=500)
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    user = UserRefSerializer()
+    badge_id = serializers.IntegerField()
+
+    class Meta:
+        model = BadgeProgress
+        fields = ["badge_id", "user", "percent", "state", "updated_at"]

@@ -1,0 +1,146 @@
+"""The learner's downloads of an award, over the API (a learner: their own awards; staff: the awards of the
+learners they may see, as apps/badges/core/selectors.award_get decides; anything else 404):
+
+    GET /api/v1/badge-awards/{id}/assertion    the OB 2.0 hosted assertion JSON, its public URL and the
+                                               baked PNG / SVG and signed (JWS) URLs
+    GET /api/v1/badge-awards/{id}/credential   the OB 3.0 OpenBadgeCredential signed as a VC-JWT
+                                               (`?download=1`: the VC-JWT itself, application/vc+jwt, as a
+                                               file; the public assertion page links it for its owner)
+
+A revoked award's credential is refused (409 CONFLICT): it is no longer vouched for. Its assertion answers,
+marked revoked (the public URL answers 410).
+
+    POST /api/v1/badge-signing-keys/rotate     Org Admins: retire the signing key and make a new one (after a
+                                               suspected leak); closed to API keys. What the old key signed
+                                               still verifies: it stays published.
+"""
+
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+
+from apps.accounts.scoped_api import ADMIN, ScopedApiView
+from apps.badges.core.selectors import award_get
+from apps.core.errors import Conflict
+
+from . import documents, keys, ob3, services
+
+TAGS = ["open badges"]
+
+
+class AssertionDownloadSerializer(serializers.Serializer):
+    award_id = serializers.IntegerField(read_only=True)
+    assertion = serializers.JSONField(read_only=True, help_text="The Open Badges 2.0 Assertion (hosted).")
+    assertion_url = serializers.URLField(read_only=True)
+    image_url = serializers.URLField(read_only=True, help_text="The baked PNG (the assertion inside).")
+    svg_url = serializers.URLField(read_only=True, help_text="The baked SVG.")
+    signed_url = serializers.URLField(read_only=True, help_text="The signed assertion (compact JWS, RS256).")
+    revoked = serializers.BooleanField(read_only=True)
+    revocation_reason = serializers.CharField(read_only=True)
+
+
+class CredentialSerializer(serializers.Serializer):
+    award_id = serializers.IntegerField(read_only=True)
+    format = serializers.CharField(read_only=True, help_text="vc+jwt")
+    media_type = serializers.CharField(read_only=True)
+    credential = serializers.CharField(read_only=True, help_text="The VC-JWT (compact JWS, RS256).")
+    credential_id = serializers.CharField(read_only=True)
+    key_url = serializers.URLField(read_only=True, help_text="The `kid`: the signing key's public document.")
+
+
+class AwardDownloadView(ScopedApiView):
+    api_key_scope = "badges"
+    pagination_class = None
+
+    def get_award(self):
+        award = award_get(viewer=self.request.user, pk=self.kwargs["pk"])
+        if award is None:
+            raise Http404
+        return award
+
+
+class AwardAssertionView(AwardDownloadView):
+    serializer_class = AssertionDownloadSerializer
+
+    @extend_schema(responses={200: AssertionDownloadSerializer}, tags=TAGS)
+    def get(self, request, pk):
+        award = self.get_award()
+        issuer = services.issuer_ensure()
+        links = documents.Links(issuer)
+        return self.one(
+            {
+                "award_id": award.pk,
+                "assertion": documents.assertion_document(issuer, award),
+                "assertion_url": links.assertion_url(award),
+                "image_url": links.assertion_image_url(award),
+                "svg_url": links.assertion_svg_url(award),
+                "signed_url": links.assertion_signed_url(award),
+                "revoked": award.revoked_at is not None,
+                "revocation_reason": award.revocation_reason,
+            }
+        )
+
+
+class AwardCredentialView(AwardDownloadView):
+    serializer_class = CredentialSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("download", bool, description="1: answer the VC-JWT itself, as a file.")
+        ],
+        responses={200: CredentialSerializer},
+        tags=TAGS,
+    )
+    def get(self, request, pk):
+        award = self.get_award()
+        if award.revoked_at is not None:
+            raise Conflict(_("This badge was revoked: it has no credential any more."))
+        issuer = services.issuer_ensure()
+        key = services.signing_key_current()
+        token = ob3.vc_jwt(issuer, award, key=key)
+        if request.query_params.get("download") in ("1", "true"):
+            response = HttpResponse(token, content_type=ob3.MEDIA_TYPE)
+            response["Content-Disposition"] = f'attachment; filename="badge-{award.uid}.jwt"'
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        return self.one(
+            {
+                "award_id": award.pk,
+                "format": "vc+jwt",
+                "media_type": ob3.MEDIA_TYPE,
+                "credential": token,
+                "credential_id": documents.signed_id(award),
+                "key_url": documents.Links(issuer).key_url(key),
+            }
+        )
+
+
+class SigningKeySerializer(serializers.Serializer):
+    uid = serializers.UUIDField(read_only=True)
+    key_url = serializers.URLField(
+        read_only=True, help_text="The CryptographicKey document (the VC-JWT `kid`)."
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+    jwk = serializers.JSONField(read_only=True, help_text="The public key as a JWK (no private parts).")
+
+
+class SigningKeyRotateView(ScopedApiView):
+    access = {"POST": ADMIN}
+    api_key_scope = None  # people only: a leaked key must not be able to swap the organization's keys
+    serializer_class = SigningKeySerializer
+    pagination_class = None
+
+    @extend_schema(request=None, responses={201: SigningKeySerializer}, tags=TAGS)
+    def post(self, request):
+        """Retire the current signing key and make a new one; later signatures use the new key."""
+        issuer = services.issuer_ensure()
+        key = services.signing_key_rotate(actor=request.user)
+        url = documents.Links(issuer).key_url(key)
+        payload = {
+            "uid": key.uid,
+            "key_url": url,
+            "created_at": key.created_at,
+            "jwk": keys.public_jwk(key, kid=url),
+        }
+        return self.one(payload, status=201)
