@@ -5,8 +5,13 @@ from typing import Literal
 
 from apps.events import declare
 
-_CERTIFICATE = {"certificate_id": int, "verify_uuid": str, "user_id": int, "course_id": int | None,
-                "assessment_id": int | None}
+_CERTIFICATE = {
+    "certificate_id": int,
+    "verify_uuid": str,
+    "user_id": int,
+    "course_id": int | None,
+    "assessment_id": int | None,
+}
 
 CERTIFICATE_ISSUED = declare(
     "certificate.issued",

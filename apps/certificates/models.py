@@ -1,11 +1,11 @@
 """Certificates, in an organization's schema.
 
-    CertificateTemplate (branding, page, layout, fields) ─ TemplateVersion (every saved change; frozen)
-    CertificateRule (a course or a quiz names its template, expiry and whether completion issues it)
-    Certificate (an issue: snapshot of what is printed, verify uuid + short code, PDF, soft revoke;
-                 `replaces` links a recertification to the certificate it renews)
-    Verification (every public verification, found or not: rate limits and the log)
-    BulkJob (issue for a course or class, or re-render after a template change, in the background)
+CertificateTemplate (branding, page, layout, fields) ─ TemplateVersion (every saved change; frozen)
+CertificateRule (a course or a quiz names its template, expiry and whether completion issues it)
+Certificate (an issue: snapshot of what is printed, verify uuid + short code, PDF, soft revoke;
+             `replaces` links a recertification to the certificate it renews)
+Verification (every public verification, found or not: rate limits and the log)
+BulkJob (issue for a course or class, or re-render after a template change, in the background)
 """
 
 import uuid
@@ -22,7 +22,7 @@ from apps.hierarchy.models import SchoolClass
 
 def template_file_path(instance, filename: str) -> str:
     dot = filename.rfind(".")
-    suffix = filename[dot:].lower() if 0 < dot and len(filename) - dot <= 6 else ""
+    suffix = filename[dot:].lower() if dot > 0 and len(filename) - dot <= 6 else ""
     return f"{connection.schema_name}/certificates/assets/{uuid.uuid4().hex}{suffix}"
 
 
@@ -98,6 +98,9 @@ class TemplateVersion(models.Model):
         ordering = ["template_id", "-number"]
         constraints = [models.UniqueConstraint(fields=["template", "number"], name="template_version_once")]
 
+    def __str__(self) -> str:
+        return f"{self.template_id} v{self.number}"
+
 
 class CertificateRule(models.Model):
     """What a course (or a quiz) issues: its template, how long certificates last, and whether completing
@@ -122,6 +125,9 @@ class CertificateRule(models.Model):
                 name="certificate_rule_one_target",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"rule of course {self.course_id}" if self.course_id else f"rule of quiz {self.assessment_id}"
 
 
 class Certificate(models.Model):
@@ -187,7 +193,9 @@ class Certificate(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "assessment"],
-                condition=Q(status="active", assessment__isnull=False, replaces__isnull=True, source="automatic"),
+                condition=Q(
+                    status="active", assessment__isnull=False, replaces__isnull=True, source="automatic"
+                ),
                 name="certificate_auto_once_quiz",
             ),
         ]
@@ -195,6 +203,20 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def is_expired(self) -> bool:
+        """Computed, never stored (Moodle's rule): an expiry in the past."""
+        from django.utils import timezone
+
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def state(self) -> str:
+        """What the verification page says: "revoked", "expired" or "valid"."""
+        if self.status == self.Status.REVOKED:
+            return "revoked"
+        return "expired" if self.is_expired else "valid"
 
 
 class Verification(models.Model):
@@ -216,6 +238,9 @@ class Verification(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.looked_up} ({'found' if self.found else 'not found'})"
 
 
 class BulkJob(models.Model):
@@ -253,3 +278,6 @@ class BulkJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} job {self.pk}"

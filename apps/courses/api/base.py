@@ -12,11 +12,10 @@ know of (from the selectors) and 403 from the services for objects they see but 
 """
 
 from django.http import Http404
-from rest_framework.exceptions import NotAcceptable
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from apps.accounts.scoped_api import ADMIN, AUTHOR, MEMBER, ScopedApiView
+from apps.core.api.negotiation import AnyAcceptNegotiation
 from apps.core.errors import PermissionDenied
 
 from .. import selectors
@@ -67,17 +66,6 @@ def show(item, *, editor: bool):
     item.viewer_edits = editor
     item.shown_version = item.latest_version if editor else item.published_version
     return item
-
-
-class AnyAcceptNegotiation(DefaultContentNegotiation):
-    """Files are sent whatever the client accepts (players ask for video/*, image tags for image/*); errors
-    still answer in the JSON envelope."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        try:
-            return super().select_renderer(request, renderers, format_suffix)
-        except NotAcceptable:
-            return renderers[0], renderers[0].media_type
 
 
 class FileView(CourseApiView):

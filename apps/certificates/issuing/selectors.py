@@ -1,0 +1,136 @@
+"""Reads on certificates, their rules and bulk jobs, scoped by the viewer (apps.accounts.permissions).
+
+Who sees a certificate: its learner; the staff who may see the learner (a Teacher the learners of their
+classes, a Branch Manager the people of their branches, an Org Admin everyone: apps.accounts' visible_people).
+A certificate outside the viewer's scope is not in the queryset, so it answers 404 like a missing one.
+The public lookups (by code or verify uuid) take no viewer: anyone may verify a certificate.
+"""
+
+import re
+import uuid
+
+from django.db.models import Q, QuerySet, Subquery
+
+from apps.accounts.permissions import scope_of
+from apps.accounts.selectors import visible_people
+from apps.courses.selectors import course_find, viewer_can_edit
+
+from ..models import BulkJob, Certificate, CertificateRule
+
+CODE = re.compile(r"^[0-9]{10}[A-Z]{2}$")
+
+
+def _digits(pk) -> bool:
+    return str(pk).isdigit() and len(str(pk)) < 19
+
+
+def _learners(viewer) -> Q:
+    scope = scope_of(viewer)
+    if not scope.managed_branch_ids and not scope.teaching_class_ids:
+        return Q(user_id=scope.user_id or 0)
+    return Q(user_id__in=Subquery(visible_people(viewer=viewer).values("pk")))
+
+
+def certificate_list(*, viewer, user=None, course=None, status: str | None = None) -> QuerySet[Certificate]:
+    """The certificates the viewer may see (their own at least), newest first."""
+    scope = scope_of(viewer)
+    queryset = Certificate.objects.all()
+    if scope.user_id is None:
+        return queryset.none()
+    if not scope.is_org_admin:
+        queryset = queryset.filter(_learners(viewer))
+    if user is not None:
+        queryset = queryset.filter(user=user)
+    if course is not None:
+        queryset = queryset.filter(course=course)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.select_related("user", "course", "assessment__item", "template", "template_version")
+
+
+def certificate_get(*, viewer, pk) -> Certificate | None:
+    return certificate_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+
+
+def learner_certificates(viewer, user) -> QuerySet[Certificate]:
+    """`user`'s certificates, newest first, when the viewer may see them (themselves, or staff in scope);
+    else none. Revoked ones are included: their `state` says so."""
+    return certificate_list(viewer=viewer, user=user)
+
+
+def may_manage(viewer, certificate: Certificate) -> bool:
+    """Revoke, reissue, recertify: staff who may see the learner (Teachers, Branch Managers, Org Admins)."""
+    scope = scope_of(viewer)
+    return (scope.can_author() and certificate.user_id != scope.user_id) or scope.is_org_admin
+
+
+# --- public lookups ------------------------------------------------------------------------------------------
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """By the short human code (spaces and case forgiven); None for anything not shaped like one."""
+    code = "".join(str(code or "").split()).upper()
+    if not CODE.match(code):
+        return None
+    return _public().filter(code=code).first()
+
+
+def certificate_by_uuid(value: str) -> Certificate | None:
+    """By the verify uuid (32 hex, or dashed); None for anything else."""
+    try:
+        parsed = uuid.UUID(str(value))
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return _public().filter(verify_uuid=parsed).first()
+
+
+def _public():
+    return Certificate.objects.select_related("user", "course", "assessment__item", "template")
+
+
+# --- rules ---------------------------------------------------------------------------------------------------
+
+
+def rule_for_course(*, viewer, course_id) -> tuple:
+    """(course, rule or None, viewer may edit) for a course the viewer may see; (None, None, False) else."""
+    course = course_find(viewer=viewer, pk=course_id)
+    if course is None:
+        return None, None, False
+    rule = CertificateRule.objects.filter(course=course).select_related("template").first()
+    return course, rule, viewer_can_edit(viewer, course)
+
+
+def rule_for_quiz(*, viewer, assessment_id):
+    from apps.assessments.quizzes.selectors import assessment_get
+
+    assessment = assessment_get(viewer=viewer, pk=assessment_id)
+    if assessment is None:
+        return None, None, False
+    rule = CertificateRule.objects.filter(assessment=assessment).select_related("template").first()
+    return assessment, rule, bool(getattr(assessment, "viewer_edits", False))
+
+
+# --- bulk jobs -----------------------------------------------------------------------------------------------
+
+
+def job_list(*, viewer) -> QuerySet[BulkJob]:
+    """Org Admins see every job; other staff the jobs they started, and those of the courses they edit and
+    of the classes they see."""
+    scope = scope_of(viewer)
+    queryset = BulkJob.objects.select_related("course", "school_class", "template", "created_by")
+    if scope.is_org_admin:
+        return queryset
+    if not scope.can_author():
+        return queryset.none()
+    from apps.courses.selectors import course_list_editable
+    from apps.hierarchy.selectors import class_list
+
+    return queryset.filter(
+        Q(created_by_id=scope.user_id)
+        | Q(course_id__in=Subquery(course_list_editable(viewer=viewer).values("pk")))
+        | Q(school_class_id__in=Subquery(class_list(viewer=viewer).values("pk")))
+    )
+
+
+def job_get(*, viewer, pk) -> BulkJob | None:
+    return job_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
