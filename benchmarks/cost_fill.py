@@ -21,6 +21,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from .cost_fill_badges import badge_targets, fill_badges
+from .cost_fill_certificates import certificate_targets, fill_certificates
+from .cost_fill_templating import fill_templates, template_targets
+
 BASE = "cost-base"
 STUDENT_EMAIL = "cost-student@bench.example.com"
 BODY = "# {title}\n\nA lesson on **{title}** with a list:\n\n1. read\n2. practise\n"
@@ -267,6 +271,9 @@ def fill(n: int, label: str, *, admin) -> dict:
         for _ in rng
     )
     fill_assessments(n, label, admin=admin, base=base, students=students, courses=courses)
+    fill_certificates(n, label, admin=admin, base=base, courses=courses)
+    fill_templates(n, label, admin=admin)
+    fill_badges(n, label, admin=admin, base=base, students=students)
     return targets(admin)
 
 
@@ -308,7 +315,10 @@ def targets(admin) -> dict:
         "category_id": Category.objects.order_by("pk").values_list("pk", flat=True).first(),
         "tag_id": Tag.objects.order_by("pk").values_list("pk", flat=True).first(),
         "student_id": student.pk,
-        **assessment_targets(admin, base),
+        **(quiz := assessment_targets(admin, base)),
+        **certificate_targets(admin, base, quiz_id=quiz["quiz_id"]),
+        **template_targets(admin),
+        **badge_targets(admin, base),
     }
 
 

@@ -57,6 +57,8 @@ def _page(name, path, **kw) -> Row:
 ORG = "/api/v1/organizations/{org_id}"
 COURSE = "/api/v1/courses/{course_id}"
 CONTENT = "/api/v1/content/{content_id}"
+TEMPLATE = "/api/v1/certificate-templates/{templating_template_id}"
+TEMPLATE_PAGE = "/certificates/templates/{templating_template_id}"
 
 ROWS: list[Row] = [
     # accounts, tenants
@@ -181,6 +183,53 @@ ROWS: list[Row] = [
     ),
     _page("attempt_summary_page", "/attempts/{attempt_preview_id}/summary/", note="the Org Admin's preview"),
     _page("attempt_review_page", "/attempts/{attempt_id}/review/", student=True),
+    # certificates issuing (benchmarks/cost_fill_certificates.py)
+    _list("certificates", "/api/v1/certificates", 4, student=True),
+    _list("user_certificates", "/api/v1/users/{student_id}/certificates", 5, student=True),
+    _detail("certificate", "/api/v1/certificates/{certificate_id}", student=True),
+    _detail("certificate_rule", "/api/v1/courses/{course_id}/certificate-rule"),
+    _detail("certificate_quiz_rule", "/api/v1/assessments/{quiz_id}/certificate-rule"),
+    _detail("certificate_job", "/api/v1/certificate-jobs/{certificate_job_id}"),
+    _detail("certificate_verify", "/api/v1/certificates/{certificate_verify_uuid}/verify", note="anonymous"),
+    _page("certificate_list_page", "/certificates/"),
+    _page("certificate_mine_page", "/certificates/mine/", student=True),
+    _page("certificate_page", "/certificates/{certificate_id}/", student=True),
+    _page("certificate_course_page", "/courses/{course_id}/certificates/"),
+    _page("certificate_rule_page", "/courses/{course_id}/certificate/"),
+    _page("certificate_bulk_page", "/certificates/bulk/"),
+    _page("certificate_job_page", "/certificates/jobs/{certificate_job_id}/"),
+    _page("certificate_rerender_page", "/certificates/rerender/{certificate_template_id}/"),
+    _page("verify_form_page", "/verify/"),
+    _page("verify_page", "/verify/{certificate_code}", note="logs the verification"),
+    _page("share_page", "/certificates/{certificate_verify_uuid}/share"),
+    # certificate templates (benchmarks/cost_fill_templating.py)
+    _list("certificate_templates", "/api/v1/certificate-templates", 4),
+    _detail("certificate_template", TEMPLATE),
+    _list("certificate_template_versions", TEMPLATE + "/versions", 4),
+    _detail("certificate_template_version", TEMPLATE + "/versions/1"),
+    _page("certificate_template_list_page", "/certificates/templates/"),
+    _page("certificate_template_new_page", "/certificates/templates/new/"),
+    _page("certificate_template_page", TEMPLATE_PAGE + "/"),
+    _page("certificate_template_delete_page", TEMPLATE_PAGE + "/delete/"),
+    # badges core (benchmarks/cost_fill_badges.py)
+    _list("badges", "/api/v1/badges", 5, student=True),
+    _detail("badge", "/api/v1/badges/{badge_id}", student=True),
+    _list("badge_awards", "/api/v1/badges/{badge_id}/awards", 4),
+    _list("badge_progress", "/api/v1/badges/{badge_id}/progress", 4),
+    _list("user_badges", "/api/v1/users/{student_id}/badges", 5, student=True),
+    _detail("badge_award", "/api/v1/badge-awards/{badge_award_id}", student=True),
+    # Open Badges: the learner's downloads and the public documents a validator or backpack fetches
+    # (benchmarks/cost_fill_badges.py makes the issuer and its key)
+    _detail("badge_award_assertion", "/api/v1/badge-awards/{badge_award_id}/assertion", student=True),
+    _detail("badge_award_credential", "/api/v1/badge-awards/{badge_award_id}/credential", student=True),
+    _page("ob_issuer", "/ob/v2/issuers/{issuer_uid}"),
+    _page("ob_revocations", "/ob/v2/issuers/{issuer_uid}/revocations"),
+    _page("ob_key", "/ob/v2/issuers/{issuer_uid}/keys/{signing_key_uid}"),
+    _page("ob_badge", "/ob/v2/badges/{badge_uid}"),
+    _page("ob_assertion", "/ob/v2/assertions/{badge_award_uid}"),
+    _page("badge_list_page", "/badges/"),
+    _page("badge_page", "/badges/{badge_id}/"),
+    _page("achievements_page", "/achievements/", student=True),
 ]
 
 # Routes of organization hosts without a row, each with the reason (exact route as the resolver spells it).
@@ -191,6 +240,12 @@ EXEMPT = {
     "api/v1/redoc/": "ReDoc shell, no data",
     "^api/": "the JSON 404 for unknown /api/ paths: it is floor b itself",
     "api/v1/imports/template": "a file download (CSV/XLSX template), not a list or detail read",
+    "certificates/templates/<int:pk>/restore/": "the restore button's POST action (archive/'s pair)",
+    "api/v1/certificate-templates/<int:pk>/logo": "a file download (the template's logo)",
+    "api/v1/certificate-templates/<int:pk>/signature": "a file download (the template's signature image)",
+    "api/v1/certificate-templates/<int:pk>/preview": "a file download (the preview PDF, rendered per request)",
+    "certificates/templates/<int:pk>/logo/": "a file download (the template's logo)",
+    "certificates/templates/<int:pk>/signature/": "a file download (the template's signature image)",
     "api/v1/imports/<int:pk>/report": "a file download (CSV report)",
     "api/v1/courses/<int:pk>/cover": "a file download (the cover image)",
     "api/v1/media/<int:pk>/download": "a file download (the media bytes)",
@@ -230,6 +285,18 @@ EXEMPT = {
     "attempts/<int:pk>/submit/": "a POST action (submit the attempt)",
     "attempts/<int:pk>/reopen/": "a POST action",
     "attempts/<int:pk>/time": "the countdown's JSON poll of the seconds left (timed through attempt_take_page)",
+    "api/v1/certificates/<int:pk>/pdf": "a file download (the certificate's PDF)",
+    "certificates/<int:pk>/pdf/": "a file download (the certificate's PDF)",
+    "certificates/<str:uuid_hex>/card.png": "an image (the share page's Open Graph card)",
+    "certificates/<int:pk>/reissue/": "a POST action (print the certificate again)",
+    "certificates/<int:pk>/recertify/": "a POST action (renew the certificate)",
+    "badges/<int:pk>/image.png": "an image (the badge's picture)",
+    "ob/v2/badges/<uuid:uid>/image": "an image (the badge's picture, public)",
+    "ob/v2/assertions/<uuid:uid>/image": "an image (the baked PNG, made once and stored)",
+    "ob/v2/assertions/<uuid:uid>/image.svg": "an image (the baked SVG)",
+    "ob/v2/assertions/<uuid:uid>/signed": "a file (the signed assertion, a compact JWS)",
+    "badges/<int:pk>/status/": "a POST action (activate or archive the badge)",
+    "badges/<int:pk>/award/": "a POST action (award the badge by hand)",
 }
 # Route patterns without a row: sign-in flows and the form pages and POST actions that write one object.
 EXEMPT_PATTERNS = {
@@ -249,6 +316,9 @@ def _normal(route: str) -> str:
 
 
 def _concrete(template: str) -> str:
+    """A row's path with its placeholders filled so that it resolves: `{..._uid}` with a uuid (the public
+    Open Badges URLs take uuids), any other with 1."""
+    template = re.sub(r"\{[a-z_]+_uid\}", "00000000-0000-4000-8000-000000000000", template)
     return re.sub(r"\{[a-z_]+\}", "1", template).split("?", 1)[0]
 
 

@@ -15,6 +15,7 @@ import traceback
 from . import common
 
 BENCHMARKS = ("provision", "migrate", "http", "import", "learning", "cost", "assessment-stats", "quiz-submit")
+BENCHMARKS += ("certificates",)
 FULL = {
     "count": 200,
     "orgs": 1000,
@@ -110,6 +111,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     from .quiz_submit import add_arguments as quiz_submit_arguments
 
     quiz_submit_arguments(p)
+    from .certificates import add_arguments as certificates_arguments
+
+    certificates_arguments(p)
     args = p.parse_args(argv)
     defaults = QUICK if args.quick else FULL
     for key, value in defaults.items():
@@ -145,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     from . import quiz_submit
 
     modules["quiz-submit"] = quiz_submit
+    from . import certificates
+
+    modules["certificates"] = certificates
     chosen = BENCHMARKS if args.benchmark == "all" else (args.benchmark,)
     written, failed = {}, []
     started = time.perf_counter()

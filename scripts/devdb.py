@@ -8,6 +8,7 @@ With DATABASE_URL already set, that server is used as it is. Otherwise an embedd
     python scripts/devdb.py stop
 """
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -18,6 +19,10 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 PGDATA = Path(os.environ.get("LEARNSTACK_PGDATA", ROOT / ".data" / "postgres"))
 DB_NAME = os.environ.get("LEARNSTACK_DB_NAME", "learnstack")
+# The test suite keeps a module's shared objects in one open transaction (tests/conftest.py: rolled_back)
+# while, on the other worker, a test provisions a dozen organizations in its own (470 relations each, all
+# locked until it ends): PostgreSQL's default lock table (64 per connection) runs out.
+MAX_LOCKS_PER_TRANSACTION = 1024
 
 
 def embedded_url() -> str:
@@ -26,6 +31,12 @@ def embedded_url() -> str:
 
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(PGDATA, cleanup_mode=None)  # keep running after this process exits
+    if f" {MAX_LOCKS_PER_TRANSACTION}\n" not in server.psql("SHOW max_locks_per_transaction;"):
+        server.psql(f"ALTER SYSTEM SET max_locks_per_transaction = {MAX_LOCKS_PER_TRANSACTION};")
+        server.cleanup()
+        with contextlib.redirect_stdout(sys.stderr):  # `url` prints only the URL
+            stop()  # the setting takes a restart
+        server = pgserver.get_server(PGDATA, cleanup_mode=None)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}';")
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{DB_NAME}";')

@@ -23,6 +23,7 @@ PREFIX = "lstpl_"
 # What shapes the database: the schema (migrations and models), provisioning and the tenant template
 # (tenants/), and what tests/conftest.py puts in it.
 SHAPING = ("apps", "tenants", "config")
+MIN_LOCKS_PER_TRANSACTION = 512
 
 
 def _fingerprint() -> str:
@@ -56,6 +57,13 @@ def _use(name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
+def _close_sessions(name: str) -> None:
+    _execute_without_database(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+        [name],
+    )
+
+
 def _drop_older_templates(current: str) -> None:
     """Templates of earlier states of the code (never one being built: another process may be at it, with
     other files than this one's, while a session edits them)."""
@@ -76,6 +84,14 @@ def prepare(build: Callable[[], None], *, verbosity: int = 0) -> str:
     Returns the test database's name; the connection then points at it."""
     from django.test.utils import setup_databases
 
+    (locks,) = _execute_without_database("SHOW max_locks_per_transaction")[0]
+    if int(locks) < MIN_LOCKS_PER_TRANSACTION:
+        raise RuntimeError(
+            f"The test suite needs max_locks_per_transaction >= {MIN_LOCKS_PER_TRANSACTION} (this server has "
+            f"{locks}): a module's shared objects stay in one open transaction while tests on the other worker "
+            "provision organizations. Run `ALTER SYSTEM SET max_locks_per_transaction = 1024;` and restart the "
+            "server (the embedded one of `make test` is set up so by scripts/devdb.py)."
+        )
     test_name = connection.creation._get_test_db_name()
     template = f"{PREFIX}{_fingerprint()}"
     host = connection.settings_dict.get("HOST") or "local"
@@ -100,6 +116,7 @@ def prepare(build: Callable[[], None], *, verbosity: int = 0) -> str:
             finally:
                 connection.settings_dict["TEST"]["NAME"] = saved_test_name
                 connections.close_all()
+            _close_sessions(building)  # anything the build left open (a connection of another thread)
             _execute_without_database(f"ALTER DATABASE {_quoted(building)} RENAME TO {_quoted(template)}")
         _execute_without_database(f"DROP DATABASE IF EXISTS {_quoted(test_name)}")
         _execute_without_database(f"CREATE DATABASE {_quoted(test_name)} TEMPLATE {_quoted(template)}")

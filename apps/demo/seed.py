@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 from django_tenants.utils import schema_context
 
-from . import assessments, courses, integrations, organizations
+from . import assessments, badges, certificates, courses, integrations, organizations
 
 
 def _courses(slug: str) -> list[str]:
@@ -23,6 +23,11 @@ ORGANIZATION_STEPS: list[tuple[str, Callable[[str], list[str]]]] = [
     ("courses, covers, enrollments and learners part-way through", _courses),
     ("an API key for a reporting dashboard", integrations.seed_api_keys),
     ("a question bank, a quiz and the class's attempts", assessments.seed_assessments),
+    (
+        "a certificate template, Algebra Foundations' certificates and one revoked",
+        certificates.seed_certificates,
+    ),
+    ("badges earned from courses, quizzes and streaks, and one awarded by hand", badges.seed_badges),
 ]
 
 

@@ -335,6 +335,9 @@ API_RATE_LIMITS = {
     "anonymous": int(env("API_RATE_LIMIT_ANONYMOUS", "100")),
     "window_seconds": 60,
 }
+# Public certificate verification (/verify/, GET /api/v1/certificates/{uuid}/verify): lookups a minute per
+# client address and organization, found or not (apps/certificates/issuing/verification.py).
+CERTIFICATE_VERIFY_RATE = int(env("CERTIFICATE_VERIFY_RATE", "30"))
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=int(env("JWT_ACCESS_MINUTES", "15"))),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=int(env("JWT_REFRESH_DAYS", "7"))),
@@ -378,6 +381,9 @@ SPECTACULAR_SETTINGS = {
         "QuestionImportFormatEnum": "apps.assessments.models.TransferJob.Format",
         "AttemptStateEnum": "apps.assessments.models.Attempt.State",
         "QuestionAttemptStateEnum": "apps.assessments.models.QuestionAttempt.State",
+        "BadgeStatusEnum": "apps.badges.models.Badge.Status",
+        "CertificateStatusEnum": "apps.certificates.models.Certificate.Status",
+        "CertificateTemplateStatusEnum": "apps.certificates.models.CertificateTemplate.Status",
         "LanguageEnum": LANGUAGES,
         # Where a setting comes from or applies (a brand colour's source, a checklist's kind).
         "LevelEnum": [("organization", "organization"), ("branch", "branch")],

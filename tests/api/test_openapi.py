@@ -295,6 +295,8 @@ def test_every_request_body_takes_one_media_type_multipart_only_for_uploads(acme
             "POST /api/v1/courses/{id}/media",
             "POST /api/v1/imports",
             "POST /api/v1/question-imports",
+            "PUT /api/v1/certificate-templates/{id}/logo",
+            "PUT /api/v1/certificate-templates/{id}/signature",
         ]
     )
     assert uploads == expected

@@ -48,6 +48,8 @@ def test_each_role_sees_the_entries_its_roles_allow_in_order(acme):
         "My learning",
         "Teaching",
         "Question bank",
+        "Badges",
+        "Certificates",
         "People",
         "Branches",
         "Classes",
@@ -61,6 +63,8 @@ def test_each_role_sees_the_entries_its_roles_allow_in_order(acme):
         "My learning",
         "Teaching",
         "Question bank",
+        "Badges",
+        "Certificates",
         "People",
         "Branches",
         "Classes",
@@ -71,11 +75,13 @@ def test_each_role_sees_the_entries_its_roles_allow_in_order(acme):
         "My learning",
         "Teaching",
         "Question bank",
+        "Badges",
+        "Certificates",
         "People",
         "Branches",
         "Classes",
     ]
-    assert labels["student"] == ["Catalog", "My learning", "Branches", "Classes"]
+    assert labels["student"] == ["Catalog", "My learning", "My achievements", "Branches", "Classes"]
 
 
 def test_a_registered_entry_appears_for_the_roles_it_names_only(acme, reports_entry):

@@ -140,7 +140,8 @@ def test_learners_are_part_way_through(acme, seeded):
 
         skills = Enrollment.objects.get(course__slug="study-skills-that-stick", user=student)
         assert (skills.status, skills.progress_percent, skills.source) == ("completed", 100, "self")
-        event = Event.objects.get(name="course.completed")
+        # The certificates step has three classmates finish Algebra Foundations too (apps/demo/certificates.py).
+        event = Event.objects.get(name="course.completed", payload__user_id=student.pk)
         assert event.payload["enrollment_id"] == skills.pk
         assert event.actor_id == student.pk
 

@@ -27,6 +27,8 @@ def test_the_people_come_before_the_courses_that_need_them():
         "courses, covers, enrollments and learners part-way through",
         "an API key for a reporting dashboard",
         "a question bank, a quiz and the class's attempts",
+        "a certificate template, Algebra Foundations' certificates and one revoked",
+        "badges earned from courses, quizzes and streaks, and one awarded by hand",
     ]
 
 
@@ -84,3 +86,92 @@ def test_the_demo_org_acme_is_set_up_so_its_checklist_is_done(first_run, acme, a
 
     assert "You're set up" in body
     assert "Not done yet" not in body
+
+
+def _dispatch_everything() -> None:
+    """Deliver every event raised so far, and those their subscribers raise, as the worker would after
+    commit (the demo runs inside the module's transaction, where on-commit work does not run)."""
+    from apps.events import bus
+    from apps.events.models import Event
+
+    for _round in range(10):
+        pending = list(
+            Event.objects.filter(dispatched_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+        )
+        if not pending:
+            return
+        for pk in pending:
+            bus.dispatch(pk)
+    raise AssertionError("events keep raising events")
+
+
+def test_sam_completing_algebra_foundations_gets_its_badge_and_certificate_which_verify(first_run, acme):
+    """The issue's "done when": Sam finishes the lessons left, passes the quiz (the teacher marks the essay),
+    and the course's badge and certificate arrive by themselves; the certificate's QR-code URL answers
+    "valid" signed out, the assertion is served; revoking both makes both say revoked."""
+    from urllib.parse import urlsplit
+
+    from apps.assessments.attempts import services as attempts
+    from apps.assessments.models import Assessment, QuestionAttempt
+    from apps.badges.core import services as badge_services
+    from apps.badges.models import BadgeAward
+    from apps.certificates.issuing import services as certificate_services
+    from apps.certificates.models import Certificate
+    from apps.courses import services as course_services
+    from apps.courses.models import Enrollment
+    from apps.demo.assessments import _right
+    from tests.conftest import client_for, person
+
+    sam, teacher = person(acme, "student"), person(acme, "teacher")
+    with in_org(acme):
+        enrollment = Enrollment.objects.get(user=sam, course__slug="algebra-foundations")
+        items = list(
+            enrollment.course.items.filter(published_version__isnull=False)
+            .exclude(kind="quiz")
+            .order_by("module__position", "position")
+        )
+        for item in items:
+            course_services.progress_record(actor=sam, item=item, completed=True, time_spent_seconds=300)
+        quiz = Assessment.objects.get(item__course=enrollment.course)
+        attempt = attempts.attempt_start(actor=sam, assessment=quiz).attempt
+        questions = QuestionAttempt.objects.filter(attempt=attempt).select_related("question_version")
+        responses = {
+            qa.slot: _right(qa.question_version.qtype, qa.question_version.data, qa.order or {}, "x = 4")
+            for qa in questions
+        }
+        attempts.attempt_save(actor=sam, attempt=attempt, responses=responses)
+        attempts.attempt_submit(actor=sam, attempt=attempt)
+        for qa in QuestionAttempt.objects.filter(attempt=attempt, state=QuestionAttempt.State.NEEDS_GRADING):
+            attempts.grade_manually(actor=teacher, attempt=attempt, slot=qa.slot, mark=qa.max_mark)
+        _dispatch_everything()
+
+        enrollment.refresh_from_db()
+        assert enrollment.status == "completed"
+        award = BadgeAward.objects.get(user=sam, badge__name="Algebra Foundations", revoked_at__isnull=True)
+        certificate = Certificate.objects.get(user=sam, course=enrollment.course, status="active")
+        assert certificate.source == "automatic"
+        certificate_services.certificate_render(certificate_id=certificate.pk, revision=certificate.revision)
+        certificate.refresh_from_db()
+        assert certificate.render_state == "ready"
+        verify_path = urlsplit(certificate_services.verify_url(certificate)).path  # what the QR code holds
+
+    visitor = client_for("acme")
+    page = visitor.get(verify_path)
+    assertion = visitor.get(f"/ob/v2/assertions/{award.uid}", HTTP_ACCEPT="application/ld+json")
+    assert page.status_code == 200
+    assert "This certificate is valid" in page.content.decode()
+    assert assertion.status_code == 200
+    assert assertion.json()["id"].endswith(str(award.uid))
+
+    admin = person(acme, "orgadmin")
+    with in_org(acme):
+        certificate_services.certificate_revoke(
+            actor=admin, certificate=certificate, reason="Issued in error"
+        )
+        badge_services.award_revoke(actor=admin, award=award, reason="Issued in error")
+    page = visitor.get(verify_path)
+    assertion = visitor.get(f"/ob/v2/assertions/{award.uid}", HTTP_ACCEPT="application/ld+json")
+    assert page.status_code == 200
+    assert "This certificate has been revoked" in page.content.decode()
+    assert assertion.status_code == 410
+    assert assertion.json()["revoked"] is True

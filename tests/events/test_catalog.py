@@ -166,14 +166,14 @@ def test_the_system_check_names_a_subscriber_registered_at_start_up_to_nothing_d
     def early(event): ...
 
     key = bus.subscriber_key(early)
-    bus._SUBSCRIBERS["badge.awarded"][key] = early  # what a ready() import registers before the check runs
+    bus._SUBSCRIBERS["widget.frobnicated"][key] = early  # what a ready() import registers before the check
     try:
         errors = [e for e in run_checks() if e.id == "events.E001"]
     finally:
-        bus._SUBSCRIBERS.pop("badge.awarded")
+        bus._SUBSCRIBERS.pop("widget.frobnicated")
 
     assert len(errors) == 1
-    assert "'badge.awarded'" in errors[0].msg
+    assert "'widget.frobnicated'" in errors[0].msg
     assert key in errors[0].msg
     assert not [e for e in run_checks() if e.id == "events.E001"]
 

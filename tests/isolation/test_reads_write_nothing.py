@@ -26,6 +26,18 @@ READ_WRITES: dict[str, tuple[set[str], str]] = {
         "allauth moves the emailed key into the session (keeping it out of the next page's Referer) and "
         "signs out anyone signed in as someone else: the session row only, no data of the product",
     ),
+    **{
+        path: (
+            {"certificates_verification", "events_event"},
+            "every public verification of a certificate is logged (found or not) and a found one raises "
+            "certificate.verified, as issue 13 asks",
+        )
+        for path in (
+            "/verify/{cert_code}",
+            "/verify/{cert_verify_uuid}",
+            "/api/v1/certificates/{cert_verify_uuid}/verify",
+        )
+    },
 }
 
 

@@ -63,6 +63,7 @@ def _route_key(url: str, urlconf: str) -> str | None:
 
 def _concrete(template: str) -> str:
     """A matrix path with its placeholders filled by a value every converter accepts."""
+    template = re.sub(r"\{[a-z_]+_uid\}", "00000000-0000-4000-8000-000000000001", template)  # <uuid:...>
     return re.sub(r"\{[a-z_]+\}", "1", template).split("?", 1)[0]
 
 

@@ -84,6 +84,7 @@ def samples(ids, course) -> dict:
         "class.deleted": ("hierarchy.schoolclass", 999_999, "Chemistry 2", {}),
         "api_key.created": ("apikeys.apikey", 999_999, "Nightly sync (ls_ab…1234)", {"name": "Nightly sync"}),
         "api_key.revoked": ("apikeys.apikey", 999_999, "Nightly sync (ls_ab…1234)", {"name": "Nightly sync"}),
+        "badge_signing_key.rotated": ("badges.signingkey", 999_999, "3f2a…", {"retired": ["1b9c…"]}),
         "category.created": ("courses.category", 999_999, "Mathematics", {}),
         "category.updated": ("courses.category", 999_999, "Mathematics", {}),
         "category.deleted": ("courses.category", 999_999, "Mathematics", {}),
@@ -188,6 +189,54 @@ def _assessment_samples() -> dict:
         "question_import.created": (job, 999_999, "GIFT import 5", {"filename": "q.gift", "format": "gift"}),
         "question_import.completed": (job, 999_999, "GIFT import 5", {"created": 4, "skipped": 1}),
         "question_import.failed": (job, 999_999, "GIFT import 5", {"reason": "Not GIFT."}),
+        **_certificate_issuing_samples(),
+        **_certificate_templating_samples(),
+        **_badges_core_samples(),
+    }
+
+
+def _certificate_templating_samples() -> dict:
+    """Certificate templates' codes (apps/certificates/templating/audit.py), on objects that no longer exist."""
+    template = "certificates.certificatetemplate"
+    return {
+        "certificate_template.created": (template, 999_999, "Acme classic", {"version": 1}),
+        "certificate_template.updated": (
+            template,
+            999_999,
+            "Acme classic",
+            {"fields": ["layout"], "version": 2},
+        ),
+        "certificate_template.archived": (template, 999_999, "Acme classic", {}),
+        "certificate_template.restored": (template, 999_999, "Acme classic", {}),
+        "certificate_template.deleted": (template, 999_999, "Acme classic", {}),
+    }
+
+
+def _badges_core_samples() -> dict:
+    """The badges core's codes (apps/badges/core/audit.py), on objects that no longer exist."""
+    badge, award = "badges.badge", "badges.badgeaward"
+    return {
+        "badge.created": (badge, 999_999, "Algebra ace", {"course": None}),
+        "badge.updated": (badge, 999_999, "Algebra ace", {"fields": ["name", "criteria"]}),
+        "badge.activated": (badge, 999_999, "Algebra ace", {}),
+        "badge.archived": (badge, 999_999, "Algebra ace", {}),
+        "badge.deleted": (badge, 999_999, "Algebra ace", {}),
+        "badge.awarded": (award, 999_999, "Algebra ace", {"badge": 999_999, "user": 999_999}),
+        "badge_award.revoked": (award, 999_999, "Algebra ace", {"badge": 999_999, "reason": "x"}),
+    }
+
+
+def _certificate_issuing_samples() -> dict:
+    """Certificate issuing's codes (apps/certificates/issuing/audit.py), on objects that no longer exist."""
+    cert, course, job = "certificates.certificate", "courses.course", "certificates.bulkjob"
+    return {
+        "certificate.issued": (cert, 999_999, "1234567890SS", {"user": 999_999, "source": "manual"}),
+        "certificate.revoked": (cert, 999_999, "1234567890SS", {"reason": "Issued by mistake"}),
+        "certificate.reissued": (cert, 999_999, "1234567890SS", {"revision": 2, "version": 3}),
+        "certificate.skipped": (course, 999_999, "Algebra", {"user": 999_999, "reason": "plan"}),
+        "certificate_rule.saved": (course, 999_999, "Algebra", {"template": 999_999, "auto_issue": True}),
+        "certificate_rule.deleted": (course, 999_999, "Algebra", {"assessment": None}),
+        "certificate_job.started": (job, 999_999, "issue job 5", {"kind": "issue", "course": 999_999}),
     }
 
 
