@@ -98,7 +98,8 @@ def prepare(build: Callable[[], None], *, verbosity: int = 0) -> str:
     port = connection.settings_dict.get("PORT") or ""
     # One lock per server: a process that builds a newer template drops the older ones, so no other process
     # may be cloning one meanwhile.
-    lock_path = Path(tempfile.gettempdir()) / f"learnstack-testdb-{host}-{port}.lock"
+    server = hashlib.sha256(f"{host}:{port}".encode()).hexdigest()[:12]  # the host may be a socket directory
+    lock_path = Path(tempfile.gettempdir()) / f"learnstack-testdb-{server}.lock"
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _exists(template):
