@@ -64,6 +64,23 @@ def _refuse(message: str, field: str = "file"):
     raise ValidationFailed({field: [message]})
 
 
+def picture_size(data: bytes, *, field: str, unreadable: str) -> tuple[int, int]:
+    """(width, height) of an uploaded picture that Pillow reads through (a decompression bomb, a truncated
+    or lying file is refused), or ValidationFailed naming `field` with the message `unreadable`. Used after
+    inspect_upload has checked the type from the bytes."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            width, height = picture.size
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationFailed({field: [unreadable]}) from None
+    return width, height
+
+
 def inspect_upload(upload, *, field: str = "file", allowed: frozenset[str] | None = None) -> Inspected:
     """Check an uploaded file and say what it really is, or raise ValidationFailed naming `field`."""
     if upload is None or not hasattr(upload, "read"):

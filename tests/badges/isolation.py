@@ -1,37 +1,9 @@
 """Isolation and role rows of badges (apps/badges), one file per part: isolation_core.py (definitions, awards,
-progress, "My achievements") and isolation_openbadges.py (the public Open Badges documents). Each exports any
-of API_ENDPOINTS, PAGES, PAGE_ACTIONS, ANONYMOUS_API_ENDPOINTS and targets(organization); this module joins
-them, its targets as TARGET_GROUPS (tests/isolation/registry.py: Targets)."""
+progress, "My achievements") and isolation_openbadges.py (the public Open Badges documents), joined by
+tests/isolation/parts.py."""
 
-from importlib import import_module
+from tests.isolation.parts import joined
 
-PARTS = ("core", "openbadges")
-_MODULES = [import_module(f"tests.badges.isolation_{part}") for part in PARTS]
-
-# Each part's objects are built only for the rows that name one of its placeholders (all prefixed by part).
-PREFIXES = {"core": "bcore_", "openbadges": "ob_"}
-
-
-def _plain_paths(module) -> frozenset[str]:
-    """The part's rows that name no placeholder (its lists): their objects are built when they are filled."""
-    rows = [
-        *getattr(module, "API_ENDPOINTS", []),
-        *getattr(module, "PAGES", []),
-        *getattr(module, "PAGE_ACTIONS", []),
-        *getattr(module, "ANONYMOUS_API_ENDPOINTS", []),
-    ]
-    return frozenset(row.path for row in rows if "{" not in row.path)
-
-
-TARGET_GROUPS = [
-    (PREFIXES[module.__name__.rsplit("_", 1)[-1]], module.targets, _plain_paths(module))
-    for module in _MODULES
-    if hasattr(module, "targets")
-]
-
-API_ENDPOINTS = [row for module in _MODULES for row in getattr(module, "API_ENDPOINTS", [])]
-PAGES = [row for module in _MODULES for row in getattr(module, "PAGES", [])]
-PAGE_ACTIONS = [row for module in _MODULES for row in getattr(module, "PAGE_ACTIONS", [])]
-ANONYMOUS_API_ENDPOINTS = [
-    row for module in _MODULES for row in getattr(module, "ANONYMOUS_API_ENDPOINTS", [])
-]
+API_ENDPOINTS, PAGES, PAGE_ACTIONS, ANONYMOUS_API_ENDPOINTS, TARGET_GROUPS = joined(
+    "tests.badges", {"core": "bcore_", "openbadges": "ob_"}
+)

@@ -7,10 +7,10 @@ import io
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont
 
 from apps.core.errors import ValidationFailed
-from apps.courses.media import inspect_upload
+from apps.courses.media import inspect_upload, picture_size
 
 SIZE = 400
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -75,12 +75,7 @@ def checked_upload(upload, field: str = "image") -> ContentFile:
         raise ValidationFailed({field: [_("A badge image may be at most 1 MB.")]})
     upload.seek(0)
     data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as picture:
-            width, height = picture.size
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationFailed({field: [_("This PNG cannot be read.")]}) from None
+    width, height = picture_size(data, field=field, unreadable=_("This PNG cannot be read."))
     if not (MIN_PIXELS <= width <= MAX_PIXELS and MIN_PIXELS <= height <= MAX_PIXELS):
         raise ValidationFailed(
             {

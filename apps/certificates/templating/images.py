@@ -1,14 +1,11 @@
 """Checks on a template's logo and signature uploads: a PNG or JPEG (read from its bytes, through
 apps.courses.media.inspect_upload), bounded in size and in pixels, and readable by Pillow."""
 
-import io
-
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from apps.core.errors import ValidationFailed
-from apps.courses.media import inspect_upload
+from apps.courses.media import inspect_upload, picture_size
 
 ALLOWED = frozenset({"image/png", "image/jpeg"})
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -24,12 +21,7 @@ def checked_image(upload, *, field: str) -> ContentFile:
         raise ValidationFailed({field: [_("An image for a certificate may be at most 2 MB.")]})
     upload.seek(0)
     data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as picture:
-            width, height = picture.size
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationFailed({field: [_("This image cannot be read.")]}) from None
+    width, height = picture_size(data, field=field, unreadable=_("This image cannot be read."))
     if not (MIN_PIXELS <= width <= MAX_PIXELS and MIN_PIXELS <= height <= MAX_PIXELS):
         raise ValidationFailed(
             {
