@@ -25,10 +25,17 @@ def race(acme):
     def build():
         from django.contrib.auth import get_user_model
 
+        from apps.audit.models import AuditEntry
         from apps.badges.baker_recipes import make_badge
         from apps.badges.models import IssuerProfile, SigningKey
         from apps.courses.models import Course, Enrollment
+        from apps.events.models import Event
 
+        # Everything audited or raised from here on is this fixture's: removed after (no trace for later tests).
+        floors = {
+            "audit": AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+            "event": Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        }
         student = get_user_model().objects.get(email="student@acme.example.com")
         owner = get_user_model().objects.get(email="teacher@acme.example.com")
         course = Course.objects.create(title=marker, slug=marker, status="published", owner=owner)
@@ -41,9 +48,11 @@ def race(acme):
             # what the award's subscribers may make (the issuer and its key, on the first award): removed too
             "issuers": list(IssuerProfile.objects.values_list("pk", flat=True)),
             "keys": list(SigningKey.objects.values_list("pk", flat=True)),
+            "floors": floors,
         }
 
     def cleanup(ids):
+        from apps.audit.models import AuditEntry
         from apps.badges.models import Badge, BadgeAward, IssuerProfile, SigningKey
         from apps.courses.models import Course
         from apps.events.models import Event
@@ -55,6 +64,8 @@ def race(acme):
         Course.objects.filter(pk=ids["course"]).delete()
         SigningKey.objects.exclude(pk__in=ids["keys"]).delete()
         IssuerProfile.objects.exclude(pk__in=ids["issuers"]).delete()
+        AuditEntry.objects.filter(pk__gt=ids["floors"]["audit"]).delete()
+        Event.objects.filter(pk__gt=ids["floors"]["event"]).delete()
 
     ids = on_own_connection(acme.schema_name, build)
     try:

@@ -202,25 +202,33 @@ def committed_rule(acme):
     def build():
         from django.contrib.auth import get_user_model
 
+        # Everything audited from here on is this fixture's (the template's creation included): removed after.
+        floor = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        event_floor = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         admin = get_user_model().objects.get(email="orgadmin@acme.example.com")
         student = get_user_model().objects.get(email="student@acme.example.com")
         template = templating.template_create(actor=admin, name=marker)
         course = baker.make_recipe("courses.course", title=marker, owner=admin)
         CertificateRule.objects.create(course=course, template=template, auto_issue=True)
-        floor = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        return {"course": course.pk, "template": template.pk, "student": student.pk, "floor": floor}
+        return {
+            "course": course.pk,
+            "template": template.pk,
+            "student": student.pk,
+            "floor": floor,
+            "event_floor": event_floor,
+        }
 
     def cleanup(ids):
         from apps.courses.models import Course
 
         issued = Certificate.objects.filter(course_id=ids["course"])
-        Event.objects.filter(payload__course_id=ids["course"], name__startswith="certificate.").delete()
+        Event.objects.filter(pk__gt=ids["event_floor"]).delete()
         issued.delete()
         CertificateRule.objects.filter(course_id=ids["course"]).delete()
         TemplateVersion.objects.filter(template_id=ids["template"]).delete()
         CertificateTemplate.objects.filter(pk=ids["template"]).delete()
         Course.objects.filter(pk=ids["course"]).delete()
-        AuditEntry.objects.filter(pk__gt=ids["floor"]).filter(action__startswith="certificate").delete()
+        AuditEntry.objects.filter(pk__gt=ids["floor"]).delete()
 
     ids = on_own_connection(acme.schema_name, build)
     try:
