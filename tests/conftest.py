@@ -199,12 +199,19 @@ def demo_seed(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_state():
-    """No cached tenant, rate-limit counter or schema choice leaks from one test into the next."""
+    """No cached tenant, rate-limit counter or schema choice leaks from one test into the next; nor Celery's
+    "inside a task" flag: an eager task sets it process-wide while it runs and restores what it found, so two
+    threads running eager tasks at once (the race tests) can leave it set, and every later `.get()` of a
+    result would then raise "Never call result.get() within a task"."""
+    from celery._state import _set_task_join_will_block
+
     for alias in settings.CACHES:
         caches[alias].clear()
     connection.set_schema_to_public()
+    _set_task_join_will_block(False)
     yield
     connection.set_schema_to_public()
+    _set_task_join_will_block(False)
 
 
 @contextmanager
