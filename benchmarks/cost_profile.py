@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--top", type=int, default=45)
     p.add_argument("--no-profile", action="store_true", help="only the timings")
     p.add_argument("--sql", action="store_true", help="print each target's queries")
+    p.add_argument("--callers", help="also print who calls the functions matching this pattern (pstats)")
     p.add_argument("--snippet", help="a Python file run with `fx` and `targets` (a quick experiment)")
     args = p.parse_args(argv)
 
@@ -95,7 +96,10 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(args.n):
                     t.call()
             profiler.disable()
-            pstats.Stats(profiler).strip_dirs().sort_stats(args.sort).print_stats(args.top)
+            stats = pstats.Stats(profiler).strip_dirs().sort_stats(args.sort)
+            stats.print_stats(args.top)
+            if args.callers:
+                stats.print_callers(args.callers)
     finally:
         common.drop_bench_organizations()
     return 0

@@ -24,7 +24,7 @@ from apps.audit.sentences import (
 
 from .models import RoleAssignment
 from .permissions import IsOrgAdmin, is_org_admin
-from .selectors import user_list
+from .selectors import visible_people
 
 BRANCH = "hierarchy.branch"  # places a role is held in, named by apps.hierarchy's resolvers
 CLASS = "hierarchy.schoolclass"
@@ -34,7 +34,8 @@ def _users(keys, viewer):
     people = get_user_model().objects.filter(pk__in=pks(keys)).only("pk", "full_name", "email")
     return {
         str(u.pk): Named(u.get_full_name(), link(u, "hierarchy:person", u.pk))
-        for u in visible(people, user_list, viewer)
+        # visible_people: whom user_list() shows the viewer, without the roles it prefetches for its rows
+        for u in visible(people, visible_people, viewer)
     }
 
 

@@ -21,6 +21,7 @@ number of rows. An unknown code, or a describer that fails on an entry, gets the
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -236,13 +237,21 @@ def described_actions() -> list[str]:
 # --- describing a page of entries ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Description:
-    html: SafeString
-    text: str
-    actor: Ref
-    target: Ref
-    known: bool  # False: no describer (or it failed), the humanised code is shown
+    """An entry's sentence: `text` worded at once, `html` (names linked) only when read, since the API and
+    the CSV need only the text."""
+
+    def __init__(self, sentence: Sentence, defaults: dict, text: str, known: bool, facts: "Facts"):
+        self._sentence, self._defaults, self._facts = sentence, defaults, facts
+        self.text, self.actor, self.target, self.known = text, defaults["actor"], defaults["target"], known
+
+    @cached_property
+    def html(self) -> SafeString:
+        try:
+            return mark_safe(self._sentence.html(self._defaults))
+        except (KeyError, IndexError, ValueError):  # a template naming a part it was not given
+            logger.exception("audit sentence could not be worded as HTML")
+            return mark_safe(_fallback(self._facts).html(self._defaults))
 
 
 def _fallback(facts: Facts) -> Sentence:
@@ -299,10 +308,10 @@ def describe_entries(entries: Iterable[AuditEntry], *, viewer=None) -> list[Desc
         sentence, known = _sentence(facts)
         defaults = {"actor": facts.actor, "target": facts.target}
         try:
-            html, text = sentence.html(defaults), sentence.text(defaults)
+            text = sentence.text(defaults)
         except (KeyError, IndexError, ValueError):  # a template naming a part it was not given
             logger.exception("audit sentence for %r could not be worded", entry.action)
             sentence, known = _fallback(facts), False
-            html, text = sentence.html(defaults), sentence.text(defaults)
-        descriptions.append(Description(mark_safe(html), text, facts.actor, facts.target, known))
+            text = sentence.text(defaults)
+        descriptions.append(Description(sentence, defaults, text, known, facts))
     return descriptions

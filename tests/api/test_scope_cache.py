@@ -201,3 +201,24 @@ def test_a_kept_scope_saves_the_roles_query_of_a_list(acme, people):
     roles_queries = [q for q in warm if q["sql"].startswith(scope_query)]
     assert roles_queries == []
     assert len(warm) == len(cold) - 1
+
+
+def test_auth_me_names_the_roles_of_the_kept_scope_and_a_grant_shows_at_once(
+    acme, people, django_capture_on_commit_callbacks
+):
+    """/auth/me reads the viewer's roles from their scope: kept, it costs no roles query, and a grant is in the
+    next answer (the grant drops the entry)."""
+    student, admin = people["student"], people["org_admin"]
+    client = client_for("acme", token=jwt_for(acme, student))
+    assert assert_ok(client.get("/api/v1/auth/me"))["roles"] == ["student"]
+    assert kept(student)
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/api/v1/auth/me")
+    assert not [q for q in warm if "accounts_roleassignment" in q["sql"]]
+
+    with in_org(acme):
+        branch = Branch.objects.exclude(pk__in=scope_of(fresh(student)).member_branch_ids).first()
+        with django_capture_on_commit_callbacks(execute=True):
+            role_grant(user=student, spec=RoleSpec(Role.BRANCH_MANAGER, branch_id=branch.pk), actor=admin)
+
+    assert assert_ok(client.get("/api/v1/auth/me"))["roles"] == ["branch_manager", "student"]

@@ -78,10 +78,11 @@ def test_warm_routing_costs_no_database_query(acme, acme_admin):
 
     assert response.status_code == 200
     statements = [q["sql"] for q in queries.captured_queries]
-    # search_path once, the user, their roles: nothing reads the domain or organization tables.
+    # search_path once and the user (their roles are their scope's, kept since the first request): nothing
+    # reads the domain or organization tables.
     assert statements[0] == 'SET search_path = "acme","public"'
     assert not [s for s in statements if "tenants_domain" in s or "tenants_organization" in s]
-    assert len(statements) == 3
+    assert len(statements) == 2
 
 
 def test_search_path_is_set_once_per_request_not_per_cursor(acme, acme_admin):

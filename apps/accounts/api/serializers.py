@@ -2,11 +2,13 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from apps.accounts.models import User
+from apps.accounts.permissions import scope_of
 from apps.core.api.fields import SingleLineCharField
+from apps.core.api.serializers import PlannedModelSerializer
 
 
 @extend_schema_serializer(component_name="AuthenticatedUser")
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(PlannedModelSerializer):
     roles = serializers.SerializerMethodField()
 
     class Meta:
@@ -26,6 +28,10 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_roles(self, user) -> list[str]:
+        # The viewer's scope holds their roles (kept across requests, dropped on any change of them).
+        scope = scope_of(user)
+        if scope.user_id == user.pk:
+            return sorted(scope.roles)
         return sorted({assignment.role for assignment in user.role_assignments.all()})
 
 

@@ -13,11 +13,10 @@ from apps.audit.sentences import (
     register_description,
     register_reference,
     simple,
-    visible,
 )
 from apps.certificates.models import CertificateTemplate
 
-from .selectors import template_list
+from .selectors import may_read_templates
 
 TEMPLATE = "certificates.certificatetemplate"
 FIELD_LABELS = {
@@ -38,11 +37,12 @@ FIELD_LABELS = {
 
 
 def _templates(keys, viewer):
-    rows = visible(
-        CertificateTemplate.objects.filter(pk__in=pks(keys)).only("pk", "name"), template_list, viewer
-    )
+    """Named, and linked when the viewer may read templates: template_list() holds every template or none
+    (may_read_templates), so that is asked once instead of per row."""
+    rows = CertificateTemplate.objects.filter(pk__in=pks(keys)).only("pk", "name")
+    linked = may_read_templates(viewer)
     return {
-        str(t.pk): Named(t.name, reverse("certificates:template_detail", args=[t.pk]) if t.visible else None)
+        str(t.pk): Named(t.name, reverse("certificates:template_detail", args=[t.pk]) if linked else None)
         for t in rows
     }
 
