@@ -55,9 +55,14 @@ class OwnOrganizationMixin:
     permission_classes = [IsOrgAdminOrReadOnly]
     api_key_scope = "organization"
 
-    def get_organization(self) -> Organization:
+    def check_own(self) -> Organization:
+        """The request's organization (its routing row, no query), if the path names it; else 404."""
         if str(self.kwargs["pk"]) != str(self.request.tenant.pk):
             raise Http404
+        return self.request.tenant
+
+    def get_organization(self) -> Organization:
+        self.check_own()
         return own_organization(self.request)
 
 
@@ -90,7 +95,8 @@ class OwnOrganizationSettingsView(OwnOrganizationMixin, ApiGenericView):
 
     @extend_schema(responses={200: OrganizationSettingsSerializer}, tags=["organization"])
     def get(self, request, pk):
-        org_settings = selectors.organization_settings_get(organization=self.get_organization())
+        # Only the settings row is read: the organization is the request's own.
+        org_settings = selectors.organization_settings_get(organization=self.check_own())
         return Response(OrganizationSettingsSerializer(org_settings).data)
 
     @extend_schema(

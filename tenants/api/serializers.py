@@ -4,12 +4,13 @@ from rest_framework import serializers
 
 from apps.core.api.brand import BrandContrastSerializer
 from apps.core.api.fields import SingleLineCharField, column_range
+from apps.core.api.serializers import PlannedModelSerializer
 from apps.core.colors import brand_palette
 from apps.core.validation import validate_single_line
 from tenants.models import Domain, Organization, OrganizationSettings, Plan, Subscription
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(PlannedModelSerializer):
     class Meta:
         model = Plan
         fields = [
@@ -25,7 +26,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
+class SubscriptionSerializer(PlannedModelSerializer):
     plan = PlanSerializer(read_only=True)
 
     class Meta:
@@ -34,14 +35,14 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DomainSerializer(serializers.ModelSerializer):
+class DomainSerializer(PlannedModelSerializer):
     class Meta:
         model = Domain
         fields = ["domain", "is_primary"]
         read_only_fields = fields
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(PlannedModelSerializer):
     subscription = SubscriptionSerializer(read_only=True)
     domains = DomainSerializer(many=True, read_only=True)
     url = serializers.CharField(source="base_url", read_only=True)
@@ -104,7 +105,7 @@ class OrganizationUpdateSerializer(serializers.Serializer):
     status_reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class OrganizationSettingsSerializer(serializers.ModelSerializer):
+class OrganizationSettingsSerializer(PlannedModelSerializer):
     # One of the offered languages; a withdrawn one still stored is read back as it is (and falls back to
     # English on the pages).
     default_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
@@ -135,7 +136,7 @@ class OrganizationSettingsSerializer(serializers.ModelSerializer):
         extra_kwargs = {"display_name": {"validators": [validate_single_line]}}
 
 
-class OwnOrganizationSerializer(serializers.ModelSerializer):
+class OwnOrganizationSerializer(PlannedModelSerializer):
     """What an organization's members may know about their own organization."""
 
     subscription = SubscriptionSerializer(read_only=True)

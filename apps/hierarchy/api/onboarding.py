@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from apps.accounts.permissions import IsOrgMember
+from apps.core.api.serializers import PlannedSerializer
 from apps.core.api.views import ApiGenericView
 
 from .. import onboarding
@@ -47,7 +48,7 @@ class StepSerializer(serializers.Serializer):
         return [{"label": link.label, "url": self._absolute(link.url)} for link in step.links]
 
 
-class ChecklistSerializer(serializers.Serializer):
+class ChecklistSerializer(PlannedSerializer):
     kind = serializers.ChoiceField(choices=[onboarding.ORGANIZATION, onboarding.BRANCH])
     done_count = serializers.IntegerField()
     total = serializers.IntegerField()

@@ -282,7 +282,7 @@ class UserInviteSerializer(serializers.Serializer):
     roles = RoleSpecSerializer(many=True, required=False, default=list)
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(PlannedModelSerializer):
     """Name, language and time zone: what a person edits about themselves."""
 
     full_name = SingleLineCharField(max_length=150, allow_blank=True)
