@@ -119,29 +119,51 @@ def _entry(field) -> tuple:
 
 
 def _getter(field):
-    """field.get_attribute, faster for a value field read from one attribute of a model instance (its value
-    in the instance's __dict__, as getattr finds it when no data descriptor of the class shadows it)."""
+    """field.get_attribute, faster for a value field read from plain attributes of objects (each step's
+    value in the object's __dict__, as getattr finds it when no data descriptor of the class shadows it):
+    `source="title"`, or dotted, `source="shown_version.number"`. Anything else (a relation's descriptor, a
+    mapping, a callable, a missing attribute) takes DRF's own path for the whole source."""
     slow = field.get_attribute
-    if isinstance(field, relations.RelatedField) or len(field.source_attrs) != 1:
+    if isinstance(field, relations.RelatedField) or not field.source_attrs:
         return slow
-    name = field.source_attrs[0]
-    shadowed: dict[type, bool] = {}
+    names = tuple(field.source_attrs)
+    shadowed: dict[tuple[type, str], bool] = {}
 
-    def get(instance):
+    def plain(obj, name):
+        """obj's own value of `name`, or _MISSING when getattr might find something else."""
         try:
-            value = instance.__dict__[name]
+            value = obj.__dict__[name]
         except (AttributeError, KeyError):
-            return slow(instance)
-        kind = type(instance)
-        hidden = shadowed.get(kind)
+            return _MISSING
+        key = (type(obj), name)
+        hidden = shadowed.get(key)
         if hidden is None:
-            found = inspect.getattr_static(kind, name, None)
-            hidden = shadowed[kind] = hasattr(type(found), "__set__") or hasattr(type(found), "__delete__")
+            found = inspect.getattr_static(key[0], name, None)
+            hidden = shadowed[key] = hasattr(type(found), "__set__") or hasattr(type(found), "__delete__")
         if hidden or callable(value):
-            return slow(instance)
+            return _MISSING
         return value
 
-    return get
+    if len(names) == 1:
+        (name,) = names
+
+        def get(instance):
+            value = plain(instance, name)
+            return slow(instance) if value is _MISSING else value
+
+        return get
+
+    def get_dotted(instance):
+        value = instance
+        for name in names:
+            if value is None:  # DRF stops at a None on the way, and answers None
+                return None
+            value = plain(value, name)
+            if value is _MISSING:
+                return slow(instance)
+        return value
+
+    return get_dotted
 
 
 def _iso_datetime(field) -> bool:
@@ -255,7 +277,9 @@ def _run(plan: _Plan, state: _Request, instance, top: bool = False, zone=_UNSET)
 
 
 class PlannedRepresentation:
-    """Mix into a read (Model)Serializer, before DRF's class: its representation runs the class's plan."""
+    # Mix into a read (Model)Serializer, before DRF's class: its representation runs the class's plan.
+    # (A comment, not a docstring: drf-spectacular would show a docstring as the description of every
+    # serializer without one of its own.)
 
     planned = True
 
