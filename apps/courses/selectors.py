@@ -52,6 +52,12 @@ def _digits(pk) -> bool:
     return str(pk).isdigit()
 
 
+def _one(queryset):
+    """The row of a queryset filtered on its primary key, or None: first() without the ORDER BY it adds
+    (compiled against every selected column) for a single row."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def _org_wide():
     return ~Exists(Course.branches.through.objects.filter(course_id=OuterRef("pk")))
 
@@ -60,19 +66,14 @@ def _in_branches(branch_ids):
     return Exists(Course.branches.through.objects.filter(course_id=OuterRef("pk"), branch_id__in=branch_ids))
 
 
-class CourseSql(Expression):
-    """An SQL fragment over the outer course row, its text rendered once per process (from the models'
-    _meta) and its values bound as parameters: what every course list repeats (who may see a course, its
-    counts) costs a format() to compile instead of building, resolving and compiling a subquery each time.
-    `{pk}`, `{status}` and `{owner}` stand for the row's columns, under whatever alias the query gives the
-    course (also inside a subquery); with `prefix` ("course__"), the columns of the row's course."""
+class _FragmentSql(Expression):
+    """An SQL text whose `{name}`s are columns of the outer row (`names`, `columns`: F() paths), rendered
+    under whatever alias the query gives them, with `params` bound."""
 
-    COLUMNS = ("id", "status", "owner_id")
-
-    def __init__(self, template: str, params=(), output_field=None, prefix: str = ""):
-        super().__init__(output_field=output_field or BooleanField())
-        self.template, self.params = template, list(params)
-        self.columns = [F(prefix + name) for name in self.COLUMNS]
+    template: str
+    params: list
+    names: list[str]
+    columns: list
 
     def get_source_expressions(self):
         return self.columns
@@ -81,8 +82,61 @@ class CourseSql(Expression):
         self.columns = list(exprs)
 
     def as_sql(self, compiler, connection):
-        pk, status, owner = (compiler.compile(column)[0] for column in self.columns)
-        return self.template.format(pk=pk, status=status, owner=owner), self.params
+        columns = {
+            name: compiler.compile(column)[0] for name, column in zip(self.names, self.columns, strict=True)
+        }
+        return self.template.format(**columns), self.params
+
+
+class CourseSql(_FragmentSql):
+    """An SQL fragment over the outer course row, its text rendered once per process (from the models'
+    _meta) and its values bound as parameters: what every course list repeats (who may see a course, its
+    counts) costs a format() to compile instead of building, resolving and compiling a subquery each time.
+    `{pk}`, `{status}` and `{owner}` stand for the row's columns, under whatever alias the query gives the
+    course (also inside a subquery); with `prefix` ("course__"), the columns of the row's course."""
+
+    COLUMNS = {"pk": "id", "status": "status", "owner": "owner_id"}
+
+    def __init__(self, template: str, params=(), output_field=None, prefix: str = ""):
+        super().__init__(output_field=output_field or BooleanField())
+        self.template, self.params = template, list(params)
+        # Only the columns the fragment names (each one resolved costs a join path); the course's id of a
+        # row's course is the row's own `course_id`.
+        self.names = [name for name in self.COLUMNS if "{" + name + "}" in template]
+        self.columns = [
+            F(
+                f"{prefix[:-2]}_id"
+                if name == "pk" and prefix.count("__") == 1
+                else prefix + self.COLUMNS[name]
+            )
+            for name in self.names
+        ]
+
+
+class RowSql(_FragmentSql):
+    """An SQL fragment over columns of the outer row, as CourseSql but naming its own: `columns` maps each
+    `{name}` of the template to a path of the row (rendered under the query's alias)."""
+
+    def __init__(self, template: str, columns: dict[str, str], params=(), output_field=None):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, list(params)
+        self.names = list(columns)
+        self.columns = [F(path) for path in columns.values()]
+
+
+@cache
+def _time_spent_sql() -> str:
+    table, column = ItemProgress._meta.db_table, ItemProgress._meta.get_field("time_spent_seconds").column
+    return (
+        f'(SELECT COALESCE(SUM(ls_p."{column}"), 0) FROM "{table}" ls_p '  # noqa: S608
+        'WHERE ls_p."user_id" = {user} AND ls_p."course_id" = {course})'
+    )
+
+
+def time_spent(*, user: str = "user_id", course: str = "course_id") -> RowSql:
+    """The seconds the row's learner spent on the row's course (the sum over their lessons' progress, 0
+    without any), as a column."""
+    return RowSql(_time_spent_sql(), {"user": user, "course": course}, output_field=IntegerField())
 
 
 @cache
@@ -102,6 +156,7 @@ def _course_sql() -> dict[str, str]:
 
     branches, branch_course, branch_id = through("branches")
     teachers, teacher_course, teacher_id = through("co_teachers")
+    tags, tag_course, tag_id = through("tags")
     enrollments = table(Enrollment)
 
     def count(model, where: str = "") -> str:
@@ -140,6 +195,11 @@ def _course_sql() -> dict[str, str]:
             f"({in_branches} AND NOT EXISTS (SELECT 1 FROM {branches} ls_x "  # noqa: S608
             f"WHERE ls_x.{branch_course} = {{pk}} AND NOT (ls_x.{branch_id} = ANY(%s))))"
         ),
+        # The search's tag condition (Django's name__icontains, as it renders it for PostgreSQL).
+        "tag_search": (
+            f'EXISTS (SELECT 1 FROM {tags} ls_g JOIN {table(Tag)} ls_r ON ls_r."id" = ls_g.{tag_id} '  # noqa: S608
+            f'WHERE ls_g.{tag_course} = {{pk}} AND UPPER(ls_r."name"::text) LIKE UPPER(%s))'
+        ),
         "module_count": count(Module),
         "item_count": count(ContentItem, ' AND ls_n."published_version_id" IS NOT NULL'),
         "enrollment_count": count(Enrollment, ' AND ls_n."status" <> %s'),
@@ -148,8 +208,9 @@ def _course_sql() -> dict[str, str]:
     }
 
 
-def _visibility(viewer) -> Expression | None:
-    """The courses `viewer` may know of, as a filter (None: every course)."""
+def _visibility(viewer, prefix: str = "") -> Expression | None:
+    """The courses `viewer` may know of, as a filter (None: every course); with `prefix` ("course__"), the
+    rows whose course they may know of (the course joined, not a subquery of visible courses)."""
     scope = scope_of(viewer)
     if scope.is_org_admin:
         return None
@@ -161,7 +222,7 @@ def _visibility(viewer) -> Expression | None:
     if scope.managed_branch_ids:
         template += " OR " + sql["in_branches"]
         params.append(sorted(scope.managed_branch_ids))
-    return CourseSql(f"({template})", params)
+    return CourseSql(f"({template})", params, prefix=prefix)
 
 
 def _count_per_course(queryset):
@@ -176,6 +237,28 @@ def _count_per_course(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _visible_ids(viewer):
+    """The pks of the courses the viewer may know of, as an unordered subquery (a course list's default
+    ordering would make the database sort them for nothing), or None for every course (an Org Admin: a
+    filter on a row's non-null course would keep every row, and costs a subquery to compile and plan)."""
+    visibility = _visibility(viewer)
+    if visibility is None:
+        return None
+    return Subquery(Course.objects.filter(visibility).order_by().values("pk"))
+
+
+def course_visibility_filter(viewer, prefix: str = "") -> Expression | None:
+    """For other apps' rows of a course (`prefix` "course__", the course joined): the filter that keeps the
+    rows whose course the viewer may know of; None when that is every course (Org Admins)."""
+    return _visibility(viewer, prefix)
+
+
+def course_editable_filter(scope, prefix: str = "") -> "CourseSql":
+    """For other apps' rows of a course (`prefix` "course__"): the filter that keeps the rows whose course a
+    non-admin `scope` may change (permissions.can_edit)."""
+    return _editable(scope, prefix)
+
+
 def visible_courses(*, viewer) -> QuerySet[Course]:
     """The courses the viewer may know of, bare (no counts, no lists): what filters on other rows use
     (`course_id__in=visible_courses(viewer=viewer).values("pk")`), cheaper to build than course_list()."""
@@ -187,13 +270,25 @@ class CourseQuerySet(QuerySet):
     """Courses that bring their tags, branches, co-teachers and prerequisites (the model's tag_list,
     branch_list, co_teacher_list and prerequisite_list) in one more query for all the rows fetched, however
     many: a list reads four relations without four prefetch querysets to build and compile.
-    `prefetch_related(None)` drops them, as it drops prefetches."""
+    `prefetch_related(None)` drops them, as it drops prefetches. `with_refs()` brings the category and the
+    owner in that same query too (id and names only, in place of two joined rows of every column)."""
 
     _with_lists = True
+    _with_refs = False
+    _counts_for: int | None = None  # the viewer's user id when the counts come with the lists
 
     def _clone(self):
         clone = super()._clone()
         clone._with_lists = self._with_lists
+        clone._with_refs = self._with_refs
+        clone._counts_for = self._counts_for
+        return clone
+
+    def with_refs(self):
+        """The category (id, name, slug) and the owner (id, full_name) read with the lists, not joined: what
+        the API's course serializer shows of them. Other fields of theirs would each cost a query."""
+        clone = self.select_related(None)
+        clone._with_refs = True
         return clone
 
     def prefetch_related(self, *lookups):
@@ -206,7 +301,9 @@ class CourseQuerySet(QuerySet):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._with_lists and self._iterable_class is ModelIterable:
-            attach_course_lists(self._result_cache, using=self.db)
+            attach_course_lists(
+                self._result_cache, using=self.db, refs=self._with_refs, counts_for=self._counts_for
+            )
 
 
 def _partial(model, using: str, values: dict):
@@ -215,7 +312,7 @@ def _partial(model, using: str, values: dict):
     return model.from_db(using, list(values), row)
 
 
-def _course_lists_sql() -> str:
+def _course_lists_sql(refs: bool, counts: bool) -> str:
     from apps.accounts.models import User
     from apps.hierarchy.models import Branch
 
@@ -237,39 +334,94 @@ def _course_lists_sql() -> str:
         f'SELECT 3, m."{prerequisites[1]}", m."{prerequisites[2]}", NULL, NULL FROM "{prerequisites[0]}" m '  # noqa: S608
         f'WHERE m."{prerequisites[1]}" = ANY(%s)',
     ]
+    if refs:
+        course = Course._meta.db_table
+        owner, category = (Course._meta.get_field(name).column for name in ("owner", "category"))
+        parts += [
+            f'SELECT 4, c.id, r.id, r.full_name, NULL FROM "{course}" c '  # noqa: S608
+            f'JOIN "{User._meta.db_table}" r ON r.id = c."{owner}" WHERE c.id = ANY(%s)',
+            f'SELECT 5, c.id, r.id, r.name, r.slug FROM "{course}" c '  # noqa: S608
+            f'JOIN "{Category._meta.db_table}" r ON r.id = c."{category}" WHERE c.id = ANY(%s)',
+        ]
+    if counts:
+        # course_list()'s counts and the viewer's enrollment (_course_counts), for the fetched courses only.
+        def count(kind: int, model, where: str = "") -> str:
+            return (
+                f'SELECT {kind}, n."course_id", COUNT(*), NULL, NULL FROM "{model._meta.db_table}" n '  # noqa: S608
+                f'WHERE n."course_id" = ANY(%s){where} GROUP BY n."course_id"'
+            )
+
+        parts += [
+            count(6, Module),
+            count(7, ContentItem, ' AND n."published_version_id" IS NOT NULL'),
+            count(8, Enrollment, ' AND n."status" <> %s'),
+            f'SELECT 9, e."course_id", e."progress_percent", e."status", NULL FROM "{Enrollment._meta.db_table}" e '  # noqa: S608
+            'WHERE e."course_id" = ANY(%s) AND e."user_id" = %s',
+        ]
     return " UNION ALL ".join(parts)
 
 
-_COURSE_LISTS_SQL: list[str] = []
+_COURSE_LISTS_SQL: dict[tuple[bool, bool], str] = {}
+COUNT_NAMES = ("module_count", "item_count", "enrollment_count")
 
 
-def attach_course_lists(courses: list[Course], *, using: str = "default") -> None:
+def attach_course_lists(
+    courses: list[Course], *, using: str = "default", refs: bool = False, counts_for: int | None = None
+) -> None:
     """Set prefetched_tags, _branches, _co_teachers and _prerequisites on `courses` in one query, ordered
-    as the models order them (tags and branches by name, people by email, prerequisites by id)."""
+    as the models order them (tags and branches by name, people by email, prerequisites by id); with `refs`,
+    also their category (id, name, slug) and owner (id, full_name); with `counts_for` (a user id, 0 for
+    none), also the counts and the enrollment of that user that course_list() would annotate."""
     if not courses:
         return
     from apps.accounts.models import User
     from apps.hierarchy.models import Branch
 
-    if not _COURSE_LISTS_SQL:
-        _COURSE_LISTS_SQL.append(_course_lists_sql())
+    counts = counts_for is not None
+    sql = _COURSE_LISTS_SQL.get((refs, counts))
+    if sql is None:
+        sql = _COURSE_LISTS_SQL[refs, counts] = _course_lists_sql(refs, counts)
     ids = [course.pk for course in courses]
+    params = [ids] * (6 if refs else 4)
+    if counts:
+        params += [ids, ids, ids, Enrollment.Status.WITHDRAWN, ids, counts_for]
     with connections[using].cursor() as cursor:
-        cursor.execute(_COURSE_LISTS_SQL[0], [ids] * 4)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    lists = {course.pk: ([], [], [], []) for course in courses}
+    lists = {course.pk: ([], [], [], [], [], []) for course in courses}
+    if counts:
+        by_pk = {course.pk: course for course in courses}
+        for course in courses:
+            course.module_count = course.item_count = course.enrollment_count = 0
+            course.my_enrollment_status = course.my_progress = None
     for kind, course_id, pk, name, extra in rows:
+        if kind >= 6:
+            course = by_pk[course_id]
+            if kind == 9:
+                course.my_enrollment_status, course.my_progress = name, pk
+            else:
+                setattr(course, COUNT_NAMES[kind - 6], pk)
+            continue
         if kind == 0:
             related = _partial(Tag, using, {"id": pk, "name": name})
         elif kind == 1:
             related = _partial(Branch, using, {"id": pk, "name": name, "code": extra})
         elif kind == 2:
             related = _partial(User, using, {"id": pk, "email": extra, "full_name": name})
-        else:
+        elif kind == 3:
             related = _partial(Course, using, {"id": pk})
+        elif kind == 4:
+            related = _partial(User, using, {"id": pk, "full_name": name})
+        else:
+            related = _partial(Category, using, {"id": pk, "name": name, "slug": extra})
         lists[course_id][kind].append(related)
+    if refs:
+        owner, category = Course.owner.field, Course.category.field
     for course in courses:
-        tags, branches, teachers, prerequisites = lists[course.pk]
+        tags, branches, teachers, prerequisites, owners, categories = lists[course.pk]
+        if refs:
+            owner.set_cached_value(course, owners[0] if owners else None)
+            category.set_cached_value(course, categories[0] if categories else None)
         course.prefetched_tags = sorted(tags, key=lambda tag: (tag.name, tag.pk))
         course.prefetched_branches = sorted(branches, key=lambda branch: (branch.name, branch.pk))
         course.prefetched_co_teachers = sorted(teachers, key=lambda person: (person.email, person.pk))
@@ -300,10 +452,12 @@ def course_list(
     branch=None,
     status: str | None = None,
     catalog: bool = False,
+    counts: bool = True,
 ) -> QuerySet[Course]:
     """Courses the viewer may see, with what lists show (category, tags, branches, co-teachers,
     prerequisites, counts) in a constant number of queries. `catalog` keeps only published courses (what
-    learners browse)."""
+    learners browse). Without `counts`, the counts come with the lists query (for a list that neither
+    filters nor sorts on them)."""
     scope = scope_of(viewer)
     queryset = CourseQuerySet(Course)
     visibility = _visibility(viewer)
@@ -318,7 +472,9 @@ def course_list(
         queryset = queryset.filter(
             Q(title__icontains=search)
             | Q(summary__icontains=search)
-            | Exists(Tag.objects.filter(courses=OuterRef("pk"), name__icontains=search))
+            | CourseSql(
+                _course_sql()["tag_search"], [f"%{connections[queryset.db].ops.prep_for_like_query(search)}%"]
+            )
         )
     if category not in (None, ""):
         key = str(category)
@@ -333,7 +489,12 @@ def course_list(
         queryset = queryset.filter(Exists(Tag.objects.filter(tag_filter, courses=OuterRef("pk"))))
     if branch not in (None, "") and _digits(branch):
         queryset = queryset.filter(_in_branches([int(branch)]) | _org_wide())
-    return queryset.select_related("category", "owner").annotate(**_course_counts(scope.user_id or 0))
+    queryset = queryset.select_related("category", "owner")
+    if not counts:
+        # Read with the lists, for the fetched courses only (neither filtered nor sorted on, then).
+        queryset._counts_for = scope.user_id or 0
+        return queryset
+    return queryset.annotate(**_course_counts(scope.user_id or 0))
 
 
 def catalog_filters(*, viewer) -> tuple[QuerySet[Tag], QuerySet]:
@@ -354,13 +515,19 @@ def catalog_filters(*, viewer) -> tuple[QuerySet[Tag], QuerySet]:
 
 
 def course_get(*, viewer, pk) -> Course | None:
-    return course_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+    return _one(course_list(viewer=viewer).filter(pk=pk)) if _digits(pk) else None
+
+
+def course_show(*, viewer, pk) -> Course | None:
+    """course_get() for the API's course serializer: its category and owner read with its lists, not joined
+    (CourseQuerySet.with_refs)."""
+    return _one(course_list(viewer=viewer).with_refs().filter(pk=pk)) if _digits(pk) else None
 
 
 def course_find(*, viewer, pk) -> Course | None:
     """The course if the viewer may know of it, bare (no counts, no lists): for reads that only need to
     know it is theirs to see (its enrollments, its progress), in one lean query."""
-    return visible_courses(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+    return _one(visible_courses(viewer=viewer).filter(pk=pk)) if _digits(pk) else None
 
 
 def course_find_editable(*, viewer, pk) -> Course | None:
@@ -376,7 +543,7 @@ def course_find_editable(*, viewer, pk) -> Course | None:
         edits = Value(True)
     else:
         edits = Case(When(_editable(scope), then=Value(True)), default=Value(False))
-    return visible_courses(viewer=viewer).annotate(viewer_edits=edits).filter(pk=pk).first()
+    return _one(visible_courses(viewer=viewer).annotate(viewer_edits=edits).filter(pk=pk))
 
 
 def viewer_can_edit(viewer, course) -> bool:
@@ -458,12 +625,64 @@ def _edits(scope):
     )
 
 
-def content_page(*, viewer) -> QuerySet[ContentItem]:
+def content_page(*, viewer, titles: bool = True) -> QuerySet[ContentItem]:
     """content_list() for one page of the API's list, lean: no joined rows (the planner's time grows with
     each join, ten of them cost more than the rows), and `viewer_edits` as a column, so that
-    attach_shown_versions() fetches only the versions each row shows, in one query."""
+    attach_shown_versions() fetches only the versions each row shows, in one query. Without `titles`, no
+    `shown_title` (for a request that neither filters nor sorts on the title: nothing else reads it)."""
     scope = scope_of(viewer)
-    return content_list(viewer=viewer).select_related(None).annotate(viewer_edits=_edits(scope))
+    queryset = _content_scoped(viewer, scope)
+    if titles:
+        queryset = queryset.annotate(
+            shown_title=_shown_title(scope, latest="title", published="published_version__title")
+        )
+    return queryset.annotate(viewer_edits=_edits(scope)).order_by(*ContentItem._meta.ordering)
+
+
+_VERSIONS_SQL: list[str] = []
+
+
+def _versions_with_media(ids: list[int], *, using: str) -> dict[int, ContentVersion]:
+    """ContentVersion.objects.filter(pk__in=ids).select_related("media"), by pk, as one SQL text rendered
+    once per process from the models' _meta (ids bound as a parameter) and loaded with the fields' own
+    converters, as the ORM loads them: a page's versions without building and compiling a queryset."""
+    connection = connections[using]
+    version_fields, media_fields = ContentVersion._meta.concrete_fields, MediaFile._meta.concrete_fields
+    if not _VERSIONS_SQL:
+        columns = [f'v."{f.column}"' for f in version_fields] + [f'm."{f.column}"' for f in media_fields]
+        media = ContentVersion._meta.get_field("media").column
+        _VERSIONS_SQL.append(
+            f'SELECT {", ".join(columns)} FROM "{ContentVersion._meta.db_table}" v '  # noqa: S608
+            f'LEFT JOIN "{MediaFile._meta.db_table}" m ON m."{MediaFile._meta.pk.column}" = v."{media}" '
+            f'WHERE v."{ContentVersion._meta.pk.column}" = ANY(%s)'
+        )
+    fields = [*version_fields, *media_fields]
+    converters = [
+        (i, field, connection.ops.get_db_converters(field) + field.get_db_converters(connection))
+        for i, field in enumerate(fields)
+    ]
+    converters = [(i, field, chain) for i, field, chain in converters if chain]
+    with connection.cursor() as cursor:
+        cursor.execute(_VERSIONS_SQL[0], [ids])
+        rows = cursor.fetchall()
+    split, media_names = len(version_fields), [f.attname for f in media_fields]
+    version_names = [f.attname for f in version_fields]
+    media_pk = media_names.index(MediaFile._meta.pk.attname)
+    cache_media = ContentVersion._meta.get_field("media").set_cached_value
+    versions = {}
+    for row in rows:
+        row = list(row)
+        for i, field, chain in converters:
+            for converter in chain:
+                row[i] = converter(row[i], field, connection)
+        version = ContentVersion.from_db(using, version_names, row[:split])
+        media_row = row[split:]
+        cache_media(
+            version,
+            MediaFile.from_db(using, media_names, media_row) if media_row[media_pk] is not None else None,
+        )
+        versions[version.pk] = version
+    return versions
 
 
 def attach_shown_versions(items: list[ContentItem]) -> None:
@@ -476,14 +695,7 @@ def attach_shown_versions(items: list[ContentItem]) -> None:
         else:
             wanted.add(item.published_version_id)
     wanted.discard(None)
-    versions = (
-        {
-            version.pk: version
-            for version in ContentVersion.objects.filter(pk__in=wanted).select_related("media")
-        }
-        if wanted
-        else {}
-    )
+    versions = _versions_with_media(sorted(wanted), using=items[0]._state.db) if wanted else {}
     for item in items:
         if item.published_version_id is not None:
             item.published_version = versions[item.published_version_id]
@@ -495,19 +707,23 @@ def attach_shown_versions(items: list[ContentItem]) -> None:
             item.shown_version = item.published_version
 
 
+def _content_scoped(viewer, scope) -> QuerySet[ContentItem]:
+    """The content items the viewer may see (content_list()'s rule), bare."""
+    if scope.is_org_admin:
+        return ContentItem.objects.all()
+    editable = _editable(scope, prefix="course__")
+    return ContentItem.objects.filter(
+        _visibility(viewer, prefix="course__"),
+        editable | Q(published_version__isnull=False, course__status=Status.PUBLISHED),
+    )
+
+
 def content_list(*, viewer, course=None, module=None, kind: str | None = None) -> QuerySet[ContentItem]:
     """Content items the viewer may see: every item of courses they edit, published items of the other
     courses they can see. `shown_title` is the title the viewer is shown (the published version's, unless
     they edit the course): what a filter or a sort on the title must use."""
     scope = scope_of(viewer)
-    courses = visible_courses(viewer=viewer).values("pk")
-    queryset = ContentItem.objects.filter(course_id__in=Subquery(courses))
-    if not scope.is_org_admin:
-        editable = _editable(scope, prefix="course__")
-        queryset = queryset.filter(
-            editable | Q(published_version__isnull=False, course__status=Status.PUBLISHED)
-        )
-    queryset = queryset.annotate(
+    queryset = _content_scoped(viewer, scope).annotate(
         shown_title=_shown_title(scope, latest="title", published="published_version__title")
     )
     if course is not None:
@@ -522,13 +738,47 @@ def content_list(*, viewer, course=None, module=None, kind: str | None = None) -
 
 
 def content_get(*, viewer, pk) -> ContentItem | None:
-    return content_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+    return _one(content_list(viewer=viewer).filter(pk=pk)) if _digits(pk) else None
+
+
+def content_show(*, viewer, pk) -> ContentItem | None:
+    """content_get() for the API's content serializer, with `viewer_edits` and the version the viewer is
+    shown (attach_shown_versions), in two lean queries: no module, course or author joined, and the
+    viewer's editing decided in SQL rather than from the course's co-teachers and branches."""
+    if not _digits(pk):
+        return None
+    item = _one(content_page(viewer=viewer, titles=False).filter(pk=pk))
+    if item is not None:
+        attach_shown_versions([item])
+    return item
+
+
+def content_find(*, viewer, pk, media: bool = False) -> ContentItem | None:
+    """The item if the viewer may see it (content_get()'s rule), with its course only (no versions, module,
+    author or shown title, no ordering): for reads of the item's rows (its versions, its media), a query the
+    database plans in a fraction of content_get()'s time. With `media`, also `latest_media_id` and
+    `published_media_id`: the files its latest and published versions show (None without)."""
+    if not _digits(pk):
+        return None
+    queryset = _content_scoped(viewer, scope_of(viewer)).filter(pk=pk).select_related("course")
+    if media:
+        queryset = queryset.annotate(
+            latest_media_id=F("latest_version__media_id"), published_media_id=F("published_version__media_id")
+        )
+    return _one(queryset)
+
+
+def module_course_id(pk) -> int | None:
+    """The id of the module's course (None: no such module), not yet knowing whether the viewer sees it."""
+    if not _digits(pk):
+        return None
+    return next(iter(Module.objects.filter(pk=pk).order_by().values_list("course_id", flat=True)[:1]), None)
 
 
 def module_get(*, viewer, pk) -> Module | None:
     if not _digits(pk):
         return None
-    module = Module.objects.select_related("course").filter(pk=pk).first()
+    module = _one(Module.objects.select_related("course").filter(pk=pk))
     if module is None or course_get(viewer=viewer, pk=module.course_id) is None:
         return None
     return module
@@ -543,7 +793,8 @@ def version_get(*, item: ContentItem, number) -> ContentVersion | None:
 
 
 def media_list(*, viewer, course=None, item=None) -> QuerySet[MediaFile]:
-    queryset = MediaFile.objects.filter(course_id__in=Subquery(visible_courses(viewer=viewer).values("pk")))
+    courses = _visible_ids(viewer)
+    queryset = MediaFile.objects.all() if courses is None else MediaFile.objects.filter(course_id__in=courses)
     if course is not None:
         queryset = queryset.filter(course=course)
     if item is not None:
@@ -551,27 +802,51 @@ def media_list(*, viewer, course=None, item=None) -> QuerySet[MediaFile]:
     return queryset.select_related("uploaded_by", "course")
 
 
+def course_media(*, course: Course) -> QuerySet[MediaFile]:
+    """The files of a course the caller is known to see (found through the selectors), with their uploader:
+    media_list() without its visibility filter (already decided) and without joining the course."""
+    return only_related(MediaFile.objects.filter(course_id=course.pk), {"uploaded_by": PERSON})
+
+
 def media_for_download(*, viewer, pk) -> MediaFile | None:
     """A media file the viewer may download: editors of its course any; others only files of a published
     item's published version (or course-level files) of a course they can see."""
     if not _digits(pk):
         return None
-    media = MediaFile.objects.select_related("course", "item").filter(pk=pk).first()
+    media = _one(MediaFile.objects.select_related("course", "item").filter(pk=pk))
     if media is None:
         return None
     course = course_get(viewer=viewer, pk=media.course_id)
     if course is None:
         return None
-    if viewer_can_edit(viewer, course):
-        return media
-    if course.status == Status.DRAFT:
+    return media if _media_open(media, course, edits=viewer_can_edit(viewer, course)) else None
+
+
+def media_show(*, viewer, pk) -> MediaFile | None:
+    """media_for_download() for showing the file's details (MediaSerializer): with its uploader, and its
+    course read with viewer_can_edit() as a column (course_find_editable: one query, not the course and its
+    lists)."""
+    if not _digits(pk):
         return None
+    media = _one(MediaFile.objects.select_related("uploaded_by").filter(pk=pk))
+    if media is None:
+        return None
+    course = course_find_editable(viewer=viewer, pk=media.course_id)
+    if course is None:
+        return None
+    return media if _media_open(media, course, edits=course.viewer_edits) else None
+
+
+def _media_open(media: MediaFile, course: Course, *, edits: bool) -> bool:
+    """Whether a viewer who sees `course` (and edits it, or not) may open `media`, one of its files."""
+    if edits:
+        return True
+    if course.status == Status.DRAFT:
+        return False
     if media.item_id is None:
-        return media
+        return True
     # Shown by a published lesson: the one it was uploaded with, or another lesson of the course that uses it.
-    if ContentItem.objects.filter(course_id=media.course_id, published_version__media=media).exists():
-        return media
-    return None
+    return ContentItem.objects.filter(course_id=media.course_id, published_version__media=media).exists()
 
 
 def category_list() -> QuerySet[Category]:
@@ -583,6 +858,43 @@ def tag_list() -> QuerySet[Tag]:
 
 
 # --- enrollments and progress --------------------------------------------------------------------------------
+
+
+@cache
+def _deferred(model, keep: tuple) -> tuple[str, ...]:
+    """The fields of the relations in `keep` ((path, names) pairs) that are not named: what to defer."""
+    deferred = []
+    for path, names in keep:
+        related = model
+        for step in path.split("__"):
+            related = related._meta.get_field(step).related_model
+        wanted = {*names, related._meta.pk.name}
+        deferred += [f"{path}__{f.name}" for f in related._meta.concrete_fields if f.name not in wanted]
+    return tuple(deferred)
+
+
+def only_related(queryset, keep: dict[str, tuple[str, ...]]):
+    """`queryset` joining exactly the relations named in `keep`, each with only the named fields (and its
+    pk) loaded: for API lists that show a few fields of each (a user's password, a course's description and
+    every date-time parsed for nothing otherwise). Another field of theirs would cost a query per row."""
+    deferred = _deferred(queryset.model, tuple((path, tuple(names)) for path, names in keep.items()))
+    return queryset.select_related(None).select_related(*keep).defer(*deferred)
+
+
+def share(relation: str, instance):
+    """A `prepare` for ScopedApiView.listing(): every row's `relation` is `instance`, already at hand (the
+    person or course the list is of), in place of one joined copy per row."""
+
+    def prepare(rows) -> None:
+        for row in rows:
+            row._meta.get_field(relation).set_cached_value(row, instance)
+
+    return prepare
+
+
+PERSON = ("full_name",)
+LEARNER = ("full_name", "email")
+COURSE_REF = ("title", "slug", "status")
 
 
 def _learners_filter(viewer) -> Q:
@@ -599,7 +911,7 @@ def enrollment_list(*, viewer, course=None, user=None, status: str | None = None
     queryset = Enrollment.objects.all()
     if not scope.is_org_admin:
         queryset = queryset.filter(_learners_filter(viewer))
-        queryset = queryset.filter(course_id__in=Subquery(visible_courses(viewer=viewer).values("pk")))
+        queryset = queryset.filter(_visibility(viewer, prefix="course__"))
     if course is not None:
         queryset = queryset.filter(course=course)
     if user is not None:
@@ -626,11 +938,11 @@ def enrollment_rule_list(*, viewer, course) -> QuerySet[EnrollmentRule]:
 
 
 def enrollment_rule_get(*, viewer, course, pk) -> EnrollmentRule | None:
-    return enrollment_rule_list(viewer=viewer, course=course).filter(pk=pk).first() if _digits(pk) else None
+    return _one(enrollment_rule_list(viewer=viewer, course=course).filter(pk=pk)) if _digits(pk) else None
 
 
 def enrollment_get(*, viewer, course, pk) -> Enrollment | None:
-    return enrollment_list(viewer=viewer, course=course).filter(pk=pk).first() if _digits(pk) else None
+    return _one(enrollment_list(viewer=viewer, course=course).filter(pk=pk)) if _digits(pk) else None
 
 
 def my_learning(*, viewer) -> QuerySet[Enrollment]:
@@ -658,7 +970,7 @@ def _progress_in_scope(*, viewer, user=None, course=None) -> QuerySet[ItemProgre
     queryset = ItemProgress.objects.all()
     if not scope.is_org_admin:
         queryset = queryset.filter(_learners_filter(viewer))
-        queryset = queryset.filter(course_id__in=Subquery(visible_courses(viewer=viewer).values("pk")))
+        queryset = queryset.filter(_visibility(viewer, prefix="course__"))
     if user is not None:
         queryset = queryset.filter(user=user)
     if course is not None:
@@ -682,6 +994,15 @@ def progress_list(*, viewer, user=None, course=None) -> QuerySet[ItemProgress]:
         )
         .select_related("item", "course", "user")
         .order_by("course_id", "item__position", "item_id")
+    )
+
+
+def progress_page(*, viewer, user) -> QuerySet[ItemProgress]:
+    """progress_list() of one person for the API's list (ItemProgressSerializer), lean: their rows, with
+    what the serializer shows of each course, and the lesson's kind and module as columns (`item_kind`,
+    `item_module`) in place of a joined lesson. The person is set on the rows by share("user", user)."""
+    return only_related(progress_list(viewer=viewer, user=user), {"course": COURSE_REF}).annotate(
+        item_kind=F("item__kind"), item_module=F("item__module_id")
     )
 
 

@@ -50,6 +50,14 @@ class CourseApiView(ScopedApiView):
             raise Http404
         return item
 
+    def find_item(self, pk=None, media: bool = False):
+        """The item, lean (selectors.content_find): with its course, for views that list its rows."""
+        pk = self.kwargs["pk"] if pk is None else pk
+        item = selectors.content_find(viewer=self.request.user, pk=pk, media=media)
+        if item is None:
+            raise Http404
+        return item
+
     def editor_of(self, course) -> bool:
         return selectors.viewer_can_edit(self.request.user, course)
 

@@ -105,7 +105,11 @@ class CourseListView(CourseView):
             branch=branch or None,
             status=status_name or None,
             catalog=flag(params, "catalog"),
-        )
+            # Counts are annotated only for a request that may sort on them; else they come with the lists.
+            counts=any(
+                "count" in key or any("count" in value for value in values) for key, values in params.lists()
+            ),
+        ).with_refs()
 
     @extend_schema(parameters=LIST_PARAMETERS, responses={200: CourseSerializer(many=True)}, tags=TAGS)
     def get(self, request):
@@ -131,7 +135,10 @@ class CourseDetailView(CourseView):
 
     @extend_schema(responses={200: CourseSerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.one(self.get_course())
+        course = selectors.course_show(viewer=request.user, pk=pk)
+        if course is None:
+            raise Http404
+        return self.one(course)
 
     @extend_schema(
         request={"application/json": CourseWriteSerializer},

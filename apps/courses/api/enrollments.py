@@ -51,6 +51,17 @@ ENROLLMENT_SORTS = [
 TARGETS = ("users", "classes", "branches")
 
 
+def lean(enrollments, *, course=None, user=None):
+    """Enrollments with what EnrollmentSerializer shows of their course, learner and assigner, no more: not
+    joining the `course` or the `user` all rows share (set on them by selectors.share())."""
+    keep = {"course": selectors.COURSE_REF, "user": selectors.LEARNER, "assigned_by": selectors.PERSON}
+    if course is not None:
+        del keep["course"]
+    if user is not None:
+        del keep["user"]
+    return selectors.only_related(enrollments, keep)
+
+
 class EnrollmentView(CourseApiView):
     api_key_scope = "enrollments"
     serializer_class = EnrollmentSerializer
@@ -68,7 +79,9 @@ class EnrollmentView(CourseApiView):
 class CourseEnrollmentListView(EnrollmentView):
     @extend_schema(responses={200: EnrollmentSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        return self.listing(selectors.enrollment_list(viewer=request.user, course=self.find_course()))
+        course = self.find_course()
+        enrollments = selectors.enrollment_list(viewer=request.user, course=course)
+        return self.listing(lean(enrollments, course=course), prepare=selectors.share("course", course))
 
     @extend_schema(
         request=EnrollmentCreateSerializer,
@@ -112,7 +125,8 @@ class CourseEnrollmentDetailView(EnrollmentView):
 
     @extend_schema(responses={200: EnrollmentSerializer}, tags=TAGS)
     def get(self, request, pk, enrollment_id):
-        return self.one(self.get_enrollment(self.get_course(), enrollment_id))
+        # The course bare (find_course: one query, not the course and its lists): only its visibility counts.
+        return self.one(self.get_enrollment(self.find_course(), enrollment_id))
 
     @extend_schema(request=EnrollmentUpdateSerializer, responses={200: EnrollmentSerializer}, tags=TAGS)
     def patch(self, request, pk, enrollment_id):
@@ -175,4 +189,5 @@ class UserEnrollmentListView(EnrollmentView):
         person = people.person_find(viewer=request.user, pk=pk)
         if person is None:
             raise Http404
-        return self.listing(selectors.enrollment_list(viewer=request.user, user=person))
+        enrollments = selectors.enrollment_list(viewer=request.user, user=person)
+        return self.listing(lean(enrollments, user=person), prepare=selectors.share("user", person))

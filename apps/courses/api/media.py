@@ -39,8 +39,8 @@ def learner_media(queryset, course, item=None):
     show (and course-level files), never files of a draft course."""
     if course.status == Course.Status.DRAFT:
         return queryset.none()
-    if item is not None:
-        shown = item.published_version.media_id if item.published_version else None
+    if item is not None:  # from selectors.content_find(media=True)
+        shown = item.published_media_id
         return queryset.filter(pk__in=[shown] if shown else [])
     published = ContentItem.objects.filter(course=course, published_version__media__isnull=False)
     return queryset.filter(Q(item__isnull=True) | Q(pk__in=published.values("published_version__media")))
@@ -69,7 +69,7 @@ class CourseMediaView(MediaListView):
         course = selectors.course_find_editable(viewer=request.user, pk=pk)
         if course is None:
             raise Http404
-        queryset = selectors.media_list(viewer=request.user, course=course).select_related("uploaded_by")
+        queryset = selectors.course_media(course=course)
         if not course.viewer_edits:
             queryset = learner_media(queryset, course)
         return self.listing(queryset)
@@ -89,11 +89,10 @@ class ContentMediaView(MediaListView):
 
     @extend_schema(responses={200: MediaSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        item = self.get_item()
-        queryset = selectors.media_list(viewer=request.user, course=item.course).select_related("uploaded_by")
+        item = self.find_item(media=True)
+        queryset = selectors.course_media(course=item.course)
         if self.editor_of(item.course):
-            versions = [item.latest_version, item.published_version]
-            used = [version.media_id for version in versions if version is not None and version.media_id]
+            used = [media_id for media_id in (item.latest_media_id, item.published_media_id) if media_id]
             queryset = queryset.filter(Q(item=item) | Q(pk__in=used))
         else:
             queryset = learner_media(queryset, item.course, item)
@@ -114,7 +113,10 @@ class MediaDetailView(MediaView):
 
     @extend_schema(responses={200: MediaSerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.one(self.get_media())
+        media = selectors.media_show(viewer=request.user, pk=pk)
+        if media is None:
+            raise Http404
+        return self.one(media)
 
     @extend_schema(responses={204: None}, tags=TAGS)
     def delete(self, request, pk):

@@ -6,8 +6,6 @@ Learner data is visible where the learner is (as enrollments are): a Student see
 
 from dataclasses import asdict
 
-from django.db.models import IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
@@ -29,14 +27,7 @@ TAGS = ["progress"]
 
 
 def with_time_spent(enrollments):
-    spent = (
-        ItemProgress.objects.filter(user_id=OuterRef("user_id"), course_id=OuterRef("course_id"))
-        .order_by()
-        .values("user_id")
-        .annotate(total=Sum("time_spent_seconds"))
-        .values("total")
-    )
-    return enrollments.annotate(time_spent_seconds=Coalesce(Subquery(spent, output_field=IntegerField()), 0))
+    return enrollments.annotate(time_spent_seconds=selectors.time_spent())
 
 
 def my_progress(item, user, progress=None, enrollment=None) -> dict:
@@ -87,7 +78,8 @@ class CourseProgressView(ProgressView):
     @extend_schema(responses={200: CourseProgressRowSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
         course = self.find_course()
-        return self.listing(with_time_spent(selectors.enrollment_list(viewer=request.user, course=course)))
+        enrollments = selectors.enrollment_list(viewer=request.user, course=course)
+        return self.listing(with_time_spent(selectors.only_related(enrollments, {"user": selectors.LEARNER})))
 
 
 class CourseAnalyticsView(ProgressView):
@@ -114,7 +106,7 @@ class ContentProgressView(ProgressView):
 
     @extend_schema(responses={200: MyItemProgressSerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.one(my_progress(self.get_item(), request.user))
+        return self.one(my_progress(self.find_item(), request.user))
 
     @extend_schema(request=ProgressWriteSerializer, responses={200: MyItemProgressSerializer}, tags=TAGS)
     def put(self, request, pk):
@@ -152,7 +144,8 @@ class UserProgressView(ProgressView):
         person = people.person_find(viewer=request.user, pk=pk)
         if person is None:
             raise Http404
-        queryset = selectors.progress_list(viewer=request.user, user=person)
+        # Every row is the person's: theirs is set on each (selectors.share), not joined.
+        queryset = selectors.progress_page(viewer=request.user, user=person)
         if request.query_params.get("completed", "").strip():
             queryset = queryset.filter(completed_at__isnull=not flag(request.query_params, "completed"))
-        return self.listing(queryset)
+        return self.listing(queryset, prepare=selectors.share("user", person))

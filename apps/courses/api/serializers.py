@@ -6,6 +6,7 @@ annotated), content items with `shown_version` set to the version the viewer see
 the published one for learners) and `viewer_edits` telling which."""
 
 import hashlib
+from collections.abc import Mapping
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -83,6 +84,20 @@ class TagNamesField(serializers.Field):
 
 def absolute(request, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
+
+
+_PK_MARK = 918273645546372819
+
+
+def pk_url(serializer, name: str, pk) -> str:
+    """absolute(request, reverse(name, args=[pk])), the URL reversed and made absolute once per serializer
+    (one request) and formatted per row: reverse() and build_absolute_uri() cost more than a row's fields."""
+    templates = serializer.__dict__.setdefault("_pk_urls", {})
+    parts = templates.get(name)
+    if parts is None:
+        url = absolute(serializer.context.get("request"), reverse(name, args=[_PK_MARK]))
+        parts = templates[name] = url.rsplit(str(_PK_MARK), 1)
+    return f"{parts[0]}{pk}{parts[1]}"
 
 
 # --- references ---------------------------------------------------------------------------------------------
@@ -212,8 +227,7 @@ class CourseSerializer(PlannedModelSerializer):
         if not course.cover:
             return None
         version = hashlib.sha256(course.cover.name.encode()).hexdigest()[:10]
-        path = reverse("api-course-cover", args=[course.pk])
-        return absolute(self.context.get("request"), f"{path}?v={version}")
+        return f"{pk_url(self, 'api-course-cover', course.pk)}?v={version}"
 
     @extend_schema_field(MyEnrollmentSerializer(allow_null=True))
     def get_my_enrollment(self, course) -> dict | None:
@@ -320,7 +334,7 @@ class MediaSerializer(PlannedModelSerializer):
         read_only_fields = fields
 
     def get_download_url(self, media) -> str:
-        return absolute(self.context.get("request"), reverse("api-media-download", args=[media.pk]))
+        return pk_url(self, "api-media-download", media.pk)
 
 
 class MediaBriefSerializer(serializers.ModelSerializer):
@@ -333,7 +347,7 @@ class MediaBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_download_url(self, media) -> str:
-        return absolute(self.context.get("request"), reverse("api-media-download", args=[media.pk]))
+        return pk_url(self, "api-media-download", media.pk)
 
 
 class MediaUploadSerializer(serializers.Serializer):
@@ -341,6 +355,28 @@ class MediaUploadSerializer(serializers.Serializer):
 
 
 # --- content items and versions -----------------------------------------------------------------------------
+
+
+class _KindCodes(Mapping):
+    """The registered kind codes, each mapped to itself (what ChoiceField's choice_strings_to_values holds),
+    read from the registry on each use without building a dict per call."""
+
+    def __getitem__(self, code):
+        if kind_for(code) is None:
+            raise KeyError(code)
+        return code
+
+    def __contains__(self, code) -> bool:
+        return isinstance(code, str) and kind_for(code) is not None
+
+    def __iter__(self):
+        return iter(dict(kind_choices()))
+
+    def __len__(self) -> int:
+        return len(kind_choices())
+
+
+_KIND_CODES = _KindCodes()
 
 
 class KindField(serializers.ChoiceField):
@@ -364,7 +400,7 @@ class KindField(serializers.ChoiceField):
 
     @property
     def choice_strings_to_values(self):
-        return {code: code for code in self.choices}
+        return _KIND_CODES
 
 
 def kind_data_errors(kind: str, data) -> dict | None:
@@ -745,12 +781,13 @@ class CourseAnalyticsSerializer(serializers.Serializer):
 
 class ItemRefSerializer(serializers.Serializer):
     """The lesson of a progress row, named as the viewer is shown it (selectors.progress_list's `item_title`:
-    learners its published title, the course's editors its latest)."""
+    learners its published title, the course's editors its latest), with its kind and module as columns of
+    the row (`item_kind`, `item_module`: selectors.progress_page)."""
 
     id = serializers.IntegerField(source="item_id", read_only=True)
     title = serializers.CharField(source="item_title", read_only=True)
-    kind = KindField(source="item.kind", read_only=True)
-    module = serializers.IntegerField(source="item.module_id", read_only=True)
+    kind = KindField(source="item_kind", read_only=True)
+    module = serializers.IntegerField(source="item_module", read_only=True)
 
 
 class ItemProgressSerializer(PlannedModelSerializer):

@@ -30,7 +30,7 @@ class VersionView(CourseApiView):
     serializer_class = VersionSerializer
 
     def get_edited_item(self) -> ContentItem:
-        item = self.get_item()
+        item = self.find_item()
         self.require_editor(item.course)
         return item
 
@@ -58,7 +58,10 @@ class VersionListView(VersionView):
     @extend_schema(responses={200: VersionSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
         self.item = self.get_edited_item()
-        return self.listing(selectors.version_list(item=self.item))
+        # selectors.version_list(), without a related manager built for the item.
+        versions = ContentVersion.objects.filter(item_id=self.item.pk)
+        media = ("original_name", "content_type", "size")
+        return self.listing(selectors.only_related(versions, {"author": selectors.PERSON, "media": media}))
 
     @extend_schema(request=VersionFieldsSerializer, responses={201: VersionSerializer}, tags=TAGS)
     def post(self, request, pk):
@@ -74,8 +77,8 @@ class VersionListView(VersionView):
 class VersionDetailView(VersionView):
     @extend_schema(responses={200: VersionSerializer}, tags=TAGS)
     def get(self, request, pk, number):
-        item = self.get_edited_item()
-        return self.answer(item.pk, self.get_version(item))
+        item = self.get_edited_item()  # read in this request: its versions as they are now
+        return self.one(self.get_version(item), context={"item": item})
 
 
 class VersionPublishView(VersionView):
