@@ -141,9 +141,9 @@ ROWS: list[Row] = [
     # assessments: bank, quizzes, attempts, transfer (cost_fill.fill_assessments)
     _list("question_categories", "/api/v1/question-categories", 3),
     _detail("question_category", "/api/v1/question-categories/{bank_category_id}"),
-    _list("questions", "/api/v1/questions", 4),
+    _list("questions", "/api/v1/questions", 3),
     _detail("question", "/api/v1/questions/{question_id}"),
-    _list("question_versions", "/api/v1/questions/{question_id}/versions", 5),
+    _list("question_versions", "/api/v1/questions/{question_id}/versions", 3),
     _list("question_types", "/api/v1/question-types", 2, grows=False, note="a fixed catalogue"),
     _list("question_imports", "/api/v1/question-imports", 3),
     _detail("question_import", "/api/v1/question-imports/{question_import_id}"),

@@ -186,3 +186,40 @@ def test_review_allowed_by_moment(acme, course):
         assert selectors.review_allowed(quiz, "closed") == {"attempt", "marks"}
         assert selectors.review_allowed(quiz, "immediately") == set()
         assert selectors.review_allowed(quiz, "someday") == set()
+
+
+def test_the_apis_rows_are_assessment_lists_quizzes_with_the_same_values(
+    acme, acme_admin, acme_manager, acme_teacher, acme_student, course
+):
+    """assessment_rows() (the API's list and detail) and assessment_ref() (its sub-resources) read the same
+    quizzes as assessment_list(), in the same order, with the same `viewer_edits`, counts and titles."""
+    south_teacher = person(acme, "south-teacher")
+    with in_org(acme):
+        shown = make_quiz(course=course, title="Shown")
+        draft = make_quiz(course=course, title="Draft")
+        ContentItem.objects.filter(pk=draft.item_id).update(published_version=None, title="Draft, renamed")
+        course_services.enroll_self(actor=acme_student, course=course)
+        assert visible_to(acme_admin) == visible_to(acme_teacher) == {shown.pk, draft.pk}
+        assert visible_to(acme_student) == {shown.pk}
+        for viewer in (acme_admin, acme_manager, acme_teacher, acme_student, south_teacher):
+            listed = list(selectors.assessment_list(viewer=viewer))
+            rows = list(selectors.assessment_rows(viewer=viewer))
+            assert [quiz.pk for quiz in rows] == [quiz.pk for quiz in listed]
+            for quiz, row in zip(listed, rows, strict=True):
+                assert bool(row.viewer_edits) == bool(quiz.viewer_edits)
+                assert (row.slot_count, row.total_marks, row.has_attempts) == (
+                    quiz.slot_count,
+                    quiz.total_marks,
+                    quiz.has_attempts,
+                )
+                assert row.item_title == quiz.item.title
+                assert row.item_module_id == quiz.item.module_id
+                assert row.item_published == (quiz.item.published_version_id is not None)
+                if not row.viewer_edits:
+                    assert row.published_title == quiz.item.published_version.title
+            for quiz in (shown, draft):
+                ref = selectors.assessment_ref(viewer=viewer, pk=quiz.pk)
+                got = selectors.assessment_get(viewer=viewer, pk=quiz.pk)
+                assert (ref is None) == (got is None)
+                if ref is not None:
+                    assert bool(ref.viewer_edits) == bool(got.viewer_edits)

@@ -18,7 +18,6 @@ from apps.accounts.scoped_api import AUTHOR, ScopedApiView
 from apps.core.errors import InvalidState, PermissionDenied, ValidationFailed
 from apps.hierarchy.models import Branch, SchoolClass
 
-from ..permissions import can_manage
 from . import _quiz, selectors, services
 from .csv_export import results_csv
 from .serializers import (
@@ -43,7 +42,8 @@ class AttemptApiView(ScopedApiView):
     serializer_class = AttemptSerializer
 
     def get_assessment(self, pk=None):
-        assessment = _quiz.assessment_get(
+        """The quiz with `viewer_edits`, its lesson and course (quizzes.selectors.assessment_ref)."""
+        assessment = _quiz.assessment_ref(
             viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk
         )
         if assessment is None:
@@ -52,12 +52,14 @@ class AttemptApiView(ScopedApiView):
 
     def managed_assessment(self):
         assessment = self.get_assessment()
-        if not can_manage(self.request.user, assessment):
+        if not selectors.manages(self.request.user, assessment):
             raise PermissionDenied(MANAGE_FORBIDDEN)
         return assessment
 
-    def get_attempt(self, pk=None):
-        attempt = selectors.attempt_get(viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk)
+    def get_attempt(self, pk=None, lean: bool = False):
+        attempt = selectors.attempt_get(
+            viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk, lean=lean
+        )
         if attempt is None:
             raise Http404
         return attempt
@@ -67,11 +69,13 @@ class AttemptApiView(ScopedApiView):
         return Response({**selectors.attempt_summary(fresh), **extra}, status=status_code)
 
 
-def with_shown_fields(viewer):
-    """prepare(page) for attempt lists: which review fields each attempt's viewer may see (marks or not)."""
+def with_shown_fields(viewer, assessment):
+    """prepare(page) for the attempts of `assessment`: which review fields each attempt's viewer may see
+    (marks or not)."""
 
     def prepare(attempts):
         for attempt in attempts:
+            attempt.assessment = assessment
             attempt.shown_fields = selectors.allowed_fields(attempt, viewer)[1]
 
     return prepare
@@ -94,8 +98,8 @@ class AssessmentAttemptListView(AttemptApiView):
     @extend_schema(responses={200: AttemptSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
         assessment = self.get_assessment()
-        queryset = selectors.attempt_list(viewer=request.user, assessment=assessment)
-        return self.listing(queryset, prepare=with_shown_fields(request.user))
+        queryset = selectors.attempt_rows(viewer=request.user, assessment=assessment)
+        return self.listing(queryset, prepare=with_shown_fields(request.user, assessment))
 
     @extend_schema(request=StartSerializer, responses={201: OpenApiTypes.OBJECT}, tags=TAGS)
     def post(self, request, pk):
@@ -110,7 +114,7 @@ class AttemptDetailView(AttemptApiView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
     def get(self, request, pk):
-        return Response(selectors.attempt_summary(self.get_attempt()))
+        return Response(selectors.attempt_summary(self.get_attempt(lean=True)))
 
 
 class AttemptPageView(AttemptApiView):
@@ -120,7 +124,7 @@ class AttemptPageView(AttemptApiView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
     def get(self, request, pk, number):
         page = number
-        attempt = self.get_attempt()
+        attempt = self.get_attempt(lean=True)
         if page >= len(attempt.layout or []):
             raise Http404
         sequential = attempt.assessment.navigation == "sequential"
@@ -212,7 +216,7 @@ class AttemptReviewView(AttemptApiView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
     def get(self, request, pk):
-        return Response(selectors.review(self.get_attempt(), viewer=request.user))
+        return Response(selectors.review(self.get_attempt(lean=True), viewer=request.user))
 
 
 class AttemptReopenView(AttemptApiView):
@@ -273,16 +277,16 @@ class AssessmentResultsView(AttemptApiView):
         state = params.get("state") or None
         if state and state not in ATTEMPT_STATES:
             raise ValidationFailed({"state": [f"One of {', '.join(ATTEMPT_STATES)}."]})
-        queryset = selectors.results_for(
-            assessment=assessment,
-            viewer=request.user,
-            school_class=_filter_object(SchoolClass, params.get("school_class")),
-            branch=_filter_object(Branch, params.get("branch")),
-            state=state,
-        ).prefetch_related("questions")
+        filters = {
+            "school_class": _filter_object(SchoolClass, params.get("school_class")),
+            "branch": _filter_object(Branch, params.get("branch")),
+            "state": state,
+        }
         if params.get("format") == "csv":
-            return results_csv(assessment, queryset)
-        return self.listing(queryset)
+            queryset = selectors.results_for(assessment=assessment, viewer=request.user, **filters)
+            return results_csv(assessment, queryset.prefetch_related("questions"))
+        queryset = selectors.result_rows(assessment=assessment, viewer=request.user, **filters)
+        return self.listing(queryset, prepare=selectors.with_question_rows)
 
 
 class GradingQueueView(AttemptApiView):
@@ -296,7 +300,7 @@ class GradingQueueView(AttemptApiView):
 
     @extend_schema(responses={200: GradingRowSerializer(many=True)}, tags=TAGS)
     def get(self, request):
-        return self.listing(selectors.grading_queue(viewer=request.user))
+        return self.listing(selectors.grading_rows(viewer=request.user))
 
 
 class AssessmentGradingView(GradingQueueView):
@@ -305,7 +309,7 @@ class AssessmentGradingView(GradingQueueView):
     @extend_schema(responses={200: GradingRowSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
         assessment = self.managed_assessment()
-        return self.listing(selectors.grading_queue(viewer=request.user, assessment=assessment))
+        return self.listing(selectors.grading_rows(viewer=request.user, assessment=assessment))
 
 
 class QuestionGradeView(AttemptApiView):

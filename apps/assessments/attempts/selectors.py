@@ -10,10 +10,11 @@ while the quiz is open, after it closes.
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import RoleAssignment
+from apps.accounts.permissions import scope_of
 
 from ..models import REVIEW_FIELDS, Assessment, AssessmentGrade, Attempt, QuestionAttempt
 from ..permissions import can_manage, editable_course_ids, learners_filter
@@ -27,10 +28,28 @@ def _digits(pk) -> bool:
     return str(pk).isdigit() and len(str(pk)) < 12
 
 
+def _editable(viewer, field: str) -> Q:
+    """Rows whose course (`field`) the viewer may edit: every row for an Org Admin, who edits every course
+    (the same rows as the subquery of editable_course_ids, without it)."""
+    if scope_of(viewer).is_org_admin:
+        return Q()
+    return Q(**{f"{field}__in": editable_course_ids(viewer)})
+
+
 def _visible(viewer) -> Q:
     """Attempts the viewer may see: their own, and those of learners they may see in courses they edit."""
+    if scope_of(viewer).is_org_admin:
+        return Q()  # every course, every learner: their own attempts are among them
     own = Q(user_id=getattr(viewer, "pk", None) or 0)
     return own | (Q(assessment__course_id__in=editable_course_ids(viewer)) & learners_filter(viewer))
+
+
+def manages(viewer, assessment: Assessment) -> bool:
+    """permissions.can_manage(), without reading the quiz's course for an Org Admin (who manages them all)."""
+    scope = scope_of(viewer)
+    if scope.user_id is not None and scope.is_org_admin:
+        return True
+    return can_manage(viewer, assessment)
 
 
 def attempt_list(
@@ -48,14 +67,21 @@ def attempt_list(
     )
 
 
-def attempt_get(*, viewer, pk) -> Attempt | None:
+def attempt_get(*, viewer, pk, lean: bool = False) -> Attempt | None:
+    """The attempt when the viewer may see it, with its quiz, the quiz's lesson and course, and its learner
+    (`lean`: with its quiz only, what the API's reads of an attempt use)."""
     if not _digits(pk):
         return None
-    return (
-        Attempt.objects.filter(_visible(viewer), pk=pk)
-        .select_related("assessment__item", "assessment__course", "user")
-        .first()
-    )
+    related = ("assessment",) if lean else ("assessment__item", "assessment__course", "user")
+    attempts = Attempt.objects.select_related(*related)
+    scope = scope_of(viewer)
+    if not scope.can_author():
+        # A learner's attempt is most often their own, visible by _visible's first rule: looked up without
+        # building the other (the courses they may edit and the learners they may see) unless it is not.
+        own = attempts.filter(pk=pk, user_id=getattr(viewer, "pk", None) or 0).first()
+        if own is not None:
+            return own
+    return attempts.filter(_visible(viewer), pk=pk).first()
 
 
 def learner_grade(assessment: Assessment, user) -> AssessmentGrade | None:
@@ -83,12 +109,77 @@ def grading_queue(*, viewer, assessment: Assessment | None = None) -> QuerySet[Q
     ).order_by("attempt__finished_at", "attempt_id", "slot")
 
 
+def attempt_rows(*, viewer, assessment: Assessment) -> QuerySet[Attempt]:
+    """attempt_list() of one quiz for the API's representation: the learner's name and email annotated
+    (`user_full_name`, `user_email`), the quiz given (not loaded again)."""
+    return (
+        Attempt.objects.filter(_visible(viewer), assessment=assessment)
+        .annotate(user_full_name=F("user__full_name"), user_email=F("user__email"))
+        .order_by("assessment_id", "user_id", "number")
+    )
+
+
+def grading_rows(*, viewer, assessment: Assessment | None = None) -> QuerySet[QuestionAttempt]:
+    """grading_queue() for the API's representation: the same rows in the same order, what a row shows of
+    its attempt, quiz, learner and question annotated (`g_*`), only the columns shown loaded."""
+    queryset = QuestionAttempt.objects.filter(
+        learners_filter(viewer, field="attempt__user_id"),
+        _editable(viewer, "attempt__assessment__course_id"),
+        state=Q_STATE.NEEDS_GRADING,
+        attempt__state=Attempt.State.FINISHED,
+        attempt__preview=False,
+    )
+    if assessment is not None:
+        queryset = queryset.filter(attempt__assessment=assessment)
+    return (
+        queryset.only("id", "attempt_id", "slot", "response", "max_mark", "state")
+        .annotate(
+            g_assessment_id=F("attempt__assessment_id"),
+            g_title=F("attempt__assessment__item__title"),
+            g_course_id=F("attempt__assessment__course_id"),
+            g_user_id=F("attempt__user_id"),
+            g_user_full_name=F("attempt__user__full_name"),
+            g_user_email=F("attempt__user__email"),
+            g_finished_at=F("attempt__finished_at"),
+            g_question=F("question_version__name"),
+            g_text=F("question_version__text"),
+        )
+        .order_by("attempt__finished_at", "attempt_id", "slot")
+    )
+
+
+def result_rows(*, assessment: Assessment, viewer, **filters) -> QuerySet[Attempt]:
+    """results_for() for the API's representation: the learner's name and email annotated (`user_full_name`,
+    `user_email`); with_question_rows() adds the marks per question."""
+    return (
+        results_for(assessment=assessment, viewer=viewer, **filters)
+        .select_related(None)
+        .annotate(user_full_name=F("user__full_name"), user_email=F("user__email"))
+    )
+
+
+def with_question_rows(attempts) -> None:
+    """`question_rows` of each attempt: (slot, state, mark, max_mark) of its questions by slot, one query."""
+    by_id = {attempt.pk: attempt for attempt in attempts}
+    for attempt in attempts:
+        attempt.question_rows = []
+    if not by_id:
+        return
+    rows = (
+        QuestionAttempt.objects.filter(attempt_id__in=list(by_id))
+        .order_by("attempt_id", "slot")
+        .values_list("attempt_id", "slot", "state", "mark", "max_mark")
+    )
+    for attempt_id, *row in rows:
+        by_id[attempt_id].question_rows.append(row)
+
+
 def results_for(
     *, assessment: Assessment, viewer, school_class=None, branch=None, state: str | None = None
 ) -> QuerySet[Attempt]:
     """The quiz's (non-preview) attempts of the learners the viewer may see, for its editors (none for
     others), optionally of one class's or one branch's learners, or in one state."""
-    if not can_manage(viewer, assessment):
+    if not manages(viewer, assessment):
         return Attempt.objects.none()
     queryset = Attempt.objects.filter(learners_filter(viewer), assessment=assessment, preview=False)
     if school_class is not None:
@@ -165,7 +256,7 @@ def review_moment(attempt: Attempt, now: datetime | None = None) -> str:
     if attempt.is_open:
         return "during"
     now = now or timezone.now()
-    effective = _quiz.effective_settings(attempt.assessment, attempt.user)
+    effective = _quiz.effective_settings(attempt.assessment, attempt.user_id)
     if effective.close_at and now >= effective.close_at:
         return "closed"
     if attempt.finished_at and now < attempt.finished_at + IMMEDIATELY_AFTER:
@@ -175,7 +266,7 @@ def review_moment(attempt: Attempt, now: datetime | None = None) -> str:
 
 def allowed_fields(attempt: Attempt, viewer, now: datetime | None = None) -> tuple[str, set[str]]:
     """(moment, the review fields the viewer may see now): everything for the quiz's editors."""
-    if viewer is not None and viewer.pk != attempt.user_id and can_manage(viewer, attempt.assessment):
+    if viewer is not None and viewer.pk != attempt.user_id and manages(viewer, attempt.assessment):
         return "editor", set(REVIEW_FIELDS)
     moment = review_moment(attempt, now)
     return moment, set(_quiz.review_allowed(attempt.assessment, moment))

@@ -1,21 +1,29 @@
 """What the attempts API reads and writes (apps/assessments/attempts/api.py)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from apps.core.api.serializers import PlannedModelSerializer, PlannedSerializer
 
 from ..models import Attempt, QuestionAttempt
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(PlannedSerializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
     email = serializers.EmailField()
 
 
-class AttemptSerializer(serializers.ModelSerializer):
-    """An attempt in a list. `grade` and `sum_marks` only when the viewer may see marks (the review options of
-    the moment for the learner; always for the quiz's editors)."""
+def _person(user_id, full_name, email) -> dict:
+    """PersonSerializer's representation of a learner read from annotations."""
+    return {"id": user_id, "full_name": full_name, "email": email}
 
-    user = PersonSerializer(read_only=True)
+
+class AttemptSerializer(PlannedModelSerializer):
+    """An attempt in a list (selectors.attempt_rows()). `grade` and `sum_marks` only when the viewer may see
+    marks (the review options of the moment for the learner; always for the quiz's editors)."""
+
+    user = serializers.SerializerMethodField()
     sum_marks = serializers.SerializerMethodField()
     grade = serializers.SerializerMethodField()
 
@@ -36,20 +44,26 @@ class AttemptSerializer(serializers.ModelSerializer):
             "grade",
         ]
 
-    def _marks(self, attempt) -> bool:
-        return "marks" in getattr(attempt, "shown_fields", set())
+    @extend_schema_field(PersonSerializer)
+    def get_user(self, attempt) -> dict:
+        return _person(attempt.user_id, attempt.user_full_name, attempt.user_email)
 
     def get_sum_marks(self, attempt) -> str | None:
-        return str(attempt.sum_marks) if self._marks(attempt) and attempt.sum_marks is not None else None
+        if attempt.sum_marks is None or "marks" not in getattr(attempt, "shown_fields", ()):
+            return None
+        return str(attempt.sum_marks)
 
     def get_grade(self, attempt) -> str | None:
-        return str(attempt.grade) if self._marks(attempt) and attempt.grade is not None else None
+        if attempt.grade is None or "marks" not in getattr(attempt, "shown_fields", ()):
+            return None
+        return str(attempt.grade)
 
 
-class ResultSerializer(serializers.ModelSerializer):
-    """A row of a quiz's results table: a learner's attempt with its marks per question."""
+class ResultSerializer(PlannedModelSerializer):
+    """A row of a quiz's results table (selectors.result_rows() with with_question_rows()): a learner's
+    attempt with its marks per question."""
 
-    user = PersonSerializer(read_only=True)
+    user = serializers.SerializerMethodField()
     questions = serializers.SerializerMethodField()
 
     class Meta:
@@ -67,29 +81,33 @@ class ResultSerializer(serializers.ModelSerializer):
             "questions",
         ]
 
+    @extend_schema_field(PersonSerializer)
+    def get_user(self, attempt) -> dict:
+        return _person(attempt.user_id, attempt.user_full_name, attempt.user_email)
+
     def get_questions(self, attempt) -> list[dict]:
         return [
             {
-                "slot": qa.slot,
-                "state": qa.state,
-                "mark": None if qa.mark is None else str(qa.mark),
-                "max_mark": str(qa.max_mark),
+                "slot": slot,
+                "state": state,
+                "mark": None if mark is None else str(mark),
+                "max_mark": str(max_mark),
             }
-            for qa in attempt.questions.all()
+            for slot, state, mark, max_mark in attempt.question_rows
         ]
 
 
-class GradingRowSerializer(serializers.ModelSerializer):
-    """A question waiting for a teacher's mark."""
+class GradingRowSerializer(PlannedModelSerializer):
+    """A question waiting for a teacher's mark (selectors.grading_rows())."""
 
     attempt = serializers.IntegerField(source="attempt_id")
-    assessment = serializers.IntegerField(source="attempt.assessment_id")
-    assessment_title = serializers.CharField(source="attempt.assessment.item.title")
-    course = serializers.IntegerField(source="attempt.assessment.course_id")
-    user = PersonSerializer(source="attempt.user", read_only=True)
-    submitted_at = serializers.DateTimeField(source="attempt.finished_at")
-    question = serializers.CharField(source="question_version.name")
-    text = serializers.CharField(source="question_version.text")
+    assessment = serializers.IntegerField(source="g_assessment_id")
+    assessment_title = serializers.CharField(source="g_title")
+    course = serializers.IntegerField(source="g_course_id")
+    user = serializers.SerializerMethodField()
+    submitted_at = serializers.DateTimeField(source="g_finished_at")
+    question = serializers.CharField(source="g_question")
+    text = serializers.CharField(source="g_text")
     response = serializers.JSONField()
 
     class Meta:
@@ -109,6 +127,10 @@ class GradingRowSerializer(serializers.ModelSerializer):
             "max_mark",
             "state",
         ]
+
+    @extend_schema_field(PersonSerializer)
+    def get_user(self, qa) -> dict:
+        return _person(qa.g_user_id, qa.g_user_full_name, qa.g_user_email)
 
 
 class StartSerializer(serializers.Serializer):

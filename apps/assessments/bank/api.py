@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from apps.accounts.scoped_api import AUTHOR, ScopedApiView
 from apps.core.api.fields import MAX_ID, SingleLineCharField
+from apps.core.api.serializers import PlannedModelSerializer, PlannedSerializer
 from apps.core.errors import ValidationFailed
 from apps.courses import selectors as course_selectors
 
@@ -29,17 +30,17 @@ TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
 # --- serializers -------------------------------------------------------------------------------------------
 
 
-class BankCourseSerializer(serializers.Serializer):
+class BankCourseSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
 
 
-class CategoryBriefSerializer(serializers.Serializer):
+class CategoryBriefSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class QuestionCategorySerializer(serializers.ModelSerializer):
+class QuestionCategorySerializer(PlannedModelSerializer):
     course = BankCourseSerializer(read_only=True, allow_null=True, help_text="null: the organization's bank.")
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
     question_count = serializers.IntegerField(read_only=True, help_text="Questions not hidden.")
@@ -90,22 +91,20 @@ class TagNamesField(serializers.ListField):
         return super().to_internal_value(data)
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(PlannedModelSerializer):
     qtype_label = serializers.SerializerMethodField()
-    category = CategoryBriefSerializer(read_only=True)
-    course = BankCourseSerializer(read_only=True, allow_null=True)
-    tags = serializers.SerializerMethodField()
-    version = serializers.IntegerField(source="latest_version.number", read_only=True, allow_null=True)
-    text = serializers.CharField(source="latest_version.text", read_only=True)
-    general_feedback = serializers.CharField(source="latest_version.general_feedback", read_only=True)
+    category = CategoryBriefSerializer(source="category_brief", read_only=True)
+    course = BankCourseSerializer(source="course_brief", read_only=True, allow_null=True)
+    tags = serializers.ListField(source="tag_names", child=serializers.CharField(), read_only=True)
+    version = serializers.IntegerField(source="version_number", read_only=True, allow_null=True)
+    text = serializers.CharField(source="version_text", read_only=True)
+    general_feedback = serializers.CharField(source="version_general_feedback", read_only=True)
     default_mark = serializers.DecimalField(
-        source="latest_version.default_mark", max_digits=8, decimal_places=4, read_only=True
+        source="version_default_mark", max_digits=8, decimal_places=4, read_only=True
     )
-    penalty = serializers.FloatField(source="latest_version.penalty", read_only=True)
-    hints = serializers.ListField(
-        source="latest_version.hints", child=serializers.CharField(), read_only=True
-    )
-    data = serializers.JSONField(source="latest_version.data", read_only=True)
+    penalty = serializers.FloatField(source="version_penalty", read_only=True)
+    hints = serializers.ListField(source="version_hints", child=serializers.CharField(), read_only=True)
+    data = serializers.JSONField(source="version_data", read_only=True)
     slot_count = serializers.IntegerField(read_only=True, help_text="Quiz slots using it.")
     attempt_count = serializers.IntegerField(read_only=True, help_text="Attempts given one of its versions.")
 
@@ -135,11 +134,13 @@ class QuestionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_qtype_label(self, question) -> str:
-        kind = qtype_for(question.qtype)
-        return str(kind.label) if kind else question.qtype
-
-    def get_tags(self, question) -> list[str]:
-        return [tag.name for tag in question.tags.all()]
+        # Each type's label translated once per serializer (one request, one language).
+        labels = self.__dict__.setdefault("_qtype_labels", {})
+        label = labels.get(question.qtype)
+        if label is None:
+            kind = qtype_for(question.qtype)
+            label = labels[question.qtype] = str(kind.label) if kind else question.qtype
+        return label
 
 
 class QuestionWriteSerializer(serializers.Serializer):
@@ -167,15 +168,15 @@ class QuestionDuplicateSerializer(serializers.Serializer):
     name = SingleLineCharField(max_length=255, required=False)
 
 
-class VersionAuthorSerializer(serializers.Serializer):
+class VersionAuthorSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     full_name = serializers.CharField(read_only=True)
 
 
-class QuestionVersionSerializer(serializers.ModelSerializer):
-    created_by = VersionAuthorSerializer(read_only=True, allow_null=True)
+class QuestionVersionSerializer(PlannedModelSerializer):
+    created_by = VersionAuthorSerializer(source="author_brief", read_only=True, allow_null=True)
     attempt_count = serializers.IntegerField(read_only=True)
-    latest = serializers.SerializerMethodField()
+    latest = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = QuestionVersion
@@ -195,9 +196,6 @@ class QuestionVersionSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_latest(self, version) -> bool:
-        return version.pk == self.context.get("latest_version_id")
 
 
 class QuestionTypeSerializer(serializers.Serializer):
@@ -246,6 +244,22 @@ class BankApiView(ScopedApiView):
             raise Http404
         return question
 
+    def category_answer(self, pk, status: int = 200) -> Response:
+        """The category as the API writes it (read as the list reads it)."""
+        category = selectors.category_row(viewer=self.request.user, pk=pk)
+        if category is None:
+            raise Http404
+        return self.one(category, QuestionCategorySerializer, status=status)
+
+    def question_answer(self, pk=None, status: int = 200) -> Response:
+        """The question as the API writes it (read as the list reads it)."""
+        question = selectors.question_row(
+            viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk
+        )
+        if question is None:
+            raise Http404
+        return self.one(selectors.prepared([question])[0], QuestionSerializer, status=status)
+
 
 CATEGORY_FILTERS = {
     "name": ["eq", "like", "ilike"],
@@ -274,7 +288,7 @@ class QuestionCategoryListView(BankApiView):
         if course and not course.isdigit():
             raise ValidationFailed({"course": ["Give a course id."]})
         return self.listing(
-            selectors.category_list(viewer=request.user, course=course or None, shared=flag(params, "shared"))
+            selectors.category_rows(viewer=request.user, course=course or None, shared=flag(params, "shared"))
         )
 
     @extend_schema(
@@ -298,7 +312,7 @@ class QuestionCategoryListView(BankApiView):
             parent=parent,
             description=data.get("description", ""),
         )
-        return self.one(self.category(category.pk), status=status.HTTP_201_CREATED)
+        return self.category_answer(category.pk, status=status.HTTP_201_CREATED)
 
 
 class QuestionCategoryDetailView(BankApiView):
@@ -306,7 +320,7 @@ class QuestionCategoryDetailView(BankApiView):
 
     @extend_schema(responses={200: QuestionCategorySerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.one(self.category(pk))
+        return self.category_answer(pk)
 
     @extend_schema(
         request=QuestionCategoryUpdateSerializer, responses={200: QuestionCategorySerializer}, tags=TAGS
@@ -318,7 +332,7 @@ class QuestionCategoryDetailView(BankApiView):
         if "parent" in data:
             data["parent"] = self.category(data["parent"], "parent") if data["parent"] else None
         services.category_update(actor=request.user, category=category, **data)
-        return self.one(self.category(pk))
+        return self.category_answer(pk)
 
     @extend_schema(
         request=QuestionCategoryUpdateSerializer, responses={200: QuestionCategorySerializer}, tags=TAGS
@@ -367,7 +381,7 @@ class QuestionListView(BankApiView):
         if qtype is not None and qtype_for(qtype) is None:
             raise ValidationFailed({"qtype": [f"Use one of: {', '.join(q.code for q in qtypes())}."]})
         return self.listing(
-            selectors.question_list(
+            selectors.question_rows(
                 viewer=request.user,
                 category=category,
                 subcategories=flag(params, "subcategories"),
@@ -375,7 +389,8 @@ class QuestionListView(BankApiView):
                 search=params.get("search", ""),
                 qtype=qtype,
                 hidden=flag(params, "hidden"),
-            )
+            ),
+            prepare=selectors.prepared,
         )
 
     @extend_schema(request=QuestionWriteSerializer, responses={201: QuestionSerializer}, tags=TAGS)
@@ -383,7 +398,7 @@ class QuestionListView(BankApiView):
         data = self.valid(QuestionWriteSerializer)
         data["category"] = self.category(data["category"], "category")
         question = services.question_create(actor=request.user, **data)
-        return self.one(self.question(question.pk), status=status.HTTP_201_CREATED)
+        return self.question_answer(question.pk, status=status.HTTP_201_CREATED)
 
 
 class QuestionDetailView(BankApiView):
@@ -391,7 +406,7 @@ class QuestionDetailView(BankApiView):
 
     @extend_schema(responses={200: QuestionSerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.one(self.question())
+        return self.question_answer()
 
     @extend_schema(request=QuestionUpdateSerializer, responses={200: QuestionSerializer}, tags=TAGS)
     def put(self, request, pk):
@@ -401,7 +416,7 @@ class QuestionDetailView(BankApiView):
         if "category" in data:
             data["category"] = self.category(data["category"], "category")
         services.question_update(actor=request.user, question=question, **data)
-        return self.one(self.question())
+        return self.question_answer()
 
     @extend_schema(request=QuestionUpdateSerializer, responses={200: QuestionSerializer}, tags=TAGS)
     def patch(self, request, pk):
@@ -421,14 +436,13 @@ class QuestionVersionListView(BankApiView):
 
     @extend_schema(responses={200: QuestionVersionSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        question = self.question()
-        self.latest_version_id = question.latest_version_id
-        return self.listing(selectors.version_list(question=question))
+        def prepare(page):
+            # The scope rides on the versions' query: only an empty page asks whether the question is there.
+            if not page and not selectors.question_visible(viewer=request.user, pk=pk):
+                raise Http404
+            selectors.prepared_versions(page)
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["latest_version_id"] = getattr(self, "latest_version_id", None)
-        return context
+        return self.listing(selectors.version_rows(viewer=request.user, question_id=pk), prepare=prepare)
 
 
 class QuestionDuplicateView(BankApiView):
@@ -442,7 +456,7 @@ class QuestionDuplicateView(BankApiView):
         if "category" in data:
             data["category"] = self.category(data["category"], "category")
         copy = services.question_duplicate(actor=request.user, question=question, **data)
-        return self.one(self.question(copy.pk), status=status.HTTP_201_CREATED)
+        return self.question_answer(copy.pk, status=status.HTTP_201_CREATED)
 
 
 class QuestionTypeListView(BankApiView):

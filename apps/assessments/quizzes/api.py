@@ -41,7 +41,8 @@ class QuizApiView(ScopedApiView):
     serializer_class = AssessmentSerializer
 
     def get_assessment(self, pk=None):
-        assessment = selectors.assessment_get(
+        """The quiz with `viewer_edits`, its lesson and course (no counts: selectors.assessment_ref)."""
+        assessment = selectors.assessment_ref(
             viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk
         )
         if assessment is None:
@@ -56,7 +57,13 @@ class QuizApiView(ScopedApiView):
         return assessment
 
     def detail(self, assessment, status_code: int = 200) -> Response:
-        fresh = self.get_assessment(assessment.pk)
+        return self.shown(assessment.pk, status_code)
+
+    def shown(self, pk, status_code: int = 200) -> Response:
+        """The quiz as the serializer reads it (selectors.assessment_row), with the caller's `effective`."""
+        fresh = selectors.assessment_row(viewer=self.request.user, pk=pk)
+        if fresh is None:
+            raise Http404
         fresh.effective = selectors.effective_settings(fresh, self.request.user)
         return self.one(fresh, AssessmentSerializer, status=status_code)
 
@@ -78,7 +85,7 @@ class AssessmentListView(QuizApiView):
 
     @extend_schema(responses={200: AssessmentSerializer(many=True)}, tags=TAGS)
     def get(self, request):
-        return self.listing(selectors.assessment_list(viewer=request.user))
+        return self.listing(selectors.assessment_rows(viewer=request.user))
 
     @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentSerializer}, tags=TAGS)
     def post(self, request):
@@ -98,7 +105,7 @@ class AssessmentDetailView(QuizApiView):
 
     @extend_schema(responses={200: AssessmentSerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.detail(self.get_assessment())
+        return self.shown(pk)
 
     @extend_schema(request=AssessmentReplaceSerializer, responses={200: AssessmentSerializer}, tags=TAGS)
     def put(self, request, pk):
@@ -120,7 +127,7 @@ class AssessmentDetailView(QuizApiView):
 
 
 def _slots(assessment):
-    return selectors.slot_list(assessment=assessment)
+    return selectors.slot_rows(assessment=assessment)
 
 
 class SlotListView(QuizApiView):
@@ -199,7 +206,10 @@ class SlotDetailView(QuizApiView):
 
     @extend_schema(responses={200: SlotSerializer}, tags=TAGS)
     def get(self, request, pk, slot_pk):
-        return self.one(self.get_slot(), SlotSerializer)
+        slot = selectors.slot_row(assessment=self.managed(), pk=slot_pk)
+        if slot is None:
+            raise Http404
+        return self.one(slot, SlotSerializer)
 
     @extend_schema(request=SlotUpdateSerializer, responses={200: SlotSerializer}, tags=TAGS)
     def patch(self, request, pk, slot_pk):
@@ -214,7 +224,7 @@ class SlotDetailView(QuizApiView):
                 raise ValidationFailed({"question_version": ["No such version of this question."]})
             data["question_version"] = version
         services.slot_update(actor=request.user, slot=slot, **data)
-        return self.one(selectors.slot_get(assessment=slot.assessment, pk=slot.pk), SlotSerializer)
+        return self.one(selectors.slot_row(assessment=slot.assessment, pk=slot.pk), SlotSerializer)
 
     @extend_schema(responses={204: None}, tags=TAGS)
     def delete(self, request, pk, slot_pk):
@@ -246,7 +256,7 @@ class OverrideListView(QuizApiView):
 
     @extend_schema(responses={200: OverrideSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        return self.listing(selectors.override_list(assessment=self.managed()))
+        return self.listing(selectors.override_rows(assessment=self.managed()))
 
     @extend_schema(request=OverrideWriteSerializer, responses={201: OverrideSerializer}, tags=TAGS)
     def post(self, request, pk):
@@ -258,7 +268,7 @@ class OverrideListView(QuizApiView):
         override = services.override_create(
             actor=request.user, assessment=assessment, user=user, school_class=school_class, **data
         )
-        return self.one(selectors.override_get(assessment=assessment, pk=override.pk), status=201)
+        return self.one(selectors.override_row(assessment=assessment, pk=override.pk), status=201)
 
 
 class OverrideDetailView(QuizApiView):
@@ -275,7 +285,10 @@ class OverrideDetailView(QuizApiView):
 
     @extend_schema(responses={200: OverrideSerializer}, tags=TAGS)
     def get(self, request, pk, override_pk):
-        return self.one(self.get_override())
+        override = selectors.override_row(assessment=self.managed(), pk=override_pk)
+        if override is None:
+            raise Http404
+        return self.one(override)
 
     @extend_schema(request=OverrideWriteSerializer, responses={200: OverrideSerializer}, tags=TAGS)
     def patch(self, request, pk, override_pk):
@@ -286,7 +299,7 @@ class OverrideDetailView(QuizApiView):
                 {"user_id": ["An override's person or class cannot change: add a new one."]}
             )
         services.override_update(actor=request.user, override=override, **data)
-        return self.one(selectors.override_get(assessment=override.assessment, pk=override.pk))
+        return self.one(selectors.override_row(assessment=override.assessment, pk=override.pk))
 
     @extend_schema(responses={204: None}, tags=TAGS)
     def delete(self, request, pk, override_pk):

@@ -16,48 +16,86 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
 from apps.courses import selectors as course_selectors
-from apps.courses.models import Course, Enrollment
+from apps.courses.models import ContentVersion, Course, Enrollment
+from apps.courses.selectors import RowSql
 
 from ..models import REVIEW_FIELDS, REVIEW_MOMENTS, Assessment, Attempt, Override, Slot
-from ..permissions import editable_course_ids
 
 
 def _digits(pk) -> bool:
     return str(pk).isdigit()
 
 
+# A learner's enrollment in the row's course (`{course}`) that is not withdrawn.
+_ENROLLED_SQL = (
+    f'EXISTS (SELECT 1 FROM "{Enrollment._meta.db_table}" ls_e '  # noqa: S608 (names only)
+    'WHERE ls_e."course_id" = {course} AND ls_e."user_id" = %s AND ls_e."status" <> %s)'
+)
+
+
 def _learner_condition(viewer) -> Q:
-    enrolled = Enrollment.objects.filter(
-        course_id=OuterRef("course_id"), user_id=scope_of(viewer).user_id or 0
+    """Published quiz lessons of published courses the viewer may see and is enrolled in (not withdrawn),
+    on the quiz's joined course (apps.courses.selectors' visibility rule over the row's course)."""
+    enrolled = RowSql(
+        _ENROLLED_SQL,
+        {"course": "course_id"},
+        [scope_of(viewer).user_id or 0, Enrollment.Status.WITHDRAWN],
+        output_field=BooleanField(),
     )
     return (
         Q(item__published_version__isnull=False)
         & Q(course__status=Course.Status.PUBLISHED)
-        & Q(course_id__in=course_selectors.visible_courses(viewer=viewer).values("pk"))
-        & Exists(enrolled.exclude(status=Enrollment.Status.WITHDRAWN))
+        & course_selectors.course_visibility_filter(viewer, prefix="course__")
+        & Q(enrolled)
     )
+
+
+def _scoped(viewer) -> QuerySet[Assessment] | None:
+    """The quizzes the viewer may see, each with `viewer_edits` (None: none at all). The courses a viewer
+    may edit (permissions.editable_course_ids: visible and editable; every editable course is visible) are
+    the same rule as apps.courses.selectors' editable filter over the row's course, used here as it is
+    (one fragment, no subquery of courses to build, resolve and compile twice)."""
+    scope = scope_of(viewer)
+    queryset = Assessment.objects.all()
+    if scope.is_org_admin:
+        return queryset.annotate(viewer_edits=Value(True))
+    if scope.user_id is None:
+        return None
+    editable = course_selectors.course_editable_filter(scope, prefix="course__")
+    return queryset.annotate(viewer_edits=editable).filter(Q(viewer_edits=True) | _learner_condition(viewer))
+
+
+QUIZ_ORDER = ("course_id", "item__module__position", "item__position", "pk")
 
 
 def assessment_list(*, viewer, course=None) -> QuerySet[Assessment]:
     """The quizzes the viewer may see, each with `viewer_edits` (may they manage it), its lesson, module and
     course, `slot_count` and `total_marks`."""
-    scope = scope_of(viewer)
-    queryset = Assessment.objects.all()
-    if scope.is_org_admin:
-        queryset = queryset.annotate(viewer_edits=Value(True))
-    elif scope.user_id is None:
+    queryset = _scoped(viewer)
+    if queryset is None:
         return Assessment.objects.none()
-    else:
-        editable = Q(course_id__in=editable_course_ids(viewer))
-        queryset = queryset.filter(editable | _learner_condition(viewer)).annotate(
-            viewer_edits=Exists(editable_course_ids(viewer).filter(pk=OuterRef("course_id")))
-        )
     if course is not None:
         queryset = queryset.filter(course=course)
     slots = Slot.objects.filter(assessment_id=OuterRef("pk")).order_by().values("assessment_id")
@@ -68,8 +106,72 @@ def assessment_list(*, viewer, course=None) -> QuerySet[Assessment]:
             has_attempts=Exists(Attempt.objects.filter(assessment_id=OuterRef("pk"), preview=False)),
         )
         .select_related("item", "item__module", "item__published_version", "course")
-        .order_by("course_id", "item__module__position", "item__position", "pk")
+        .order_by(*QUIZ_ORDER)
     )
+
+
+def assessment_ref(*, viewer, pk) -> Assessment | None:
+    """A quiz the viewer may see (assessment_get's rule) with `viewer_edits`, none of the counts: what the
+    API's sub-resources (slots, overrides, attempts, results, grading) need. Its course comes along for
+    those whose management permissions.can_manage() decides from it (not Org Admins: they manage all)."""
+    queryset = _scoped(viewer) if _digits(pk) else None
+    if queryset is None:
+        return None
+    if not scope_of(viewer).is_org_admin:
+        queryset = queryset.select_related("course")
+    found = list(queryset.filter(pk=pk)[:1])
+    return found[0] if found else None
+
+
+# The title of the lesson's published version (`{version}`): read for the rows of the page only, not joined.
+_PUBLISHED_TITLE_SQL = (
+    f'(SELECT ls_v."title" FROM "{ContentVersion._meta.db_table}" ls_v '  # noqa: S608 (names only)
+    'WHERE ls_v."id" = {version})'
+)
+
+
+def assessment_rows(*, viewer) -> QuerySet[Assessment]:
+    """assessment_list() for the API's representation (quizzes/serializers.py): the same quizzes in the same
+    order, the lesson's module, titles and published flag annotated instead of loaded as objects
+    (`item_module_id`, `item_title`, `published_title`, `item_published`), with the same counts."""
+    queryset = _scoped(viewer)
+    if queryset is None:
+        return Assessment.objects.none()
+    shown = {
+        "item_module_id": F("item__module_id"),
+        "item_title": F("item__title"),
+        "item_published": ExpressionWrapper(
+            Q(item__published_version_id__isnull=False), output_field=BooleanField()
+        ),
+    }
+    if not scope_of(viewer).is_org_admin:  # an Org Admin edits every quiz: the lesson's own title
+        shown["published_title"] = RowSql(
+            _PUBLISHED_TITLE_SQL, {"version": "item__published_version_id"}, output_field=CharField()
+        )
+    return queryset.annotate(**shown, **_counts()).order_by(*QUIZ_ORDER)
+
+
+def assessment_row(*, viewer, pk) -> Assessment | None:
+    """One quiz of assessment_rows()."""
+    return assessment_rows(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+
+
+# assessment_list's `slot_count`, `total_marks` and `has_attempts`: the same correlated subqueries over the
+# row's quiz (`{quiz}`), written out (nothing to build or compile per request).
+_SLOTS, _ATTEMPTS = Slot._meta.db_table, Attempt._meta.db_table
+_COUNT_SQL = {
+    "slot_count": f'(SELECT COUNT(*) FROM "{_SLOTS}" ls_s '  # noqa: S608 (names only)
+    'WHERE ls_s."assessment_id" = {quiz})',
+    "total_marks": f'(SELECT COALESCE(SUM(ls_s."mark"), 0) FROM "{_SLOTS}" ls_s '  # noqa: S608
+    'WHERE ls_s."assessment_id" = {quiz})',
+    "has_attempts": f'EXISTS (SELECT 1 FROM "{_ATTEMPTS}" ls_t '  # noqa: S608
+    'WHERE ls_t."assessment_id" = {quiz} AND NOT ls_t."preview")',
+}
+
+
+def _counts() -> dict:
+    fields = {"slot_count": IntegerField(), "total_marks": DecimalField(), "has_attempts": BooleanField()}
+    return {name: RowSql(sql, {"quiz": "pk"}, output_field=fields[name]) for name, sql in _COUNT_SQL.items()}
 
 
 def assessment_get(*, viewer, pk) -> Assessment | None:
@@ -100,6 +202,46 @@ def slot_list(*, assessment: Assessment) -> QuerySet[Slot]:
 
 def slot_get(*, assessment: Assessment, pk) -> Slot | None:
     return slot_list(assessment=assessment).filter(pk=pk).first() if _digits(pk) else None
+
+
+def slot_rows(*, assessment: Assessment) -> QuerySet[Slot]:
+    """slot_list() for the API's representation: the question's name, type and latest version number, the
+    pinned version's number, the random category's and tag's names annotated (`question_name`,
+    `question_qtype`, `question_latest`, `version_number`, `category_name`, `tag_name`)."""
+    return (
+        Slot.objects.filter(assessment=assessment)
+        .annotate(
+            question_name=F("question__name"),
+            question_qtype=F("question__qtype"),
+            question_latest=F("question__latest_version__number"),
+            version_number=F("question_version__number"),
+            category_name=F("random_category__name"),
+            tag_name=F("random_tag__name"),
+        )
+        .order_by("position")
+    )
+
+
+def slot_row(*, assessment: Assessment, pk) -> Slot | None:
+    return slot_rows(assessment=assessment).filter(pk=pk).first() if _digits(pk) else None
+
+
+def override_rows(*, assessment: Assessment) -> QuerySet[Override]:
+    """override_list() for the API's representation: the person's name and email and the class's name
+    annotated (`user_full_name`, `user_email`, `class_name`)."""
+    return (
+        Override.objects.filter(assessment=assessment)
+        .annotate(
+            user_full_name=F("user__full_name"),
+            user_email=F("user__email"),
+            class_name=F("school_class__name"),
+        )
+        .order_by("school_class_id", "user_id", "pk")
+    )
+
+
+def override_row(*, assessment: Assessment, pk) -> Override | None:
+    return override_rows(assessment=assessment).filter(pk=pk).first() if _digits(pk) else None
 
 
 def override_list(*, assessment: Assessment) -> QuerySet[Override]:
@@ -139,17 +281,43 @@ def _generous_count(values):
     return 0 if 0 in values else max(values)
 
 
+@dataclass(frozen=True)
+class _OverrideRow:
+    user_id: int | None
+    school_class_id: int | None
+    open_at: datetime | None
+    close_at: datetime | None
+    time_limit: int | None
+    attempts_allowed: int | None
+
+
+# The quiz's overrides of a person and of the classes they are in (what effective_settings() resolves),
+# written out: read on every quiz, attempt and review a learner opens.
+_OVERRIDE_TABLES = {"override": Override._meta.db_table, "role": RoleAssignment._meta.db_table}
+_OVERRIDES_SQL = (  # noqa: S608 (table names only)
+    "SELECT o.user_id, o.school_class_id, o.open_at, o.close_at, o.time_limit, o.attempts_allowed"
+    ' FROM "{override}" o WHERE o.assessment_id = %s AND (o.user_id = %s'
+    ' OR o.school_class_id IN (SELECT r.school_class_id FROM "{role}" r'
+    " WHERE r.user_id = %s AND r.school_class_id IS NOT NULL))"
+).format(**_OVERRIDE_TABLES)
+
+
 def effective_settings(assessment: Assessment, user) -> Effective:
     """The window, time limit and attempts that apply to `user`, overrides resolved."""
     user_id = getattr(user, "pk", user)
-    class_ids = RoleAssignment.objects.filter(user_id=user_id, school_class__isnull=False).values(
-        "school_class_id"
-    )
-    rows = list(
-        Override.objects.filter(assessment=assessment).filter(
-            Q(user_id=user_id) | Q(school_class_id__in=class_ids)
+    if user_id is None:
+        class_ids = RoleAssignment.objects.filter(user_id=None, school_class__isnull=False).values(
+            "school_class_id"
         )
-    )
+        rows = list(
+            Override.objects.filter(assessment=assessment).filter(
+                Q(user_id=None) | Q(school_class_id__in=class_ids)
+            )
+        )
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_OVERRIDES_SQL, [assessment.pk, user_id, user_id])
+            rows = [_OverrideRow(*row) for row in cursor.fetchall()]
     person = next((row for row in rows if row.user_id is not None), None)
     classes = [row for row in rows if row.school_class_id is not None]
     resolved = {}

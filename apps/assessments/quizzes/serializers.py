@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import MAX_ID, MAX_INT, column_range
+from apps.core.api.serializers import PlannedModelSerializer, PlannedSerializer
 
 from ..models import Assessment, Override, Slot
 
@@ -47,24 +48,20 @@ EDITOR_FIELDS = [
 ]
 
 
-class EffectiveSerializer(serializers.Serializer):
+class EffectiveSerializer(PlannedSerializer):
     open_at = serializers.DateTimeField(allow_null=True)
     close_at = serializers.DateTimeField(allow_null=True)
     time_limit = serializers.IntegerField(allow_null=True, help_text="Seconds; null: no limit.")
     attempts_allowed = serializers.IntegerField(help_text="0: unlimited.")
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
-    """A quiz as the viewer sees it: its editors everything below, learners the summary fields only
-    (the editor-only fields are left out of their answers)."""
+class _AssessmentSummarySerializer(PlannedModelSerializer):
+    """What a learner gets of a quiz (selectors.assessment_rows())."""
 
-    module_id = serializers.IntegerField(source="item.module_id", read_only=True)
+    module_id = serializers.IntegerField(source="item_module_id", read_only=True)
     title = serializers.SerializerMethodField()
-    published = serializers.SerializerMethodField()
+    published = serializers.BooleanField(source="item_published", read_only=True)
     question_count = serializers.IntegerField(source="slot_count", read_only=True)
-    total_marks = serializers.DecimalField(max_digits=12, decimal_places=4, read_only=True)
-    has_attempts = serializers.BooleanField(read_only=True)
-    viewer_edits = serializers.BooleanField(read_only=True)
     effective = serializers.SerializerMethodField(
         help_text="One quiz: the window, time limit and attempts that apply to the caller (overrides "
         "resolved); null in lists."
@@ -72,28 +69,49 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = SUMMARY_FIELDS + EDITOR_FIELDS
+        fields = SUMMARY_FIELDS
         read_only_fields = fields
 
     def get_title(self, obj) -> str:
-        if getattr(obj, "viewer_edits", False) or obj.item.published_version is None:
-            return obj.item.title
-        return obj.item.published_version.title
-
-    def get_published(self, obj) -> bool:
-        return obj.item.published_version_id is not None
+        if obj.viewer_edits:
+            return obj.item_title
+        published = getattr(obj, "published_title", None)
+        return obj.item_title if published is None else published
 
     @extend_schema_field(EffectiveSerializer(allow_null=True))
     def get_effective(self, obj) -> dict | None:
         effective = getattr(obj, "effective", None)
         return EffectiveSerializer(effective).data if effective is not None else None
 
+
+class _AssessmentEditorSerializer(_AssessmentSummarySerializer):
+    """What the quiz's editors get: everything."""
+
+    total_marks = serializers.DecimalField(max_digits=12, decimal_places=4, read_only=True)
+    has_attempts = serializers.BooleanField(read_only=True)
+    viewer_edits = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = SUMMARY_FIELDS + EDITOR_FIELDS
+        read_only_fields = fields
+
+
+class AssessmentSerializer(_AssessmentEditorSerializer):
+    """A quiz as the viewer sees it: its editors everything below, learners the summary fields only
+    (the editor-only fields are left out of their answers). Reads selectors.assessment_rows() rows."""
+
+    class Meta(_AssessmentEditorSerializer.Meta):
+        pass
+
     def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not getattr(instance, "viewer_edits", False):
-            for name in EDITOR_FIELDS:
-                data.pop(name, None)
-        return data
+        editor = bool(getattr(instance, "viewer_edits", False))
+        shapes = self.__dict__.setdefault("_shapes", {})
+        shape = shapes.get(editor)
+        if shape is None:
+            kind = _AssessmentEditorSerializer if editor else _AssessmentSummarySerializer
+            shape = shapes[editor] = kind(context=self.context)
+        return shape.to_representation(instance)
 
 
 class SettingsSerializer(serializers.Serializer):
@@ -145,11 +163,16 @@ class AssessmentReplaceSerializer(SettingsSerializer):
     title = serializers.CharField(max_length=200)
 
 
-class SlotSerializer(serializers.ModelSerializer):
+class SlotSerializer(PlannedModelSerializer):
+    """A slot of selectors.slot_rows()."""
+
     kind = serializers.SerializerMethodField()
     question = serializers.SerializerMethodField()
-    question_version = serializers.SerializerMethodField(
-        help_text="The pinned version's number; null: latest."
+    question_version = serializers.IntegerField(
+        source="version_number",
+        read_only=True,
+        allow_null=True,
+        help_text="The pinned version's number; null: latest.",
     )
     random = serializers.SerializerMethodField()
 
@@ -160,31 +183,26 @@ class SlotSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=["question", "random"]))
     def get_kind(self, obj) -> str:
-        return "random" if obj.is_random else "question"
+        return "random" if obj.random_category_id is not None else "question"
 
     def get_question(self, obj) -> dict | None:
         if obj.question_id is None:
             return None
-        question = obj.question
-        latest = question.latest_version
         return {
-            "id": question.pk,
-            "name": question.name,
-            "qtype": question.qtype,
-            "latest_version": latest.number if latest else None,
+            "id": obj.question_id,
+            "name": obj.question_name,
+            "qtype": obj.question_qtype,
+            "latest_version": obj.question_latest,
         }
 
-    def get_question_version(self, obj) -> int | None:
-        return obj.question_version.number if obj.question_version_id else None
-
     def get_random(self, obj) -> dict | None:
-        if not obj.is_random:
+        if obj.random_category_id is None:
             return None
         return {
             "category_id": obj.random_category_id,
-            "category": obj.random_category.name,
+            "category": obj.category_name,
             "subcategories": obj.random_subcategories,
-            "tag": obj.random_tag.name if obj.random_tag_id else None,
+            "tag": obj.tag_name if obj.random_tag_id else None,
         }
 
 
@@ -227,7 +245,9 @@ class SlotOrderSerializer(serializers.Serializer):
     )
 
 
-class OverrideSerializer(serializers.ModelSerializer):
+class OverrideSerializer(PlannedModelSerializer):
+    """An override of selectors.override_rows()."""
+
     user = serializers.SerializerMethodField()
     school_class = serializers.SerializerMethodField()
 
@@ -248,12 +268,12 @@ class OverrideSerializer(serializers.ModelSerializer):
     def get_user(self, obj) -> dict | None:
         if obj.user_id is None:
             return None
-        return {"id": obj.user_id, "full_name": obj.user.full_name, "email": obj.user.email}
+        return {"id": obj.user_id, "full_name": obj.user_full_name, "email": obj.user_email}
 
     def get_school_class(self, obj) -> dict | None:
         if obj.school_class_id is None:
             return None
-        return {"id": obj.school_class_id, "name": obj.school_class.name}
+        return {"id": obj.school_class_id, "name": obj.class_name}
 
 
 class OverrideWriteSerializer(serializers.Serializer):

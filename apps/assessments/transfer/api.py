@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from apps.accounts.scoped_api import AUTHOR, ScopedApiView
 from apps.core.api.parsers import JSONParser
+from apps.core.api.serializers import PlannedSerializer
 from apps.core.errors import ValidationFailed
 
 from ..bank.selectors import category_get
@@ -33,7 +34,9 @@ TAGS = ["question imports"]
 FORMAT_PARAMETER = OpenApiParameter("format", str, enum=list(services.FORMATS), required=True)
 
 
-class TransferJobSerializer(serializers.Serializer):
+# A job read by selectors.job_rows and passed through `prepared` (its progress, uploader and page link). No
+# docstring: drf-spectacular would publish it as the schema's description.
+class TransferJobSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     status = serializers.ChoiceField(choices=TransferJob.Status.choices, read_only=True)
     file_format = serializers.ChoiceField(choices=TransferJob.Format.choices, read_only=True)
@@ -42,44 +45,39 @@ class TransferJobSerializer(serializers.Serializer):
     category_id = serializers.IntegerField(read_only=True, allow_null=True)
     course_id = serializers.IntegerField(read_only=True, allow_null=True)
     assessment_id = serializers.IntegerField(read_only=True, allow_null=True)
-    total = serializers.SerializerMethodField(help_text="Questions in the file (parsed and skipped).")
-    processed = serializers.SerializerMethodField()
-    progress_percent = serializers.SerializerMethodField(help_text="0 to 100.")
-    created = serializers.SerializerMethodField()
-    skipped = serializers.SerializerMethodField()
+    total = serializers.IntegerField(
+        source="progress_total", read_only=True, help_text="Questions in the file (parsed and skipped)."
+    )
+    processed = serializers.IntegerField(source="progress_processed", read_only=True)
+    progress_percent = serializers.IntegerField(read_only=True, help_text="0 to 100.")
+    created = serializers.IntegerField(source="progress_created", read_only=True)
+    skipped = serializers.IntegerField(source="progress_skipped", read_only=True)
     error = serializers.CharField(read_only=True, help_text="Why the job failed (nothing was imported).")
-    created_by = serializers.SerializerMethodField()
+    created_by = serializers.CharField(source="created_by_email", read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     started_at = serializers.DateTimeField(read_only=True, allow_null=True)
     finished_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    page_url = serializers.SerializerMethodField()
+    page_url = serializers.CharField(read_only=True)
 
-    def _progress(self, job):
-        cached = getattr(job, "_progress", None)
-        if cached is None:
-            cached = job._progress = selectors.progress_of(job)
-        return cached
 
-    def get_total(self, job) -> int:
-        return self._progress(job).total
+PAGE_SENTINEL = 918273645
 
-    def get_processed(self, job) -> int:
-        return self._progress(job).processed
 
-    def get_progress_percent(self, job) -> int:
-        return self._progress(job).percent
-
-    def get_created(self, job) -> int:
-        return self._progress(job).created
-
-    def get_skipped(self, job) -> int:
-        return self._progress(job).skipped
-
-    def get_created_by(self, job) -> str | None:
-        return job.created_by.email if job.created_by_id else None
-
-    def get_page_url(self, job) -> str:
-        return reverse("assessments:import_detail", args=[job.pk])
+def prepared(jobs):
+    """The jobs with what TransferJobSerializer writes beyond their columns: their progress (while a job
+    runs, as it last published it), the uploader's address and the job page's link (reversed once)."""
+    head, tail = reverse("assessments:import_detail", args=[PAGE_SENTINEL]).rsplit(str(PAGE_SENTINEL), 1)
+    for job in jobs:
+        progress = selectors.progress_of(job)
+        job.progress_total = progress.total
+        job.progress_processed = progress.processed
+        job.progress_created = progress.created
+        job.progress_skipped = progress.skipped
+        job.progress_percent = progress.percent
+        if "created_by_email" not in job.__dict__:
+            job.created_by_email = job.created_by.email if job.created_by_id else None
+        job.page_url = f"{head}{job.pk}{tail}"
+    return jobs
 
 
 class ReportRowSerializer(serializers.Serializer):
@@ -134,11 +132,11 @@ class ImportListView(TransferApiView):
     default_sort = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return selectors.job_list(viewer=self.request.user)
+        return selectors.job_rows(viewer=self.request.user)
 
     @extend_schema(responses={200: TransferJobSerializer(many=True)}, tags=TAGS)
     def get(self, request):
-        return self.listing(self.get_queryset())
+        return self.listing(self.get_queryset(), prepare=prepared)
 
     @extend_schema(
         request={"multipart/form-data": TransferCreateSerializer},
@@ -169,7 +167,8 @@ class ImportListView(TransferApiView):
             apply_settings=data.get("apply_settings", False),
         )
         # With eager tasks the job may have run already; read it again to answer with where it stands.
-        job = selectors.job_get(viewer=request.user, pk=job.pk) or job
+        job = selectors.job_row(viewer=request.user, pk=job.pk) or job
+        prepared([job])
         return self.one(job, TransferJobDetailSerializer, status=status.HTTP_201_CREATED)
 
 
@@ -178,9 +177,10 @@ class ImportDetailView(TransferApiView):
 
     @extend_schema(responses={200: TransferJobDetailSerializer}, tags=TAGS)
     def get(self, request, pk):
-        job = selectors.job_get(viewer=request.user, pk=pk)
+        job = selectors.job_row(viewer=request.user, pk=pk)
         if job is None:
             raise Http404
+        prepared([job])
         return self.one(job)
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
@@ -41,11 +41,8 @@ CONTENT_TYPES = {"gift": "text/plain; charset=utf-8", "qti": "application/zip"}
 EXTENSIONS = {"gift": "gift.txt", "qti": "qti.zip"}
 
 
-def job_list(*, viewer) -> QuerySet[TransferJob]:
+def _visible(viewer, queryset: QuerySet[TransferJob]) -> QuerySet[TransferJob]:
     scope = scope_of(viewer)
-    queryset = TransferJob.objects.defer("data").select_related(
-        "created_by", "category", "course", "assessment", "assessment__item"
-    )
     if scope.is_org_admin:
         return queryset
     if not scope.can_author():
@@ -53,10 +50,60 @@ def job_list(*, viewer) -> QuerySet[TransferJob]:
     return queryset.filter(Q(created_by_id=scope.user_id) | (Q(course__isnull=False) & bank_filter(viewer)))
 
 
+def job_list(*, viewer) -> QuerySet[TransferJob]:
+    return _visible(
+        viewer,
+        TransferJob.objects.defer("data").select_related(
+            "created_by", "category", "course", "assessment", "assessment__item"
+        ),
+    )
+
+
+def _digits(pk) -> bool:
+    return str(pk).isdigit() and len(str(pk)) <= 12
+
+
 def job_get(*, viewer, pk) -> TransferJob | None:
-    if not str(pk).isdigit() or len(str(pk)) > 12:
+    if not _digits(pk):
         return None
     return job_list(viewer=viewer).filter(pk=pk).first()
+
+
+JOB_ROW_FIELDS = (
+    "id",
+    "file_format",
+    "status",
+    "filename",
+    "size_bytes",
+    "category_id",
+    "course_id",
+    "assessment_id",
+    "total",
+    "processed",
+    "created_count",
+    "skipped_count",
+    "error",
+    "created_by_id",
+    "created_at",
+    "started_at",
+    "finished_at",
+)
+
+
+def job_rows(*, viewer, report: bool = False) -> QuerySet[TransferJob]:
+    """job_list for the API (issue 11): the same jobs, only the columns the API writes (`report` too when
+    asked), the uploader's address in `created_by_email`, no related object loaded."""
+    fields = (*JOB_ROW_FIELDS, "report") if report else JOB_ROW_FIELDS
+    return _visible(
+        viewer, TransferJob.objects.only(*fields).annotate(created_by_email=F("created_by__email"))
+    )
+
+
+def job_row(*, viewer, pk) -> TransferJob | None:
+    """job_get for the API: with the report."""
+    if not _digits(pk):
+        return None
+    return next(iter(job_rows(viewer=viewer, report=True).filter(pk=pk).order_by()[:1]), None)
 
 
 @dataclass(frozen=True)
