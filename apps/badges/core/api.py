@@ -44,6 +44,13 @@ class BadgeApiView(ScopedApiView):
             raise Http404
         return badge
 
+    def badge_row(self, pk=None) -> Badge:
+        """The badge as the API answers it (get_badge's, read lean)."""
+        badge = selectors.badge_row(viewer=self.request.user, pk=self.kwargs["pk"] if pk is None else pk)
+        if badge is None:
+            raise Http404
+        return badge
+
     def find_badge(self) -> Badge:
         badge = selectors.badge_find(viewer=self.request.user, pk=self.kwargs["pk"])
         if badge is None:
@@ -57,7 +64,7 @@ class BadgeApiView(ScopedApiView):
         return badge
 
     def fresh(self, badge, status_code: int = 200) -> Response:
-        return self.one(self.get_badge(badge.pk), BadgeSerializer, status=status_code)
+        return self.one(self.badge_row(badge.pk), BadgeSerializer, status=status_code)
 
 
 def _write_values(view, data: dict) -> dict:
@@ -86,7 +93,8 @@ class BadgeListView(BadgeApiView):
     @extend_schema(responses={200: BadgeSerializer(many=True)}, tags=TAGS)
     def get(self, request):
         return self.listing(
-            selectors.badge_list(viewer=request.user, search=request.query_params.get("search", ""))
+            selectors.badge_rows(viewer=request.user, search=request.query_params.get("search", "")),
+            prepare=selectors.badge_extras,
         )
 
     @extend_schema(
@@ -113,7 +121,7 @@ class BadgeDetailView(BadgeApiView):
 
     @extend_schema(responses={200: BadgeSerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.one(self.get_badge())
+        return self.one(self.badge_row())
 
     @extend_schema(
         request={"application/json": BadgeWriteSerializer}, responses={200: BadgeSerializer}, tags=TAGS
@@ -176,7 +184,10 @@ class BadgeAwardsView(BadgeApiView):
 
     @extend_schema(responses={200: AwardSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        return self.listing(selectors.award_list(viewer=request.user, badge=self.find_badge()))
+        badge = selectors.badge_ref(viewer=request.user, pk=pk)
+        if badge is None:
+            raise Http404
+        return self.listing(selectors.award_rows(viewer=request.user, badge=badge))
 
 
 class BadgeAwardView(BadgeApiView):
@@ -247,7 +258,7 @@ class UserBadgesView(AwardApiView):
 
     @extend_schema(responses={200: AwardSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        user = selectors.learner_find(viewer=request.user, pk=pk)
+        user = selectors.learner_seen(viewer=request.user, pk=pk)
         if user is None:
             raise Http404
-        return self.listing(selectors.learner_awards(viewer=request.user, user=user))
+        return self.listing(selectors.learner_award_rows(viewer=request.user, user=user))

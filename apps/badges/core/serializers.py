@@ -3,12 +3,14 @@ whole on PUT/PATCH when given), each {"kind", and per kind: "course_id" | "count
 "assessment_id", "min_percent" | "count" (days) | "badge_ids"}."""
 
 import json
+import uuid
 
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.fields import SingleLineCharField
+from apps.core.api.serializers import PlannedModelSerializer, PlannedSerializer
 
 from ..models import Badge, BadgeAward, BadgeCriterion, BadgeProgress
 from .selectors import award_status
@@ -48,12 +50,34 @@ class TagsField(JsonList):
     pass
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+# The criterion kinds' labels, built once (still lazy: `str()` at each call reads the active language).
+_KIND_LABELS = dict(BadgeCriterion._meta.get_field("kind").flatchoices)
+
+
+class KindLabelField(serializers.CharField):
+    """The criterion's `get_kind_display()`, read from a mapping built once rather than by Django's
+    per-call rebuild of the choices (the same text: the label in the active language, or the raw value).
+    Each label is translated once per bound field, that is once per request (one language)."""
+
+    def get_attribute(self, instance):
+        return instance.kind
+
+    def to_representation(self, value):
+        texts = self.__dict__.get("_texts")
+        if texts is None:
+            texts = self.__dict__["_texts"] = {}
+        text = texts.get(value)
+        if text is None:
+            text = texts[value] = str(_KIND_LABELS.get(value, value))
+        return text
+
+
+class CriterionSerializer(PlannedModelSerializer):
     course_id = serializers.IntegerField(allow_null=True)
     category_id = serializers.IntegerField(allow_null=True)
     assessment_id = serializers.IntegerField(allow_null=True)
     badge_ids = serializers.SerializerMethodField()
-    label = serializers.CharField(source="get_kind_display")
+    label = KindLabelField()
 
     class Meta:
         model = BadgeCriterion
@@ -75,17 +99,74 @@ class CriterionSerializer(serializers.ModelSerializer):
         return list(ids) if ids is not None else [b.pk for b in criterion.required_badges.all()]
 
 
-def image_url(badge: Badge) -> str | None:
-    """The BadgeClass's public picture once the badge is out of draft; a draft's, for signed-in members."""
-    if badge.status != Badge.Status.DRAFT:
+_UID_MARK = uuid.UUID("5e7a1c0d-9b2f-4e3a-8c61-0f4d2b7e9a53")
+_PK_MARK = 918273645546372819
+
+
+class _Path:
+    """reverse(name, args=[value]) for one request: reversed once with a marker, then formatted per object
+    (reverse() per row is costly). Falls back to reverse() when the marker does not come out once."""
+
+    __slots__ = ("head", "missing", "name", "tail")
+
+    def __init__(self, name: str, mark):
+        self.name = name
+        self.head = self.tail = None
+        self.missing = False
         try:
-            return reverse("badges:ob_badge_image", args=[badge.uid])
+            path = reverse(name, args=[mark])
         except NoReverseMatch:
-            pass
-    return reverse("badges:badge_image", args=[badge.pk]) if badge.image else None
+            self.missing = True
+            return
+        if path.count(str(mark)) == 1:
+            self.head, _, self.tail = path.partition(str(mark))
+
+    def __call__(self, value) -> str:
+        if self.head is None:
+            return reverse(self.name, args=[value])
+        return f"{self.head}{value}{self.tail}"
 
 
-class BadgeSerializer(serializers.ModelSerializer):
+class _Paths:
+    """The badge paths the serializers write, for one serializer of one request (the URLconf and script
+    prefix are the request's), each reversed on first use."""
+
+    def __init__(self):
+        self._made: dict[str, _Path] = {}
+
+    def path(self, name: str, mark) -> _Path:
+        path = self._made.get(name)
+        if path is None:
+            path = self._made[name] = _Path(name, mark)
+        return path
+
+    def image_url(self, badge: Badge) -> str | None:
+        """The BadgeClass's public picture once the badge is out of draft (when the Open Badges URLs are
+        installed); a draft's, for signed-in members; None for a draft without a picture."""
+        if badge.status != Badge.Status.DRAFT:
+            public = self.path("badges:ob_badge_image", _UID_MARK)
+            if not public.missing:
+                return public(badge.uid)
+        if not badge.image:
+            return None
+        own = self.path("badges:badge_image", _PK_MARK)
+        if own.missing:
+            return reverse("badges:badge_image", args=[badge.pk])  # its own error, as before
+        return own(badge.pk)
+
+    def assertion_url(self, award: BadgeAward) -> str | None:
+        path = self.path("badges:ob_assertion", _UID_MARK)
+        return None if path.missing else path(award.uid)
+
+
+def _paths(serializer) -> _Paths:
+    paths = serializer.__dict__.get("_badge_paths")
+    if paths is None:
+        paths = serializer.__dict__["_badge_paths"] = _Paths()
+    return paths
+
+
+class BadgeSerializer(PlannedModelSerializer):
     course_id = serializers.IntegerField(allow_null=True)
     criteria = CriterionSerializer(many=True)
     tags = serializers.SerializerMethodField()
@@ -123,7 +204,7 @@ class BadgeSerializer(serializers.ModelSerializer):
         return list(names) if names is not None else [tag.name for tag in badge.tags.all()]
 
     def get_image_url(self, badge) -> str | None:
-        return image_url(badge)
+        return _paths(self).image_url(badge)
 
 
 class BadgeWriteSerializer(serializers.Serializer):
@@ -145,30 +226,23 @@ class BadgeWriteSerializer(serializers.Serializer):
     regenerate_image = serializers.BooleanField(required=False, default=False)
 
 
-class UserRefSerializer(serializers.Serializer):
+class UserRefSerializer(PlannedSerializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
     email = serializers.EmailField()
 
 
-class BadgeRefSerializer(serializers.Serializer):
+class BadgeRefSerializer(PlannedSerializer):
     id = serializers.IntegerField()
     uid = serializers.UUIDField()
     name = serializers.CharField()
     image_url = serializers.SerializerMethodField()
 
     def get_image_url(self, badge) -> str | None:
-        return image_url(badge)
+        return _paths(self).image_url(badge)
 
 
-def _ob(name: str, uid) -> str | None:
-    try:
-        return reverse(name, args=[uid])
-    except NoReverseMatch:
-        return None
-
-
-class AwardSerializer(serializers.ModelSerializer):
+class AwardSerializer(PlannedModelSerializer):
     badge = BadgeRefSerializer()
     user = UserRefSerializer()
     awarded_by = UserRefSerializer(allow_null=True)
@@ -200,7 +274,7 @@ class AwardSerializer(serializers.ModelSerializer):
         return award_status(award)
 
     def get_assertion_url(self, award) -> str | None:
-        return _ob("badges:ob_assertion", award.uid)
+        return _paths(self).assertion_url(award)
 
 
 class AwardCreateSerializer(serializers.Serializer):
@@ -214,7 +288,7 @@ class RevokeSerializer(serializers.Serializer):
     reason = SingleLineCharField(max_length=500)
 
 
-class ProgressSerializer(serializers.ModelSerializer):
+class ProgressSerializer(PlannedModelSerializer):
     user = UserRefSerializer()
     badge_id = serializers.IntegerField()
 

@@ -1,5 +1,6 @@
 """The learner's downloads of an award, over the API (a learner: their own awards; staff: the awards of the
-learners they may see, as apps/badges/core/selectors.award_get decides; anything else 404):
+learners they may see, as apps/badges/core/selectors.award_get decides (award_download reads it); anything
+else 404):
 
     GET /api/v1/badge-awards/{id}/assertion    the OB 2.0 hosted assertion JSON, its public URL and the
                                                baked PNG / SVG and signed (JWS) URLs
@@ -21,7 +22,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
 from apps.accounts.scoped_api import ADMIN, ScopedApiView
-from apps.badges.core.selectors import award_get
+from apps.badges.core.selectors import award_download
 from apps.core.errors import Conflict
 
 from . import documents, keys, ob3, services
@@ -54,7 +55,7 @@ class AwardDownloadView(ScopedApiView):
     pagination_class = None
 
     def get_award(self):
-        award = award_get(viewer=self.request.user, pk=self.kwargs["pk"])
+        award = award_download(viewer=self.request.user, pk=self.kwargs["pk"])
         if award is None:
             raise Http404
         return award

@@ -11,6 +11,7 @@ then (the old public keys stay published, so old signatures still verify).
 """
 
 import base64
+import functools
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes, serialization
@@ -103,7 +104,18 @@ def signing_key_rotate(*, actor=None) -> SigningKey:
 
 
 def private_jwk(key: SigningKey) -> jwk.JWK:
-    return jwk.JWK.from_pem(decrypt_private_pem(key.private_key_encrypted))
+    """The key's private JWK, to sign with. Loading an RSA key checks it (about 90 ms): the loaded key is
+    kept per process, found by this schema, SECRET_KEY and the stored ciphertext itself (a key's ciphertext
+    never changes; a new key, after a rotation, is another ciphertext), so it is only ever the key this
+    schema would decrypt from this row now, and never another organization's."""
+    return _loaded_private_jwk(connection.schema_name, settings.SECRET_KEY, key.private_key_encrypted)
+
+
+@functools.lru_cache(maxsize=64)
+def _loaded_private_jwk(schema_name: str, secret_key: str, encrypted: str) -> jwk.JWK:
+    loaded = jwk.JWK.from_pem(decrypt_private_pem(encrypted, schema_name=schema_name))
+    loaded.get_op_key("sign")  # jwcrypto builds (and checks) its signing key once, on first use: now
+    return loaded
 
 
 def public_jwk(key: SigningKey, *, kid: str = "") -> dict:
