@@ -71,6 +71,27 @@ def test_lists_show_only_the_callers_scope(acme, acme_student, course, rule):
     assert api(acme, "south-student").get(f"/api/v1/certificates/{mine.pk}").status_code == 404
 
 
+def test_a_persons_list_answers_404_for_a_person_out_of_scope_whatever_the_page(acme, acme_student, course):
+    """/users/{id}/certificates looks the person up only when its page is empty or the request fails: a
+    person out of the caller's scope is still a 404 first, one in scope without certificates an empty list."""
+    with in_org(acme):
+        make_certificate(user=acme_student, course=course)
+    mine = f"/api/v1/users/{acme_student.pk}/certificates"
+    theirs = f"/api/v1/users/{person(acme, 'south-student').pk}/certificates"
+    teacher = api(acme, "teacher")
+
+    assert len(assert_ok(teacher.get(mine))) == 1
+    assert assert_ok(teacher.get(mine + "?page=9")) == []
+    assert teacher.get(mine + "?sort=nope").status_code == 400
+    assert teacher.get(mine + "?per_page=0").status_code == 400
+    assert assert_ok(api(acme, "south-teacher").get(theirs)) == []
+    for path in (theirs, theirs + "?page=9", theirs + "?sort=nope", mine + "?per_page=0"):
+        client = teacher if path.startswith(theirs) else api(acme, "south-teacher")
+        assert client.get(path).status_code == 404, path
+    assert api(acme, "student").get(theirs).status_code == 404
+    assert assert_ok(api(acme, "orgadmin").get(theirs)) == []
+
+
 def test_the_pdf_answers_409_while_it_is_made_then_the_pdf(acme, acme_student, course, rule):
     from apps.certificates.issuing import services
 

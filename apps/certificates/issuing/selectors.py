@@ -9,7 +9,7 @@ The public lookups (by code or verify uuid) take no viewer: anyone may verify a 
 import re
 import uuid
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 
 from apps.accounts.permissions import scope_of
 from apps.accounts.selectors import visible_people
@@ -50,6 +50,50 @@ def certificate_list(*, viewer, user=None, course=None, status: str | None = Non
 
 def certificate_get(*, viewer, pk) -> Certificate | None:
     return certificate_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+
+
+# What the API's CertificateSerializer prints: these columns, the learner's name and email and the version's
+# number (annotated: no user or version instance per row). Nothing else is read (the template, course and
+# quiz rows, the version's snapshot).
+API_COLUMNS = (
+    "verify_uuid",
+    "code",
+    "user",
+    "template",
+    "template_version",
+    "course",
+    "assessment",
+    "data",
+    "source",
+    "issued_at",
+    "expires_at",
+    "status",
+    "revoked_at",
+    "revocation_reason",
+    "replaces",
+    "render_state",
+    "revision",
+)
+
+
+def for_api(queryset: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """`queryset` (of certificate_list) loading only what the API prints: for reading, not for changes."""
+    return (
+        queryset.select_related(None)
+        .only(*API_COLUMNS)
+        .annotate(
+            holder_name=F("user__full_name"),
+            holder_email=F("user__email"),
+            version_number=F("template_version__number"),
+        )
+    )
+
+
+def certificate_api_get(*, viewer, pk) -> Certificate | None:
+    if not _digits(pk):
+        return None
+    found = list(for_api(certificate_list(viewer=viewer)).filter(pk=pk).order_by()[:1])
+    return found[0] if found else None
 
 
 def learner_certificates(viewer, user) -> QuerySet[Certificate]:
@@ -110,6 +154,22 @@ def rule_for_quiz(*, viewer, assessment_id):
     return assessment, rule, bool(getattr(assessment, "viewer_edits", False))
 
 
+def rule_row(*, viewer, target: str, pk) -> CertificateRule | None:
+    """The rule of a course (`target` "course") or quiz ("assessment") the viewer may see, for reading
+    (the API's GET): the same visibility as rule_for_course / rule_for_quiz, without the template's row
+    and without the quiz's counts."""
+    if target == "course":
+        found = course_find(viewer=viewer, pk=pk)
+    else:
+        from apps.assessments.quizzes.selectors import assessment_ref
+
+        found = assessment_ref(viewer=viewer, pk=pk)
+    if found is None:
+        return None
+    rules = list(CertificateRule.objects.filter(**{f"{target}_id": found.pk})[:1])
+    return rules[0] if rules else None
+
+
 # --- bulk jobs -----------------------------------------------------------------------------------------------
 
 
@@ -134,3 +194,8 @@ def job_list(*, viewer) -> QuerySet[BulkJob]:
 
 def job_get(*, viewer, pk) -> BulkJob | None:
     return job_list(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
+
+
+def job_api_get(*, viewer, pk) -> BulkJob | None:
+    """job_get for the API, whose serializer prints the job's own columns only (no joined rows)."""
+    return job_list(viewer=viewer).select_related(None).filter(pk=pk).first() if _digits(pk) else None

@@ -4,27 +4,44 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from apps.core.api.fields import MAX_ID
+from apps.core.api.serializers import PlannedSerializer
 
 from ..models import BulkJob, Certificate
 
 
-class CertificateHolderSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    full_name = serializers.CharField(source="get_full_name", read_only=True)
-    email = serializers.EmailField(read_only=True)
+# The certificate's learner, read from the certificate's own row: selectors.for_api annotates the learner's
+# name and email on it (no user instance per row). Comments, not docstrings: those would be the OpenAPI
+# components' descriptions.
+class CertificateHolderSerializer(PlannedSerializer):
+    id = serializers.IntegerField(source="user_id", read_only=True)
+    full_name = serializers.SerializerMethodField()
+    email = serializers.EmailField(source="holder_email", read_only=True)
+
+    def get_full_name(self, certificate) -> str:
+        return certificate.holder_name or certificate.holder_email  # the learner's get_full_name()
 
 
-class CertificateSerializer(serializers.Serializer):
+def _url_format(name: str, sample: str) -> str:
+    """The URL named `name` for the argument `sample`, as a format with `{}` in its place: reverse() once per
+    request rather than once per row."""
+    url = reverse(name, args=[sample]).replace("{", "{{").replace("}", "}}")
+    assert url.count(sample) == 1, url
+    return url.replace(sample, "{}")
+
+
+# A certificate as selectors.for_api loads it: its columns (API_COLUMNS), its learner's name and email and
+# its version's number.
+class CertificateSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     code = serializers.CharField(read_only=True)
     verify_uuid = serializers.SerializerMethodField()
     state = serializers.CharField(read_only=True, help_text="valid, expired or revoked (expiry is computed).")
     status = serializers.ChoiceField(choices=Certificate.Status.choices, read_only=True)
-    user = CertificateHolderSerializer(read_only=True)
+    user = CertificateHolderSerializer(source="*", read_only=True)
     course_id = serializers.IntegerField(read_only=True, allow_null=True)
     assessment_id = serializers.IntegerField(read_only=True, allow_null=True)
     template_id = serializers.IntegerField(read_only=True)
-    template_version = serializers.IntegerField(source="template_version.number", read_only=True)
+    template_version = serializers.IntegerField(source="version_number", read_only=True)
     data = serializers.JSONField(read_only=True)
     source = serializers.ChoiceField(choices=Certificate.Source.choices, read_only=True)
     issued_at = serializers.DateTimeField(read_only=True)
@@ -40,13 +57,22 @@ class CertificateSerializer(serializers.Serializer):
     def get_verify_uuid(self, certificate) -> str:
         return certificate.verify_uuid.hex
 
+    def _format(self, name: str, sample: str) -> str:
+        formats = self.__dict__.setdefault("_url_formats", {})
+        found = formats.get(name)
+        if found is None:
+            found = formats[name] = _url_format(name, sample)
+        return found
+
     def get_pdf_url(self, certificate) -> str | None:
         if certificate.render_state != Certificate.RenderState.READY:
             return None
-        return reverse("api-certificate-pdf", args=[certificate.pk])
+        return self._format("api-certificate-pdf", "918273645").format(certificate.pk)
 
     def get_verify_url(self, certificate) -> str:
-        return reverse("certificates:verify_detail", args=[certificate.verify_uuid.hex])
+        return self._format("certificates:verify_detail", "0123456789abcdef" * 2).format(
+            certificate.verify_uuid.hex
+        )
 
 
 class CertificateCreateSerializer(serializers.Serializer):
@@ -73,7 +99,7 @@ class ShareSerializer(serializers.Serializer):
     linkedin_url = serializers.URLField()
 
 
-class RuleSerializer(serializers.Serializer):
+class RuleSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     course_id = serializers.IntegerField(read_only=True, allow_null=True)
     assessment_id = serializers.IntegerField(read_only=True, allow_null=True)
@@ -94,7 +120,7 @@ class BulkIssueSerializer(serializers.Serializer):
         return attrs
 
 
-class BulkJobSerializer(serializers.Serializer):
+class BulkJobSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=BulkJob.Kind.choices, read_only=True)
     status = serializers.ChoiceField(choices=BulkJob.Status.choices, read_only=True)
@@ -116,7 +142,7 @@ class BulkJobSerializer(serializers.Serializer):
         return int(job.done * 100 / job.total) if job.total else 0
 
 
-class VerificationSerializer(serializers.Serializer):
+class VerificationSerializer(PlannedSerializer):
     """What anyone may read of a certificate: no email, no internal ids."""
 
     verify_uuid = serializers.SerializerMethodField()

@@ -17,6 +17,7 @@ from apps.accounts.scoped_api import ADMIN, MANAGER, ScopedApiView
 from apps.certificates.models import CertificateTemplate, TemplateVersion
 from apps.core.api.fields import SingleLineCharField
 from apps.core.api.negotiation import AnyAcceptNegotiation
+from apps.core.api.serializers import PlannedModelSerializer, PlannedSerializer
 from apps.core.errors import ValidationFailed
 
 from . import previews, selectors, services
@@ -29,12 +30,12 @@ Model = CertificateTemplate
 # --- serializers -------------------------------------------------------------------------------------------
 
 
-class TemplateAuthorSerializer(serializers.Serializer):
+class TemplateAuthorSerializer(PlannedSerializer):
     id = serializers.IntegerField(read_only=True)
     full_name = serializers.CharField(read_only=True)
 
 
-class TemplateSerializer(serializers.ModelSerializer):
+class TemplateSerializer(PlannedModelSerializer):
     logo = serializers.SerializerMethodField(help_text="The logo's URL, or null.")
     signature_image = serializers.SerializerMethodField(help_text="The signature's URL, or null.")
     created_by = TemplateAuthorSerializer(read_only=True, allow_null=True)
@@ -102,7 +103,7 @@ class TemplateUpdateSerializer(TemplateWriteSerializer):
     name = SingleLineCharField(max_length=200, required=False)
 
 
-class TemplateVersionSerializer(serializers.ModelSerializer):
+class TemplateVersionSerializer(PlannedModelSerializer):
     created_by = TemplateAuthorSerializer(read_only=True, allow_null=True)
     current = serializers.SerializerMethodField()
 
@@ -133,8 +134,15 @@ class TemplateApiView(ScopedApiView):
             raise Http404
         return template
 
+    def bare_template(self) -> CertificateTemplate:
+        """The template (scoped like template()) without its counts: for its versions."""
+        template = selectors.template_find(viewer=self.request.user, pk=self.kwargs["pk"])
+        if template is None:
+            raise Http404
+        return template
+
     def fresh(self, pk) -> Response:
-        return self.one(selectors.template_get(viewer=self.request.user, pk=pk))
+        return self.one(selectors.template_row(viewer=self.request.user, pk=pk))
 
 
 class TemplateListView(TemplateApiView):
@@ -149,7 +157,7 @@ class TemplateListView(TemplateApiView):
 
     @extend_schema(responses={200: TemplateSerializer(many=True)}, tags=TAGS)
     def get(self, request):
-        return self.listing(selectors.template_list(viewer=request.user))
+        return self.listing(selectors.template_rows(viewer=request.user))
 
     @extend_schema(request=TemplateWriteSerializer, responses={201: TemplateSerializer}, tags=TAGS)
     def post(self, request):
@@ -163,7 +171,10 @@ class TemplateListView(TemplateApiView):
 class TemplateDetailView(TemplateApiView):
     @extend_schema(responses={200: TemplateSerializer}, tags=TAGS)
     def get(self, request, pk):
-        return self.one(self.template())
+        template = selectors.template_row(viewer=request.user, pk=pk)
+        if template is None:
+            raise Http404
+        return self.one(template)
 
     @extend_schema(request=TemplateUpdateSerializer, responses={200: TemplateSerializer}, tags=TAGS)
     def put(self, request, pk):
@@ -191,8 +202,8 @@ class TemplateVersionListView(TemplateApiView):
 
     @extend_schema(responses={200: TemplateVersionSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        template = self.template()
-        page = self.paginate_queryset(self.filter_queryset(selectors.version_list(template=template)))
+        template = self.bare_template()
+        page = self.paginate_queryset(self.filter_queryset(selectors.version_rows(template=template)))
         context = {**self.get_serializer_context(), "current_number": template.version}
         return self.get_paginated_response(TemplateVersionSerializer(page, many=True, context=context).data)
 
@@ -202,11 +213,10 @@ class TemplateVersionDetailView(TemplateApiView):
 
     @extend_schema(responses={200: TemplateVersionSerializer}, tags=TAGS)
     def get(self, request, pk, number):
-        template = self.template()
-        version = selectors.version_get(template=template, number=number)
+        version = selectors.version_row_of(viewer=request.user, template_pk=pk, number=number)
         if version is None:
             raise Http404
-        return self.one(version, context={"current_number": template.version})
+        return self.one(version, context={"current_number": version.current_number})
 
 
 class TemplateArchiveView(TemplateApiView):
