@@ -179,7 +179,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["ENGINE"] = "apps.core.db"  # django-tenants' backend, see apps/core/db/base.py
 # Behind PgBouncer in transaction mode, server-side cursors must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 TENANT_MULTIPROCESSING_MAX_PROCESSES = int(env("TENANT_MIGRATE_PROCESSES", "2"))

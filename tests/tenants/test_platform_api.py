@@ -231,6 +231,6 @@ def test_list_query_count_does_not_grow_with_organizations(operator_client, plan
     count_queries()
     many = count_queries()
 
-    # search_path, user, page (its total counted in the same query), domains (prefetch), usage (one UNION
-    # ALL for every org)
-    assert few == many == 5
+    # user, page (its total counted in the same query), domains (prefetch), usage (one UNION ALL for every
+    # org); the session's search_path is still the public schema's (apps/core/db)
+    assert few == many == 4

@@ -78,16 +78,17 @@ def test_warm_routing_costs_no_database_query(acme, acme_admin):
 
     assert response.status_code == 200
     statements = [q["sql"] for q in queries.captured_queries]
-    # search_path once and the user (their roles are their scope's, kept since the first request): nothing
-    # reads the domain or organization tables.
-    assert statements[0] == 'SET search_path = "acme","public"'
+    # Only the user (their roles are their scope's, kept since the first request; the session's search_path
+    # is still acme's from it): nothing reads the domain or organization tables.
     assert not [s for s in statements if "tenants_domain" in s or "tenants_organization" in s]
-    assert len(statements) == 2
+    assert not [s for s in statements if s.startswith("SET search_path")]
+    assert len(statements) == 1
 
 
-def test_search_path_is_set_once_per_request_not_per_cursor(acme, acme_admin):
+def test_search_path_is_set_once_per_request_not_per_cursor(acme, acme_admin, globex, globex_admin):
     client = browser_for(acme, acme_admin)
     client.get("/")
+    browser_for(globex, globex_admin).get("/")  # the session is now on globex's schema
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/")
@@ -95,23 +96,66 @@ def test_search_path_is_set_once_per_request_not_per_cursor(acme, acme_admin):
     assert response.status_code == 200
     statements = [q["sql"] for q in queries.captured_queries]
     assert len(statements) >= 3  # session, user and roles: several cursors
-    assert sum(s.startswith("SET search_path") for s in statements) == 1
+    assert [s for s in statements if s.startswith("SET search_path")] == ['SET search_path = "acme","public"']
 
 
-def test_routing_cache_is_invalidated_when_the_org_changes(
-    acme, acme_client, django_capture_on_commit_callbacks
+def _sets(client, path="/"):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SET search_path")]
+
+
+def test_the_search_path_is_set_again_only_when_the_organization_changes(
+    acme, acme_admin, globex, globex_admin
 ):
-    from tenants.services import organization_suspend
+    """apps/core/db: the session keeps the search_path between requests; a request for the same
+    organization sends no SET, one for another sends its own, and each reads its own rows."""
+    acme_browser, globex_browser = browser_for(acme, acme_admin), browser_for(globex, globex_admin)
+    acme_browser.get("/")
+    globex_browser.get("/")  # the host -> organization lookups are cached from here on
+    acme_browser.get("/")
+    assert _sets(acme_browser) == []
+    assert _sets(globex_browser) == ['SET search_path = "globex","public"']
+    assert _sets(globex_browser) == []
+    assert _sets(acme_browser) == ['SET search_path = "acme","public"']
+    me = client_for("acme", token=jwt_for(acme, acme_admin)).get("/api/v1/auth/me").json()["data"]
+    assert me["email"] == acme_admin.email
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('search_path')")
+        assert cursor.fetchone()[0] == "acme, public"
 
-    assert acme_client.get("/").status_code == 200
-    with django_capture_on_commit_callbacks(execute=True):
-        organization_suspend(organization=acme, reason="unpaid")
 
-    assert acme_client.get("/").status_code == 403
+def test_after_a_rollback_the_search_path_is_set_again(acme, acme_admin):
+    """A rolled-back transaction may have taken the SET with it (PostgreSQL's SET is transactional): the
+    record is not trusted after it, and the search_path is set again before the next statement."""
+    from django.db import transaction
+
+    client = browser_for(acme, acme_admin)
+    client.get("/")
+    assert _sets(client) == []
+    with CaptureQueriesContext(connection) as queries:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT 1")
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        assert client.get("/").status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    rolled_back = next(n for n, sql in enumerate(statements) if sql.startswith("ROLLBACK TO SAVEPOINT"))
+    assert 'SET search_path = "acme","public"' in statements[rolled_back:]
 
 
-def test_each_request_runs_in_its_hosts_schema(acme_client, globex_client):
-    acme_client.get("/")
-    assert connection.schema_name == "acme"
-    globex_client.get("/")
-    assert connection.schema_name == "globex"
+def test_a_rollback_to_a_savepoint_forgets_the_sessions_search_path(acme, acme_admin):
+    from django.db import transaction
+
+    client = browser_for(acme, acme_admin)
+    client.get("/")
+    sid = transaction.savepoint()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    transaction.savepoint_rollback(sid)
+    connection.set_tenant(acme)  # what the next request's routing does
+    assert connection.search_path_set_schemas is None  # so its first statement sets it again
+    assert _sets(client) == ['SET search_path = "acme","public"']
