@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import scope_of
 from apps.accounts.scoped_api import ADMIN, MANAGER, OwnOrganizationMixin, ScopedApiView
+from apps.accounts.selectors import with_api_roles
 from apps.accounts.services import RoleSpec, member_add
 from apps.core.errors import ValidationFailed
 
@@ -132,10 +133,12 @@ class BranchUserListView(BranchScopedView):
 
     def get_queryset(self):
         """The people of the branch, without reading the branch first: get() makes sure the caller sees it."""
-        return selectors.branch_members(
-            viewer=self.request.user,
-            branch=self.kwargs["pk"],
-            search=self.request.query_params.get("search", ""),
+        return with_api_roles(
+            selectors.branch_members(
+                viewer=self.request.user,
+                branch=self.kwargs["pk"],
+                search=self.request.query_params.get("search", ""),
+            )
         )
 
     @extend_schema(

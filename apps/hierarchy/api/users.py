@@ -110,7 +110,7 @@ class UserListView(ScopedApiView):
 
     def get_queryset(self):
         search = self.request.query_params.get("search", "")
-        return people.user_list(viewer=self.request.user, search=search)
+        return people.with_api_roles(people.user_list(viewer=self.request.user, search=search))
 
     @extend_schema(parameters=[SEARCH], responses={200: UserSerializer(many=True)}, tags=TAGS)
     def get(self, request):
