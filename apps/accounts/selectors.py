@@ -92,8 +92,14 @@ def user_get(*, viewer, pk):
 
 def person_find(*, viewer, pk):
     """The person if the viewer may see them, without their roles: for reads that only need to know they
-    are the viewer's to see (their enrollments, their progress)."""
-    return visible_people(viewer=viewer).filter(pk=pk).first() if str(pk).isdigit() else None
+    are the viewer's to see (their enrollments, their progress). Everyone sees themselves: asked for their
+    own id, the viewer is the answer, without a query."""
+    if not str(pk).isdigit():
+        return None
+    scope = scope_of(viewer)
+    if scope.user_id is not None and scope.user_id == int(pk) and getattr(viewer, "pk", None) == scope.user_id:
+        return viewer
+    return visible_people(viewer=viewer).filter(pk=pk).first()
 
 
 def people_holding(*, viewer, people: QuerySet | None = None, **role) -> QuerySet:
