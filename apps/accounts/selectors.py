@@ -16,15 +16,21 @@ from .permissions import scope_of
 User = get_user_model()
 
 
+def _roles_prefetch(roles: QuerySet) -> Prefetch:
+    """People's roles with their branch and class, in the order they were given."""
+    return Prefetch(
+        "role_assignments", queryset=roles.select_related("branch", "school_class").order_by("pk")
+    )
+
+
 def _with_roles(queryset):
+    # Not the branch's settings, texts and address nor the class's description: no list of people shows
+    # them, and reading a branch's JSON settings for every role was a tenth of the list's cost.
     return queryset.prefetch_related(
-        Prefetch(
-            "role_assignments",
-            # Not the branch's settings, texts and address nor the class's description: no list of people
-            # shows them, and reading a branch's JSON settings for every role was a tenth of the list's cost.
-            queryset=RoleAssignment.objects.select_related("branch", "school_class")
-            .defer("branch__settings", "branch__welcome_text", "branch__address", "school_class__description")
-            .order_by("pk"),
+        _roles_prefetch(
+            RoleAssignment.objects.defer(
+                "branch__settings", "branch__welcome_text", "branch__address", "school_class__description"
+            )
         )
     )
 
@@ -50,12 +56,7 @@ def with_api_roles(queryset: QuerySet) -> QuerySet:
     """People of user_list() with their roles loaded for the API's answer only: the columns it prints,
     not the branch's and class's other columns (two date-times each to parse per role). For reading."""
     return queryset.prefetch_related(None).prefetch_related(
-        Prefetch(
-            "role_assignments",
-            queryset=RoleAssignment.objects.select_related("branch", "school_class")
-            .only(*API_ROLE_COLUMNS)
-            .order_by("pk"),
-        )
+        _roles_prefetch(RoleAssignment.objects.only(*API_ROLE_COLUMNS))
     )
 
 
@@ -97,7 +98,11 @@ def person_find(*, viewer, pk):
     if not str(pk).isdigit():
         return None
     scope = scope_of(viewer)
-    if scope.user_id is not None and scope.user_id == int(pk) and getattr(viewer, "pk", None) == scope.user_id:
+    if (
+        scope.user_id is not None
+        and scope.user_id == int(pk)
+        and getattr(viewer, "pk", None) == scope.user_id
+    ):
         return viewer
     return visible_people(viewer=viewer).filter(pk=pk).first()
 
