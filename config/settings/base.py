@@ -179,6 +179,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Parameters bound on the server, and a statement a connection has run 5 times prepared on its session
+# (psycopg's prepare_threshold), so that PostgreSQL skips parsing and planning it again: about 1 ms of a list
+# request (issue 11). PostgreSQL analyses a prepared statement again whenever the search_path differs from
+# the one it was prepared under, so it always reads the current organization's tables
+# (tests/tenants/test_prepared_statements.py). DB_PREPARED_STATEMENTS=false returns to Django's default
+# (parameters bound in the client, nothing prepared), e.g. behind a PgBouncer older than 1.21 in
+# transaction mode (docs/scaling.md).
+if env_bool("DB_PREPARED_STATEMENTS", True):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DATABASES["default"]["ENGINE"] = "apps.core.db"  # django-tenants' backend, see apps/core/db/base.py
 # Behind PgBouncer in transaction mode, server-side cursors must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
