@@ -185,9 +185,13 @@ DATABASES = {
 # the one it was prepared under, so it always reads the current organization's tables
 # (tests/tenants/test_prepared_statements.py). DB_PREPARED_STATEMENTS=false returns to Django's default
 # (parameters bound in the client, nothing prepared), e.g. behind a PgBouncer older than 1.21 in
-# transaction mode (docs/scaling.md).
+# transaction mode (docs/scaling.md). A connection keeps DB_PREPARED_MAX statements prepared (psycopg's
+# prepared_max, least recently used dropped first; its default of 100 is fewer than the API's working set: every
+# endpoint and page of `make bench BENCH_ARGS=cost` together prepare about 310, 26 MB of server memory).
 if env_bool("DB_PREPARED_STATEMENTS", True):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5, prepared_max=int(env("DB_PREPARED_MAX", "500"))
+    )
 DATABASES["default"]["ENGINE"] = "apps.core.db"  # django-tenants' backend, see apps/core/db/base.py
 # Behind PgBouncer in transaction mode, server-side cursors must be off.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)

@@ -26,6 +26,8 @@ def test_the_connection_binds_on_the_server_and_prepares_repeated_queries(db):
     connection.ensure_connection()
     assert connection.connection.prepare_threshold == options["prepare_threshold"]
     assert connection.connection.prepare_threshold is not None
+    # psycopg's default of 100 is fewer than the statements the API and pages run (about 310).
+    assert connection.connection.prepared_max == options["prepared_max"] >= 310
 
 
 def test_a_statement_prepared_for_one_organization_reads_the_next_ones_rows(

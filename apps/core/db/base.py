@@ -10,6 +10,10 @@ close, on rollback and on a rollback to a savepoint (PostgreSQL's SET is transac
 fails. Any other schema, or none recorded, sets it as before.
 (tests/tenants/test_routing.py: the SET is skipped for the same organization and issued for another, and
 again after a rolled-back transaction.)
+
+It also takes `prepared_max` in OPTIONS (config/settings/base.py, DB_PREPARED_MAX): how many statements
+psycopg keeps prepared on a connection, which libpq does not know as a connection parameter, so it is set on
+the connection once made.
 """
 
 from django_tenants.postgresql_backend import base as tenants_base
@@ -42,3 +46,15 @@ class DatabaseWrapper(tenants_base.DatabaseWrapper):
             super().savepoint_rollback(sid)
         finally:
             self._session_paths = None
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        params.pop("prepared_max", None)  # not a libpq parameter: set on the connection once it is made
+        return params
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        prepared_max = self.settings_dict["OPTIONS"].get("prepared_max")
+        if prepared_max is not None:
+            connection.prepared_max = prepared_max
+        return connection
