@@ -196,6 +196,8 @@ ROWS: list[Row] = [
     _page("certificate_page", "/certificates/{certificate_id}/", student=True),
     _page("certificate_course_page", "/courses/{course_id}/certificates/"),
     _page("certificate_rule_page", "/courses/{course_id}/certificate/"),
+    _page("certificate_quiz_rule_page", "/quizzes/{quiz_id}/certificate/"),
+    _page("certificate_issue_page", "/certificates/issue/"),
     _page("certificate_bulk_page", "/certificates/bulk/"),
     _page("certificate_job_page", "/certificates/jobs/{certificate_job_id}/"),
     _page("certificate_rerender_page", "/certificates/rerender/{certificate_template_id}/"),

@@ -86,11 +86,14 @@ PAGES = [
     Page("/certificates/?state=revoked&page=2"),
     Page("/certificates/mine/"),
     Page("/certificates/bulk/"),
+    Page("/certificates/issue/"),
+    Page("/certificates/issue/?course={cert_course_id}"),
     Page("/certificates/jobs/{cert_job_id}/", has_object=True),
     Page("/certificates/rerender/{cert_template_id}/", has_object=True),
     Page("/certificates/{cert_id}/", has_object=True),
     Page("/certificates/{cert_id}/pdf/", has_object=True),
     Page("/courses/{cert_course_id}/certificate/", has_object=True),
+    Page("/quizzes/{cert_quiz_id}/certificate/", has_object=True),
     Page("/courses/{cert_course_id}/certificates/", has_object=True),
     # public: anyone, no sign-in
     Page("/verify/", public=True),
@@ -109,6 +112,14 @@ PAGE_ACTIONS = [
     PageAction(
         "/courses/{cert_course_id}/certificate/",
         {"template": "{cert_template_id}", "expiry_months": "12", "auto_issue": "on"},
+    ),
+    PageAction(
+        "/quizzes/{cert_quiz_id}/certificate/",
+        {"template": "{cert_template_id}", "auto_issue": "on"},
+    ),
+    PageAction(
+        "/certificates/issue/",
+        {"learner": "{cert_student_email}", "quiz": "{cert_quiz_id}", "template": "{cert_template_id}"},
     ),
     PageAction("/certificates/bulk/", {"course": "{cert_course_id}"}),
     PageAction("/certificates/rerender/{cert_template_id}/"),
@@ -161,6 +172,7 @@ def targets(organization) -> dict[str, str]:
         "cert_quiz_id": str(quiz.pk),
         "cert_template_id": str(template.pk),
         "cert_student_id": str(student.pk),
+        "cert_student_email": student.email,
         "cert_id": str(certificate.pk),
         "cert_code": certificate.code,
         "cert_verify_uuid": certificate.verify_uuid.hex,

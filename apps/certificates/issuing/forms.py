@@ -17,9 +17,11 @@ class RuleForm(forms.Form):
         label=_("Issue automatically when a learner completes the course"), required=False, initial=True
     )
 
-    def __init__(self, *args, templates=(), **kwargs):
+    def __init__(self, *args, templates=(), quiz: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].choices = [(t.pk, t.name) for t in templates]
+        if quiz:
+            self.fields["auto_issue"].label = _("Issue automatically when a learner passes the quiz")
 
 
 class ReasonForm(forms.Form):
@@ -28,6 +30,35 @@ class ReasonForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Certificate code"), max_length=64, strip=True)
+
+
+class IssueForm(forms.Form):
+    """One certificate by hand: a learner the viewer may see, for a course or a quiz they edit."""
+
+    learner = forms.EmailField(
+        label=_("Learner's email"), max_length=254, help_text=_("Someone you may see in this organization.")
+    )
+    course = forms.TypedChoiceField(label=_("Course"), coerce=int, required=False, empty_value=None)
+    quiz = forms.TypedChoiceField(label=_("or quiz"), coerce=int, required=False, empty_value=None)
+    template = forms.TypedChoiceField(
+        label=_("Template"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Leave empty to use the course's or the quiz's own certificate template."),
+    )
+
+    def __init__(self, *args, courses=(), quizzes=(), templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", "—")] + [(c.pk, c.title) for c in courses]
+        self.fields["quiz"].choices = [("", "—")] + [(q.pk, f"{q.course.title} · {q.title}") for q in quizzes]
+        self.fields["template"].choices = [("", "—")] + [(t.pk, t.name) for t in templates]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("course")) == bool(data.get("quiz")):
+            raise forms.ValidationError(_("Choose a course or a quiz (not both)."))
+        return data
 
 
 class BulkIssueForm(forms.Form):

@@ -154,6 +154,23 @@ def rule_for_quiz(*, viewer, assessment_id):
     return assessment, rule, bool(getattr(assessment, "viewer_edits", False))
 
 
+def quiz_rules(*, viewer, course) -> list[tuple]:
+    """(quiz, its rule or None) for each quiz of `course` the viewer may manage, in the course's order: what
+    the course's certificate page lists under its own rule."""
+    from apps.assessments.quizzes.selectors import assessment_list
+
+    quizzes = list(assessment_list(viewer=viewer, course=course).filter(viewer_edits=True))
+    rules = CertificateRule.objects.filter(assessment__in=[q.pk for q in quizzes]).select_related("template")
+    by_quiz = {rule.assessment_id: rule for rule in rules}
+    return [(quiz, by_quiz.get(quiz.pk)) for quiz in quizzes]
+
+
+def learner_by_email(*, viewer, email: str):
+    """The person of that email (any case: addresses are stored in lower case) among those the viewer may
+    see, or None."""
+    return visible_people(viewer=viewer).filter(email=email.strip().lower()).first()
+
+
 def rule_row(*, viewer, target: str, pk) -> CertificateRule | None:
     """The rule of a course (`target` "course") or quiz ("assessment") the viewer may see, for reading
     (the API's GET): the same visibility as rule_for_course / rule_for_quiz, without the template's row

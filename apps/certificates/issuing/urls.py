@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("certificates/", views.certificate_list, name="certificate_list"),
     path("certificates/mine/", views.certificate_mine, name="certificate_mine"),
+    path("certificates/issue/", views.certificate_issue, name="certificate_issue"),
     path("certificates/bulk/", views.bulk_start, name="bulk_start"),
     path("certificates/jobs/<int:pk>/", views.bulk_job, name="bulk_job"),
     path("certificates/rerender/<int:pk>/", views.bulk_rerender, name="bulk_rerender"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("certificates/<str:uuid_hex>/share", views.share, name="share"),
     path("certificates/<str:uuid_hex>/card.png", views.share_card, name="share_card"),
     path("courses/<int:pk>/certificate/", views.certificate_rule, name="certificate_rule"),
+    path("quizzes/<int:pk>/certificate/", views.certificate_quiz_rule, name="certificate_quiz_rule"),
     path("courses/<int:pk>/certificates/", views.certificate_course_list, name="certificate_course_list"),
     path("verify/", views.verify_form, name="verify"),
     path("verify/<str:key>", views.verify_detail, name="verify_detail"),

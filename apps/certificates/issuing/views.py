@@ -2,7 +2,8 @@
 
 Signed in (staff): the certificates in the viewer's scope (/certificates/, per course
 /courses/<id>/certificates/) with revoke / reissue / recertify on each certificate's page, a course's
-certificate rule (/courses/<id>/certificate/), bulk issue and re-render jobs with their progress. Learners:
+certificate rule (/courses/<id>/certificate/) and its quizzes' (/quizzes/<id>/certificate/), one certificate
+issued by hand (/certificates/issue/), bulk issue and re-render jobs with their progress. Learners:
 "My certificates" (/certificates/mine/) with the downloads and the share links.
 
 Public (no sign-in, on the organization's host): /verify/ (the form), /verify/<code or uuid hex> (valid,
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.permissions import scope_of
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.pages import act, forbidden, member_required, message_for, refusal, submit
 from apps.courses.selectors import course_find, course_list_editable
 from apps.hierarchy.selectors import class_get, class_list
@@ -30,7 +31,7 @@ from ..models import BulkJob, Certificate, CertificateTemplate
 from ..templating.selectors import template_get
 from . import cards, selectors, services
 from .api import pdf_response
-from .forms import BulkIssueForm, ReasonForm, RuleForm, VerifyForm
+from .forms import BulkIssueForm, IssueForm, ReasonForm, RuleForm, VerifyForm
 from .verification import verify
 
 PER_PAGE = 25
@@ -183,7 +184,7 @@ def certificate_recertify(request, pk):
     return redirect("certificates:certificate_detail", pk=new.pk)
 
 
-# --- the rule of a course -------------------------------------------------------------------------------------
+# --- the rule of a course or of a quiz ----------------------------------------------------------------------
 
 
 @member_required
@@ -192,20 +193,45 @@ def certificate_rule(request, pk):
     course, rule, edits = selectors.rule_for_course(viewer=request.user, course_id=pk)
     if course is None:
         raise Http404
+    return _rule_page(request, course=course, rule=rule, edits=edits)
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def certificate_quiz_rule(request, pk):
+    quiz, rule, edits = selectors.rule_for_quiz(viewer=request.user, assessment_id=pk)
+    if quiz is None:
+        raise Http404
+    return _rule_page(request, course=quiz.course, rule=rule, edits=edits, quiz=quiz)
+
+
+def _rule_page(request, *, course, rule, edits, quiz=None):
+    """The rule form of a course, or of one of its quizzes (`quiz`): the same service and form for both.
+    The course's page also lists its quizzes with their rules."""
     if not edits:
         return forbidden(request, _("Only this course's editors may change its certificate."))
+    here = (
+        reverse("certificates:certificate_quiz_rule", args=[quiz.pk])
+        if quiz is not None
+        else reverse("certificates:certificate_rule", args=[course.pk])
+    )
+    target = {"assessment": quiz} if quiz is not None else {"course": course}
     initial = (
         {"template": rule.template_id, "expiry_months": rule.expiry_months, "auto_issue": rule.auto_issue}
         if rule is not None
         else {"auto_issue": True}
     )
-    form = RuleForm(request.POST or None, initial=initial, templates=_templates())
+    form = RuleForm(request.POST or None, initial=initial, templates=_templates(), quiz=quiz is not None)
     if request.method == "POST" and request.POST.get("delete") and rule is not None:
         return act(
             request,
             lambda: services.rule_delete(actor=request.user, rule=rule),
-            success=_("The course no longer issues a certificate."),
-            then=reverse("certificates:certificate_rule", args=[course.pk]),
+            success=(
+                _("The quiz no longer issues a certificate.")
+                if quiz is not None
+                else _("The course no longer issues a certificate.")
+            ),
+            then=here,
         )
     if request.method == "POST" and form.is_valid():
         done = submit(
@@ -213,13 +239,13 @@ def certificate_rule(request, pk):
             form,
             lambda: services.rule_set(
                 actor=request.user,
-                course=course,
                 template_id=form.cleaned_data["template"],
                 expiry_months=form.cleaned_data["expiry_months"],
                 auto_issue=form.cleaned_data["auto_issue"],
+                **target,
             ),
             success=_("The certificate rule was saved."),
-            then=lambda r: reverse("certificates:certificate_rule", args=[course.pk]),
+            then=lambda r: here,
             aliases={"template_id": "template"},
         )
         if done:
@@ -227,19 +253,86 @@ def certificate_rule(request, pk):
     return render(
         request,
         "certificates/issuing/rule.html",
-        {"course": course, "rule": rule, "form": form, "has_templates": _templates().exists()},
+        {
+            "course": course,
+            "quiz": quiz,
+            "rule": rule,
+            "form": form,
+            "has_templates": _templates().exists(),
+            "quizzes": selectors.quiz_rules(viewer=request.user, course=course) if quiz is None else (),
+        },
     )
+
+
+# --- one certificate by hand --------------------------------------------------------------------------------
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def certificate_issue(request):
+    """Issue one certificate to a learner the viewer may see, for a course or a quiz they edit (?course= or
+    ?quiz= preselects it); the certificate's page follows."""
+    from apps.assessments.quizzes.selectors import assessment_get, assessment_list
+
+    initial = {name: request.GET[name] for name in ("course", "quiz") if request.GET.get(name, "").isdigit()}
+    form = IssueForm(
+        request.POST or None,
+        initial=initial,
+        courses=course_list_editable(viewer=request.user),
+        quizzes=assessment_list(viewer=request.user).filter(viewer_edits=True),
+        templates=_templates(),
+    )
+    if request.method == "POST":
+        _refuse_unknown_ids(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def issue():
+            learner = selectors.learner_by_email(viewer=request.user, email=data["learner"])
+            if learner is None:
+                raise ValidationFailed(
+                    {"learner": [_("Nobody with this email is among the people you see.")]}
+                )
+            course = course_find(viewer=request.user, pk=data["course"]) if data["course"] else None
+            quiz = assessment_get(viewer=request.user, pk=data["quiz"]) if data["quiz"] else None
+            if course is None and quiz is None:
+                raise Http404
+            return services.certificate_issue_manual(
+                actor=request.user, user=learner, course=course, assessment=quiz, template_id=data["template"]
+            )
+
+        done = submit(
+            request,
+            form,
+            issue,
+            success=_("The certificate was issued."),
+            then=lambda certificate: reverse("certificates:certificate_detail", args=[certificate.pk]),
+            aliases={
+                "user_id": "learner",
+                "course_id": "course",
+                "assessment_id": "quiz",
+                "template_id": "template",
+            },
+        )
+        if done:
+            return done
+    return render(request, "certificates/issuing/issue.html", {"form": form})
 
 
 # --- bulk jobs ---------------------------------------------------------------------------------------------------
 
 
 def _refuse_unknown_ids(request) -> None:
-    """A course, class or template id the viewer may not see is a 404 (as for pages naming it in the path)."""
-    course, school_class, template = (
-        request.POST.get(name, "") for name in ("course", "school_class", "template")
+    """A course, quiz, class or template id the viewer may not see is a 404 (as for pages naming it in the
+    path)."""
+    from apps.assessments.quizzes.selectors import assessment_ref
+
+    course, quiz, school_class, template = (
+        request.POST.get(name, "") for name in ("course", "quiz", "school_class", "template")
     )
     if course.isdigit() and course_find(viewer=request.user, pk=course) is None:
+        raise Http404
+    if quiz.isdigit() and assessment_ref(viewer=request.user, pk=quiz) is None:
         raise Http404
     if school_class.isdigit() and class_get(viewer=request.user, pk=school_class) is None:
         raise Http404
