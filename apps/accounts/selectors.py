@@ -7,6 +7,8 @@ them, the same as for someone who does not exist. The writes are next door, in a
 the people of one branch or class are read in apps/hierarchy/selectors.py, over these.
 """
 
+from types import SimpleNamespace
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -43,21 +45,48 @@ API_ROLE_COLUMNS = (
     "branch_id",
     "school_class_id",
     "created_at",
-    "branch__id",
     "branch__code",
     "branch__name",
-    "school_class__id",
     "school_class__name",
     "school_class__term",
 )
 
 
 def with_api_roles(queryset: QuerySet) -> QuerySet:
-    """People of user_list() with their roles loaded for the API's answer only: the columns it prints,
-    not the branch's and class's other columns (two date-times each to parse per role). For reading."""
-    return queryset.prefetch_related(None).prefetch_related(
-        _roles_prefetch(RoleAssignment.objects.only(*API_ROLE_COLUMNS))
-    )
+    """People of user_list() without their roles, for the API's lists: attach_api_roles() reads them for
+    the page shown. For reading."""
+    return queryset.prefetch_related(None)
+
+
+def attach_api_roles(people: list) -> None:
+    """Set `api_roles` on each of `people` (a page of with_api_roles()): all their roles, in the order they
+    were given, as plain objects (a role, its `branch`, its `school_class`) read in one query of
+    API_ROLE_COLUMNS. Django's prefetch built a related manager and a filtered queryset per person and three
+    model instances per role: most of a people list's cost. Which of them a viewer may see is still
+    role_is_visible()'s to say (the API's VisibleRoleList)."""
+    if not people:
+        return
+    roles = {person.pk: [] for person in people}
+    rows = RoleAssignment.objects.filter(user_id__in=roles).order_by("pk").values_list(*API_ROLE_COLUMNS)
+    for pk, user_id, role, branch_id, class_id, created_at, code, branch_name, class_name, term in rows:
+        roles[user_id].append(
+            SimpleNamespace(
+                id=pk,
+                user_id=user_id,
+                role=role,
+                branch_id=branch_id,
+                school_class_id=class_id,
+                created_at=created_at,
+                branch=(
+                    None if branch_id is None else SimpleNamespace(id=branch_id, code=code, name=branch_name)
+                ),
+                school_class=(
+                    None if class_id is None else SimpleNamespace(id=class_id, name=class_name, term=term)
+                ),
+            )
+        )
+    for person in people:
+        person.api_roles = roles[person.pk]
 
 
 def visible_people(*, viewer) -> QuerySet:

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from apps.accounts.permissions import scope_of
 from apps.accounts.scoped_api import ADMIN, MANAGER, OwnOrganizationMixin, ScopedApiView
-from apps.accounts.selectors import with_api_roles
+from apps.accounts.selectors import attach_api_roles, with_api_roles
 from apps.accounts.services import RoleSpec, member_add
 from apps.core.errors import ValidationFailed
 
@@ -154,11 +154,12 @@ class BranchUserListView(BranchScopedView):
         if not scope.is_org_admin and pk not in scope.member_branch_ids:
             raise Http404
 
-        def known(page):
+        def known_with_roles(page):
             if not page:
                 self.get_branch()
+            attach_api_roles(page)
 
-        return self.listing(self.get_queryset(), prepare=known)
+        return self.listing(self.get_queryset(), prepare=known_with_roles)
 
     @extend_schema(
         request=BranchMemberAddSerializer, responses={201: UserSerializer, 200: UserSerializer}, tags=TAGS

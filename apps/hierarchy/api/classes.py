@@ -28,6 +28,17 @@ from .users import member_response, person_named
 
 TAGS = ["classes"]
 MEMBER_ROLES = (RoleAssignment.Role.TEACHER, RoleAssignment.Role.STUDENT)
+# What MembershipSerializer prints of a membership and its person: not their password nor their other
+# date-times, three to parse per row.
+MEMBERSHIP_COLUMNS = (
+    "id",
+    "role",
+    "created_at",
+    "user__id",
+    "user__email",
+    "user__full_name",
+    "user__status",
+)
 
 
 class ClassScopedView(ScopedApiView):
@@ -114,7 +125,8 @@ class ClassMemberListView(ClassScopedView):
 
     @extend_schema(responses={200: MembershipSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        return self.listing(selectors.class_memberships(viewer=request.user, school_class=self.get_class()))
+        memberships = selectors.class_memberships(viewer=request.user, school_class=self.get_class())
+        return self.listing(memberships.only(*MEMBERSHIP_COLUMNS))
 
     @extend_schema(
         request=MemberAddSerializer, responses={201: UserSerializer, 200: UserSerializer}, tags=TAGS

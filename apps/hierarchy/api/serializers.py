@@ -203,6 +203,11 @@ class ClassUpdateSerializer(ClassWriteSerializer):
 class VisibleRoleList(serializers.ListSerializer):
     """Only the roles the viewer may know of: never someone's roles in another branch or class."""
 
+    def get_attribute(self, instance):
+        # The API's lists load a page's roles as plain lists (accounts.selectors.attach_api_roles).
+        loaded = instance.__dict__.get("api_roles")
+        return super().get_attribute(instance) if loaded is None else loaded
+
     def to_representation(self, data):
         scope = self.context["scope"]
         assignments = data.all() if hasattr(data, "all") else data

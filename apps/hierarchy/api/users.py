@@ -114,7 +114,7 @@ class UserListView(ScopedApiView):
 
     @extend_schema(parameters=[SEARCH], responses={200: UserSerializer(many=True)}, tags=TAGS)
     def get(self, request):
-        return self.listing(self.get_queryset())
+        return self.listing(self.get_queryset(), prepare=people.attach_api_roles)
 
     @extend_schema(request=UserInviteSerializer, responses={201: InvitedUserSerializer}, tags=TAGS)
     def post(self, request):
