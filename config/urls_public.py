@@ -22,6 +22,21 @@ urlpatterns = [
         org_api.OrganizationSettingsView.as_view(),
         name="api-organization-settings",
     ),
+    path(
+        "api/v1/organizations/<int:pk>/domains",
+        org_api.OrganizationDomainListView.as_view(),
+        name="api-organization-domains",
+    ),
+    path(
+        "api/v1/organizations/<int:pk>/domains/<int:domain_id>",
+        org_api.OrganizationDomainDetailView.as_view(),
+        name="api-organization-domain",
+    ),
+    path(
+        "api/v1/organizations/<int:pk>/domains/<int:domain_id>/primary",
+        org_api.OrganizationDomainPrimaryView.as_view(),
+        name="api-organization-domain-primary",
+    ),
 ]
 
 # Anything else under /api/ answers in the envelope, also with DEBUG on.

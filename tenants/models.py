@@ -198,6 +198,9 @@ class OrganizationEvent(models.Model):
         PLAN_CHANGED = "plan_changed", "Plan changed"
         UPDATED = "updated", "Updated"
         SETTINGS_CHANGED = "settings_changed", "Settings changed"
+        DOMAIN_ADDED = "domain_added", "Domain added"
+        DOMAIN_REMOVED = "domain_removed", "Domain removed"
+        PRIMARY_DOMAIN_CHANGED = "primary_domain_changed", "Primary domain changed"
 
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from .models import Organization, OrganizationEvent, OrganizationSettings
+from .models import Domain, Organization, OrganizationEvent, OrganizationSettings
 
 
 def organization_list(*, search: str = "", status: str = "", plan=None) -> QuerySet[Organization]:
@@ -31,6 +31,23 @@ def organization_get(*, pk) -> Organization | None:
     try:
         return organization_list().get(pk=pk)
     except (Organization.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def organization_domains(*, organization: Organization) -> QuerySet[Domain]:
+    """The organization's domains, the primary first (each with its organization, to tell its own address)."""
+    return (
+        Domain.objects.filter(tenant_id=organization.pk)
+        .select_related("tenant")
+        .order_by("-is_primary", "domain")
+    )
+
+
+def organization_domain_get(*, organization: Organization, pk) -> Domain | None:
+    """One of the organization's domains; None for another organization's or an unknown one."""
+    try:
+        return organization_domains(organization=organization).get(pk=pk)
+    except (Domain.DoesNotExist, ValueError, TypeError):
         return None
 
 

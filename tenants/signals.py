@@ -23,7 +23,9 @@ def organization_changed(sender, instance: Organization, **kwargs) -> None:
 @receiver(post_save, sender=Domain)
 @receiver(post_delete, sender=Domain)
 def domain_changed(sender, instance: Domain, **kwargs) -> None:
-    transaction.on_commit(lambda: forget_hosts([instance.domain]))
+    # Every host of the organization: a cached resolution carries its domains (the primary one is the host of
+    # its emailed links), and making one primary flips the others' flag with an UPDATE that sends no signal.
+    transaction.on_commit(lambda: _forget_org(instance.tenant_id, (instance.domain,)))
 
 
 @receiver(post_save, sender=OrganizationSettings)

@@ -1,3 +1,4 @@
+import ipaddress
 import re
 
 # DNS label (RFC 1123), lower-case, starting with a letter so the slug can also name a PostgreSQL schema.
@@ -78,3 +79,48 @@ def slug_problems(slug: str) -> list[str]:
 def schema_name_for(slug: str) -> str:
     # Hyphens are legal in DNS labels, underscores are not: the mapping is one-to-one.
     return slug.replace("-", "_")
+
+
+# One DNS label (RFC 1123): letters, digits and inner hyphens, 1 to 63 characters.
+HOST_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def host_problems(host: str, *, base_host: str) -> list[str]:
+    """Why `host` (already stripped and lower-cased) cannot be an organization's domain: it must be a plain
+    DNS host name (no scheme, port, path, wildcard or IP address), and no name on `base_host` (the platform's
+    own and its organizations' subdomains are given by slug, never registered by hand)."""
+    if not host:
+        return ["Enter a domain name."]
+    if "://" in host:
+        return ["Enter the host name only, without http:// or https://."]
+    if "/" in host or "?" in host or "#" in host:
+        return ["Enter the host name only, without a path."]
+    if "*" in host:
+        return ["Wildcard domains are not supported; add each name on its own."]
+    if host.startswith("[") or _is_ip_address(host):
+        return ["Enter a host name, not an IP address."]
+    if ":" in host:
+        return ["Enter the host name only, without a port."]
+    if not host.isascii():
+        return ["Enter an internationalized name in its ASCII form (xn--…)."]
+    if len(host) > 253:
+        return ["Use at most 253 characters."]
+    labels = host.split(".")
+    if len(labels) < 2 or not all(HOST_LABEL_RE.match(label) for label in labels):
+        return [
+            "Enter a host name such as learning.example.com: dot-separated parts of 1 to 63 letters, "
+            "digits and hyphens, none starting or ending with a hyphen."
+        ]
+    if labels[-1].isdigit():
+        return ["The last part of a host name cannot be a number."]
+    if host == base_host or host.endswith("." + base_host):
+        return [f"Names on {base_host} are the platform's own; add a domain of the customer's."]
+    return []
+
+
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

@@ -42,6 +42,29 @@ class DomainSerializer(PlannedModelSerializer):
         read_only_fields = fields
 
 
+class OrganizationDomainSerializer(PlannedModelSerializer):
+    """A domain with what the platform API needs to manage it: its id, and whether it is the organization's
+    own `{slug}.BASE_DOMAIN` (which cannot be removed)."""
+
+    is_own_address = serializers.SerializerMethodField(
+        help_text="The organization's own {slug}.BASE_DOMAIN address: it can never be removed."
+    )
+
+    class Meta:
+        model = Domain
+        fields = ["id", "domain", "is_primary", "is_own_address", "created_at"]
+        read_only_fields = fields
+
+    def get_is_own_address(self, domain) -> bool:
+        return domain.domain == domain.tenant.host
+
+
+class DomainCreateSerializer(serializers.Serializer):
+    domain = serializers.CharField(
+        max_length=253, help_text="A host name such as learning.example.com: no scheme, port or path."
+    )
+
+
 class OrganizationSerializer(PlannedModelSerializer):
     subscription = SubscriptionSerializer(read_only=True)
     domains = DomainSerializer(many=True, read_only=True)

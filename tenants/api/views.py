@@ -11,11 +11,13 @@ from apps.core.api.permissions import IsPlatformOperator
 from apps.core.api.views import ApiGenericView
 from apps.core.errors import ValidationFailed
 from apps.core.validation import ip_or_none
-from tenants import selectors, services
-from tenants.models import Organization
+from tenants import domains, selectors, services
+from tenants.models import Domain, Organization
 
 from .serializers import (
+    DomainCreateSerializer,
     OrganizationCreateSerializer,
+    OrganizationDomainSerializer,
     OrganizationProvisionedSerializer,
     OrganizationSerializer,
     OrganizationSettingsSerializer,
@@ -169,3 +171,70 @@ class OrganizationSettingsView(OrganizationObjectMixin, ApiGenericView):
         return Response(OrganizationSettingsSerializer(updated).data)
 
     patch = put
+
+
+class OrganizationDomainMixin(OrganizationObjectMixin):
+    serializer_class = OrganizationDomainSerializer
+
+    def get_domain(self, organization: Organization) -> Domain:
+        domain = selectors.organization_domain_get(organization=organization, pk=self.kwargs["domain_id"])
+        if domain is None:
+            raise Http404
+        return domain
+
+
+class OrganizationDomainListView(OrganizationDomainMixin, ApiGenericView):
+    @extend_schema(
+        summary="List the domains of an organization",
+        responses={200: OrganizationDomainSerializer(many=True)},
+        tags=["organizations"],
+    )
+    def get(self, request, pk):
+        """The primary domain first, then the others by name."""
+        queryset = selectors.organization_domains(organization=self.get_organization())
+        return Response(OrganizationDomainSerializer(queryset, many=True).data)
+
+    @extend_schema(
+        summary="Add a domain to an organization",
+        request=DomainCreateSerializer,
+        responses={201: OrganizationDomainSerializer},
+        tags=["organizations"],
+    )
+    def post(self, request, pk):
+        """Registers a host name as a non-primary domain. Any name but the organization's own
+        `{slug}.BASE_DOMAIN` needs a plan with custom domains (403 `PLAN_LIMIT_REACHED`)."""
+        organization = self.get_organization()
+        data = _valid(DomainCreateSerializer, request.data)
+        domain = domains.domain_add(
+            organization=organization, domain=data["domain"], actor=actor_for(request)
+        )
+        domain = selectors.organization_domain_get(organization=organization, pk=domain.pk)
+        return Response(OrganizationDomainSerializer(domain).data, status=status.HTTP_201_CREATED)
+
+
+class OrganizationDomainDetailView(OrganizationDomainMixin, ApiGenericView):
+    @extend_schema(
+        summary="Remove a domain from an organization", responses={204: None}, tags=["organizations"]
+    )
+    def delete(self, request, pk, domain_id):
+        """Neither the organization's own `{slug}.BASE_DOMAIN` nor its primary domain can be removed (409
+        `INVALID_STATE`): make another domain primary first."""
+        domain = self.get_domain(self.get_organization())
+        domains.domain_remove(domain=domain, actor=actor_for(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class OrganizationDomainPrimaryView(OrganizationDomainMixin, ApiGenericView):
+    @extend_schema(
+        summary="Make a domain the primary domain of an organization",
+        request=None,
+        responses={200: OrganizationDomainSerializer},
+        tags=["organizations"],
+    )
+    def post(self, request, pk, domain_id):
+        """The primary domain is the host of every link the platform sends out; the previous one stays as
+        a non-primary domain."""
+        organization = self.get_organization()
+        domain = domains.domain_make_primary(domain=self.get_domain(organization), actor=actor_for(request))
+        domain = selectors.organization_domain_get(organization=organization, pk=domain.pk)
+        return Response(OrganizationDomainSerializer(domain).data)

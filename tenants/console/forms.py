@@ -132,3 +132,14 @@ class OrganizationSearchForm(forms.Form):
     plan = forms.ModelChoiceField(
         queryset=Plan.objects.all(), required=False, empty_label="Any plan", to_field_name="code"
     )
+
+
+class DomainAddForm(forms.Form):
+    domain = forms.CharField(
+        max_length=253,
+        label="Domain",
+        help_text="A host name the customer points at this platform with a CNAME, e.g. learning.example.com.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )

@@ -25,11 +25,12 @@ from django.views.decorators.http import require_POST
 
 from apps.core.api.throttling import client_ip
 from apps.core.errors import ApplicationError, ValidationFailed
-from tenants import selectors, services
+from tenants import domains, selectors, services
 
 from . import queries
 from .forms import (
     ChangePlanForm,
+    DomainAddForm,
     LifecycleForm,
     OperatorAuthenticationForm,
     OrganizationCreateForm,
@@ -159,7 +160,11 @@ def _get(pk):
 
 @operator_required
 def organization_detail(request, pk):
-    organization = _get(pk)
+    return _render_detail(request, _get(pk))
+
+
+def _render_detail(request, organization, *, domain_form=None):
+    """The organization's page; `domain_form` is a refused add-domain form, shown with its errors."""
     invitation = request.session.get(INVITATION_SESSION_KEY)
     if invitation and invitation.get("org") == organization.pk:
         del request.session[INVITATION_SESSION_KEY]  # the link is shown once
@@ -178,6 +183,7 @@ def organization_detail(request, pk):
             "usage_items": rows[0].labelled,
             "usage_available": usage_available,
             "domains": list(organization.domains.all()),
+            "domain_form": domain_form or DomainAddForm(auto_id="domain_%s"),
             "plan_form": ChangePlanForm(
                 initial={"plan": subscription.plan, "seats": subscription.seats}, auto_id="plan_%s"
             ),
@@ -269,4 +275,65 @@ def organization_lifecycle(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, LIFECYCLE_DONE[action].format(name=organization.name))
+    return redirect("console:organization", pk=organization.pk)
+
+
+@operator_required
+@require_POST
+def organization_domain_add(request, pk):
+    organization = _get(pk)
+    form = DomainAddForm(request.POST, auto_id="domain_%s")
+    if form.is_valid():
+        try:
+            domain = domains.domain_add(
+                organization=organization, domain=form.cleaned_data["domain"], actor=_actor(request)
+            )
+        except ValidationFailed as exc:
+            for field, errors in exc.field_errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"{domain.domain} now serves {organization.name}. Add it to ALLOWED_HOSTS and give the proxy "
+                "a certificate for it (docs/deployment.md, Custom domains).",
+            )
+            return redirect("console:organization", pk=organization.pk)
+    return _render_detail(request, organization, domain_form=form)
+
+
+def _get_domain(organization, domain_pk):
+    domain = selectors.organization_domain_get(organization=organization, pk=domain_pk)
+    if domain is None:
+        raise Http404
+    return domain
+
+
+@operator_required
+@require_POST
+def organization_domain_primary(request, pk, domain_pk):
+    organization = _get(pk)
+    domain = _get_domain(organization, domain_pk)
+    try:
+        domains.domain_make_primary(domain=domain, actor=_actor(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{domain.domain} is now the primary domain of {organization.name}.")
+    return redirect("console:organization", pk=organization.pk)
+
+
+@operator_required
+@require_POST
+def organization_domain_remove(request, pk, domain_pk):
+    organization = _get(pk)
+    domain = _get_domain(organization, domain_pk)
+    try:
+        domains.domain_remove(domain=domain, actor=_actor(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{domain.domain} was removed from {organization.name}.")
     return redirect("console:organization", pk=organization.pk)

@@ -4,10 +4,27 @@ from urllib.parse import quote
 
 import pytest
 
-from tenants.models import Organization, OrganizationEvent
+from tenants.models import Organization, OrganizationEvent, Subscription
 from tests.console.helpers import console_url
 
-REQUESTS = ["list", "search", "create-form", "create", "detail", "change-plan", "suspend"]
+REQUESTS = [
+    "list",
+    "search",
+    "create-form",
+    "create",
+    "detail",
+    "change-plan",
+    "suspend",
+    "add-domain",
+    "make-primary",
+    "remove-domain",
+]
+
+
+def _own_domain_pk(organization) -> int:
+    """The pk of the organization's own domain (1 for the stand-in of the route-coverage test)."""
+    domains = getattr(organization, "domains", None)
+    return domains.get(domain=organization.host).pk if domains is not None else 1
 
 
 def _request(name, acme, plans):
@@ -34,6 +51,21 @@ def _request(name, acme, plans):
             console_url("organization_lifecycle", acme.pk),
             {"action": "suspend", "reason": "x", "confirm": "on"},
         ),
+        "add-domain": (
+            "post",
+            console_url("organization_domain_add", acme.pk),
+            {"domain": "learn.acme.example"},
+        ),
+        "make-primary": (
+            "post",
+            console_url("organization_domain_primary", acme.pk, _own_domain_pk(acme)),
+            None,
+        ),
+        "remove-domain": (
+            "post",
+            console_url("organization_domain_remove", acme.pk, _own_domain_pk(acme)),
+            None,
+        ),
     }[name]
 
 
@@ -43,7 +75,10 @@ def _assert_nothing_changed(acme):
     assert acme.status == Organization.Status.ACTIVE
     assert acme.subscription.plan.code == "growth"
     assert not Organization.objects.filter(slug="initech").exists()
-    assert not OrganizationEvent.objects.filter(action__in=["suspended", "plan_changed"]).exists()
+    assert not OrganizationEvent.objects.filter(
+        action__in=["suspended", "plan_changed", "domain_added", "domain_removed", "primary_domain_changed"]
+    ).exists()
+    assert list(acme.domains.values_list("domain", "is_primary")) == [("acme.learnstack.test", True)]
 
 
 @pytest.mark.parametrize("name", REQUESTS)
@@ -73,6 +108,9 @@ def test_signed_in_non_operator_is_refused_with_an_explanation(staff_console, ac
 
 @pytest.mark.parametrize("name", REQUESTS)
 def test_operator_may_use_every_page_and_action(console, acme, plans, name):
+    Subscription.objects.filter(organization=acme).update(
+        plan=plans["enterprise"]
+    )  # every feature, e.g. domains
     method, url, data = _request(name, acme, plans)
 
     response = getattr(console, method)(url, data or {})
@@ -84,9 +122,14 @@ def test_operator_may_use_every_page_and_action(console, acme, plans, name):
         assert response["Location"].startswith("/console/organizations/")
 
 
-@pytest.mark.parametrize("name", ["organization_plan", "organization_lifecycle"])
+@pytest.mark.parametrize("name", ["organization_plan", "organization_lifecycle", "organization_domain_add"])
 def test_actions_refuse_get(console, acme, name):
     assert console.get(console_url(name, acme.pk)).status_code == 405
+
+
+@pytest.mark.parametrize("name", ["organization_domain_primary", "organization_domain_remove"])
+def test_domain_actions_refuse_get(console, acme, name):
+    assert console.get(console_url(name, acme.pk, _own_domain_pk(acme))).status_code == 405
 
 
 @pytest.mark.parametrize("pk", ["999999", "public"])

@@ -24,7 +24,7 @@ def test_shows_domains_subscription_usage_and_history(console, acme):
     assert '<h1>Acme Academy <span class="status status-active">Active</span></h1>' in body
     assert '<a href="http://acme.learnstack.test/">http://acme.learnstack.test</a>' in body
     assert '<code>acme.learnstack.test</code> <span class="badge">primary</span>' in body
-    assert "<code>learn.acme-corp.example</code></li>" in body
+    assert "<code>learn.acme-corp.example</code></th>" in body
     assert "<dt>Plan</dt><dd>Growth</dd>" in body
     assert "<dt>Status</dt><dd>Active</dd>" in body
     assert "<dt>Seats</dt><dd>plan limit</dd>" in body
