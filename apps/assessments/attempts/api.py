@@ -50,8 +50,15 @@ class AttemptApiView(ScopedApiView):
             raise Http404
         return assessment
 
-    def managed_assessment(self):
-        assessment = self.get_assessment()
+    def managed_assessment(self, lean: bool = False):
+        """The quiz, for its editors (403 for one the caller sees but may not manage); `lean`: only its id
+        is read after (quizzes.selectors.assessment_key)."""
+        if lean:
+            assessment = _quiz.assessment_key(viewer=self.request.user, pk=self.kwargs["pk"])
+            if assessment is None:
+                raise Http404
+        else:
+            assessment = self.get_assessment()
         if not selectors.manages(self.request.user, assessment):
             raise PermissionDenied(MANAGE_FORBIDDEN)
         return assessment
@@ -272,7 +279,7 @@ class AssessmentResultsView(AttemptApiView):
         tags=TAGS,
     )
     def get(self, request, pk):
-        assessment = self.managed_assessment()
+        assessment = self.managed_assessment(lean=True)
         params = request.query_params
         state = params.get("state") or None
         if state and state not in ATTEMPT_STATES:
@@ -286,7 +293,7 @@ class AssessmentResultsView(AttemptApiView):
             queryset = selectors.results_for(assessment=assessment, viewer=request.user, **filters)
             return results_csv(assessment, queryset.prefetch_related("questions"))
         queryset = selectors.result_rows(assessment=assessment, viewer=request.user, **filters)
-        return self.listing(queryset, prepare=selectors.with_question_rows)
+        return self.listing(queryset)
 
 
 class GradingQueueView(AttemptApiView):
@@ -308,7 +315,7 @@ class AssessmentGradingView(GradingQueueView):
 
     @extend_schema(responses={200: GradingRowSerializer(many=True)}, tags=TAGS)
     def get(self, request, pk):
-        assessment = self.managed_assessment()
+        assessment = self.managed_assessment(lean=True)
         return self.listing(selectors.grading_rows(viewer=request.user, assessment=assessment))
 
 

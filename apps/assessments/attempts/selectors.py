@@ -10,11 +10,12 @@ while the quiz is open, after it closes.
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Field, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
+from apps.courses.selectors import RowSql
 
 from ..models import REVIEW_FIELDS, Assessment, AssessmentGrade, Attempt, QuestionAttempt
 from ..permissions import can_manage, editable_course_ids, learners_filter
@@ -148,30 +149,40 @@ def grading_rows(*, viewer, assessment: Assessment | None = None) -> QuerySet[Qu
     )
 
 
+# A results row's questions, (slot, state, mark, max_mark) by slot, as a JSON array read with the page's
+# rows (`{attempt}`: the row's attempt): the marks as text, as str() of the stored value writes them.
+_QUESTION_ROWS_SQL = (
+    """(SELECT COALESCE(json_agg(json_build_array(ls_q."slot", ls_q."state", ls_q."mark"::text, """  # noqa: S608
+    """ls_q."max_mark"::text) ORDER BY ls_q."slot"), '[]')"""
+    f' FROM "{QuestionAttempt._meta.db_table}" ls_q WHERE ls_q."attempt_id" = {{attempt}})'
+)
+# What ResultSerializer writes of the attempt itself (no layout, no other times to read).
+RESULT_FIELDS = (
+    "id",
+    "user_id",
+    "number",
+    "state",
+    "started_at",
+    "finished_at",
+    "needs_grading",
+    "sum_marks",
+    "grade",
+)
+
+
 def result_rows(*, assessment: Assessment, viewer, **filters) -> QuerySet[Attempt]:
-    """results_for() for the API's representation: the learner's name and email annotated (`user_full_name`,
-    `user_email`); with_question_rows() adds the marks per question."""
+    """results_for() for the API's representation: the columns shown, the learner's name and email
+    (`user_full_name`, `user_email`) and the marks per question (`question_rows`) in the page's one query."""
     return (
         results_for(assessment=assessment, viewer=viewer, **filters)
         .select_related(None)
-        .annotate(user_full_name=F("user__full_name"), user_email=F("user__email"))
+        .only(*RESULT_FIELDS)
+        .annotate(
+            user_full_name=F("user__full_name"),
+            user_email=F("user__email"),
+            question_rows=RowSql(_QUESTION_ROWS_SQL, {"attempt": "pk"}, output_field=Field()),
+        )
     )
-
-
-def with_question_rows(attempts) -> None:
-    """`question_rows` of each attempt: (slot, state, mark, max_mark) of its questions by slot, one query."""
-    by_id = {attempt.pk: attempt for attempt in attempts}
-    for attempt in attempts:
-        attempt.question_rows = []
-    if not by_id:
-        return
-    rows = (
-        QuestionAttempt.objects.filter(attempt_id__in=list(by_id))
-        .order_by("attempt_id", "slot")
-        .values_list("attempt_id", "slot", "state", "mark", "max_mark")
-    )
-    for attempt_id, *row in rows:
-        by_id[attempt_id].question_rows.append(row)
 
 
 def results_for(

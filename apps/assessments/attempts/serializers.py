@@ -60,8 +60,8 @@ class AttemptSerializer(PlannedModelSerializer):
 
 
 class ResultSerializer(PlannedModelSerializer):
-    """A row of a quiz's results table (selectors.result_rows() with with_question_rows()): a learner's
-    attempt with its marks per question."""
+    """A row of a quiz's results table (selectors.result_rows()): a learner's attempt with its marks per
+    question (`question_rows`: the marks already as text)."""
 
     user = serializers.SerializerMethodField()
     questions = serializers.SerializerMethodField()
@@ -87,12 +87,7 @@ class ResultSerializer(PlannedModelSerializer):
 
     def get_questions(self, attempt) -> list[dict]:
         return [
-            {
-                "slot": slot,
-                "state": state,
-                "mark": None if mark is None else str(mark),
-                "max_mark": str(max_mark),
-            }
+            {"slot": slot, "state": state, "mark": mark, "max_mark": max_mark}
             for slot, state, mark, max_mark in attempt.question_rows
         ]
 

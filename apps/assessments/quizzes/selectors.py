@@ -19,21 +19,22 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    CharField,
+    Case,
     Count,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
+    Field,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.permissions import scope_of
@@ -48,26 +49,29 @@ def _digits(pk) -> bool:
     return str(pk).isdigit()
 
 
-# A learner's enrollment in the row's course (`{course}`) that is not withdrawn.
-_ENROLLED_SQL = (
-    f'EXISTS (SELECT 1 FROM "{Enrollment._meta.db_table}" ls_e '  # noqa: S608 (names only)
-    'WHERE ls_e."course_id" = {course} AND ls_e."user_id" = %s AND ls_e."status" <> %s)'
+# A learner's rows: the quiz's lesson published (`{version}`: its published version), its course (`{course}`,
+# `{status}`) published, and an enrollment of the viewer in it that is not withdrawn.
+_LEARNER_SQL = (
+    '({version} IS NOT NULL AND {status} = %s AND EXISTS (SELECT 1 FROM "'  # noqa: S608 (names only)
+    f'{Enrollment._meta.db_table}" ls_e '
+    'WHERE ls_e."course_id" = {course} AND ls_e."user_id" = %s AND ls_e."status" <> %s))'
 )
+_LEARNER_COLUMNS = {
+    "version": "item__published_version_id",
+    "status": "course__status",
+    "course": "course_id",
+}
 
 
-def _learner_condition(viewer) -> Q:
+def _learner_condition(viewer) -> RowSql:
     """Published quiz lessons of published courses the viewer may see and is enrolled in (not withdrawn),
-    on the quiz's joined course (apps.courses.selectors' visibility rule over the row's course)."""
-    enrolled = RowSql(
-        _ENROLLED_SQL,
-        {"course": "course_id"},
-        [scope_of(viewer).user_id or 0, Enrollment.Status.WITHDRAWN],
-        output_field=BooleanField(),
-    )
+    on the quiz's joined course (apps.courses.selectors' visibility rule over the row's course), as one
+    fragment (nothing to build per request but its parameters)."""
     # No visibility term: apps.courses.selectors' rule lets anyone see a course they have an enrollment in
     # unless it is a draft, and this asks for a published course and an enrollment (not withdrawn), so the
     # term would always hold; it cost the learner's list a large fragment to compile and plan.
-    return Q(item__published_version__isnull=False) & Q(course__status=Course.Status.PUBLISHED) & Q(enrolled)
+    params = [Course.Status.PUBLISHED, scope_of(viewer).user_id or 0, Enrollment.Status.WITHDRAWN]
+    return RowSql(_LEARNER_SQL, _LEARNER_COLUMNS, params, output_field=BooleanField())
 
 
 def _scoped(viewer) -> QuerySet[Assessment] | None:
@@ -82,7 +86,9 @@ def _scoped(viewer) -> QuerySet[Assessment] | None:
     if scope.user_id is None:
         return None
     editable = course_selectors.course_editable_filter(scope, prefix="course__")
-    return queryset.annotate(viewer_edits=editable).filter(Q(viewer_edits=True) | _learner_condition(viewer))
+    return queryset.annotate(viewer_edits=editable).filter(
+        Q(viewer_edits=True) | Q(_learner_condition(viewer))
+    )
 
 
 QUIZ_ORDER = ("course_id", "item__module__position", "item__position", "pk")
@@ -121,55 +127,127 @@ def assessment_ref(*, viewer, pk) -> Assessment | None:
     return found[0] if found else None
 
 
-# The title of the lesson's published version (`{version}`): read for the rows of the page only, not joined.
-_PUBLISHED_TITLE_SQL = (
-    f'(SELECT ls_v."title" FROM "{ContentVersion._meta.db_table}" ls_v '  # noqa: S608 (names only)
-    'WHERE ls_v."id" = {version})'
+# The course of a quiz (`%s`: its id), for an Org Admin's lookups of quizzes they manage (assessment_key).
+_QUIZ_COURSE_SQL = f'SELECT "course_id" FROM "{Assessment._meta.db_table}" WHERE "id" = %s'  # noqa: S608
+_MAX_ID = 2**63 - 1
+
+
+def assessment_key(*, viewer, pk) -> Assessment | None:
+    """assessment_ref() for the sub-resources that read nothing of the quiz but its id (results, grading):
+    an Org Admin, who sees and manages every quiz, gets it with its id and course id only (the rest
+    deferred), read without a queryset to build; anyone else gets assessment_ref()."""
+    if not scope_of(viewer).is_org_admin:
+        return assessment_ref(viewer=viewer, pk=pk)
+    if not _digits(pk) or int(pk) > _MAX_ID:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_QUIZ_COURSE_SQL, [int(pk)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    assessment = Assessment.from_db(connection.alias, ["id", "course_id"], [int(pk), row[0]])
+    assessment.viewer_edits = True
+    return assessment
+
+
+class _AssessmentRows(QuerySet):
+    """assessment_rows()' quizzes, their `facts` and `editor_columns` decoded when the rows are fetched
+    (_decode_row)."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._iterable_class is ModelIterable:
+            for assessment in self._result_cache:
+                _decode_row(assessment)
+
+
+# What a row of the API's quizzes shows beside the quiz's own columns, as one JSON array read for the page's
+# rows only (`{quiz}`, `{module}`, `{title}`, `{version}`: the quiz, its lesson's module, title and
+# published version): the module, the title, the published flag, the slots' count and marks (one pass over
+# them; the marks as text, decoded as the numeric column reads), whether a learner (no preview) attempted
+# it, and for viewers other than an Org Admin (who edit every quiz: the lesson's own title) the published
+# version's title.
+_FACTS = ("item_module_id", "item_title", "item_published", "slot_count", "total_marks", "has_attempts")
+_SLOTS, _ATTEMPTS, _VERSIONS = Slot._meta.db_table, Attempt._meta.db_table, ContentVersion._meta.db_table
+_FACTS_HEAD = (
+    "(SELECT json_build_array({module}, {title}, {version} IS NOT NULL, COUNT(*), "  # noqa: S608 (names only)
+    'COALESCE(SUM(ls_s."mark"), 0)::text, '
+    f'EXISTS (SELECT 1 FROM "{_ATTEMPTS}" ls_t '
+    'WHERE ls_t."assessment_id" = {quiz} AND NOT ls_t."preview")'
 )
+_FACTS_TAIL = f') FROM "{_SLOTS}" ls_s WHERE ls_s."assessment_id" = {{quiz}})'
+_PUBLISHED_TITLE = f', (SELECT ls_v."title" FROM "{_VERSIONS}" ls_v WHERE ls_v."id" = {{version}})'  # noqa: S608
+_FACTS_SQL = {False: _FACTS_HEAD + _FACTS_TAIL, True: _FACTS_HEAD + _PUBLISHED_TITLE + _FACTS_TAIL}
+_FACTS_COLUMNS = {
+    "quiz": "pk",
+    "module": "item__module_id",
+    "title": "item__title",
+    "version": "item__published_version_id",
+}
+# The settings only the quiz's editors are shown (quizzes/serializers.py EDITOR_FIELDS), read for a row the
+# viewer edits only, as one JSON array (`editor_columns`; NULL: a learner's row). It names the quiz's table:
+# assessment_rows() are evaluated (a page, one quiz), never nested in another query.
+_EDITOR_COLUMNS = ("shuffle_questions", "shuffle_answers", "review", "overall_feedback")
+_EDITOR_SQL = (
+    "json_build_array("
+    + ", ".join(f'"{Assessment._meta.db_table}"."{name}"' for name in _EDITOR_COLUMNS)
+    + ")"
+)
+
+
+# Built once: a query resolves copies of them, and their identity (what compiling the ORDER BY hashes every
+# selected expression by) is computed once per process.
+_FACTS_OF = {
+    published: RowSql(_FACTS_SQL[published], _FACTS_COLUMNS, output_field=Field()) for published in _FACTS_SQL
+}
+_EDITOR_ROW = RawSQL(_EDITOR_SQL, (), output_field=Field())  # noqa: S611 (names only)
+
+
+def _decode_row(assessment: Assessment) -> None:
+    """The row's `facts` and `editor_columns` as the attributes assessment_list() gives (`viewer_edits`,
+    the counts, the editors' settings), and the lesson's `item_*` and `published_title`."""
+    values = assessment.__dict__
+    facts = values.pop("facts")
+    values.update(zip(_FACTS, facts, strict=False))
+    values["total_marks"] = Decimal(values["total_marks"])
+    if len(facts) > len(_FACTS):
+        values["published_title"] = facts[-1]
+    if "editor_columns" in values:
+        editor = values.pop("editor_columns")
+        values["viewer_edits"] = editor is not None
+        if editor is not None:
+            values.update(zip(_EDITOR_COLUMNS, editor, strict=True))
+    else:
+        values["viewer_edits"] = True
 
 
 def assessment_rows(*, viewer) -> QuerySet[Assessment]:
     """assessment_list() for the API's representation (quizzes/serializers.py): the same quizzes in the same
-    order, the lesson's module, titles and published flag annotated instead of loaded as objects
-    (`item_module_id`, `item_title`, `published_title`, `item_published`), with the same counts."""
-    queryset = _scoped(viewer)
-    if queryset is None:
+    order, with `viewer_edits` and the same counts, the lesson's module, titles and published flag set as
+    attributes (`item_module_id`, `item_title`, `published_title`, `item_published`) instead of loaded as
+    objects; the editors' settings read only on the rows the viewer edits."""
+    scope = scope_of(viewer)
+    queryset = _AssessmentRows(model=Assessment)
+    if scope.is_org_admin:  # every quiz, every one edited: the lesson's own title
+        return queryset.annotate(facts=_FACTS_OF[False]).order_by(*QUIZ_ORDER)
+    if scope.user_id is None:
         return Assessment.objects.none()
-    shown = {
-        "item_module_id": F("item__module_id"),
-        "item_title": F("item__title"),
-        "item_published": ExpressionWrapper(
-            Q(item__published_version_id__isnull=False), output_field=BooleanField()
-        ),
-    }
-    if not scope_of(viewer).is_org_admin:  # an Org Admin edits every quiz: the lesson's own title
-        shown["published_title"] = RowSql(
-            _PUBLISHED_TITLE_SQL, {"version": "item__published_version_id"}, output_field=CharField()
+    editable = course_selectors.course_editable_filter(scope, prefix="course__")
+    return (
+        queryset.filter(Q(editable) | Q(_learner_condition(viewer)))
+        .defer(*_EDITOR_COLUMNS)
+        .annotate(
+            facts=_FACTS_OF[True],
+            editor_columns=Case(When(editable, then=_EDITOR_ROW), output_field=Field()),
         )
-    return queryset.annotate(**shown, **_counts()).order_by(*QUIZ_ORDER)
+        .order_by(*QUIZ_ORDER)
+    )
 
 
 def assessment_row(*, viewer, pk) -> Assessment | None:
     """One quiz of assessment_rows()."""
     return assessment_rows(viewer=viewer).filter(pk=pk).first() if _digits(pk) else None
-
-
-# assessment_list's `slot_count`, `total_marks` and `has_attempts`: the same correlated subqueries over the
-# row's quiz (`{quiz}`), written out (nothing to build or compile per request).
-_SLOTS, _ATTEMPTS = Slot._meta.db_table, Attempt._meta.db_table
-_COUNT_SQL = {
-    "slot_count": f'(SELECT COUNT(*) FROM "{_SLOTS}" ls_s '  # noqa: S608 (names only)
-    'WHERE ls_s."assessment_id" = {quiz})',
-    "total_marks": f'(SELECT COALESCE(SUM(ls_s."mark"), 0) FROM "{_SLOTS}" ls_s '  # noqa: S608
-    'WHERE ls_s."assessment_id" = {quiz})',
-    "has_attempts": f'EXISTS (SELECT 1 FROM "{_ATTEMPTS}" ls_t '  # noqa: S608
-    'WHERE ls_t."assessment_id" = {quiz} AND NOT ls_t."preview")',
-}
-
-
-def _counts() -> dict:
-    fields = {"slot_count": IntegerField(), "total_marks": DecimalField(), "has_attempts": BooleanField()}
-    return {name: RowSql(sql, {"quiz": "pk"}, output_field=fields[name]) for name, sql in _COUNT_SQL.items()}
 
 
 def assessment_get(*, viewer, pk) -> Assessment | None:
