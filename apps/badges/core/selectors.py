@@ -11,13 +11,16 @@ here, so pages and the API answer 404, as for one that does not exist.
 """
 
 import functools
+from decimal import Decimal
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    DecimalField,
     Exists,
+    Field,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -31,7 +34,14 @@ from django.utils import timezone
 
 from apps.accounts.permissions import scope_of
 from apps.accounts.selectors import person_find, visible_people
-from apps.courses.selectors import course_list_editable, visible_courses
+from apps.courses.models import Course
+from apps.courses.selectors import (
+    CourseSql,
+    RowSql,
+    course_list_editable,
+    course_visibility_filter,
+    visible_courses,
+)
 
 from ..models import Badge, BadgeAward, BadgeCriterion, BadgeProgress
 
@@ -74,14 +84,38 @@ def _manages(viewer):
 
 def _visible(viewer) -> QuerySet[Badge]:
     scope = scope_of(viewer)
-    queryset = Badge.objects.all()
-    if not scope.is_org_admin:
-        queryset = queryset.filter(
-            Q(course__isnull=True) | Q(course_id__in=visible_courses(viewer=viewer).values("pk"))
-        )
-        if not scope.can_author():
-            queryset = queryset.filter(status=Badge.Status.ACTIVE)
-    return queryset
+    if scope.is_org_admin:
+        return Badge.objects.all()
+    active = not scope.can_author()
+    visibility = course_visibility_filter(viewer)
+    if not isinstance(visibility, CourseSql):  # no one signed in: a filter that keeps no course
+        queryset = Badge.objects.filter(Q(course__isnull=True) | Q(course__in=visible_courses(viewer=viewer)))
+        return queryset.filter(status=Badge.Status.ACTIVE) if active else queryset
+    columns = {"course": "course_id", "status": "status"} if active else {"course": "course_id"}
+    params = [*visibility.params, Badge.Status.ACTIVE] if active else visibility.params
+    return Badge.objects.filter(
+        RowSql(_scope_sql(visibility.template, active), columns, params, output_field=BooleanField())
+    )
+
+
+# What CourseSql's `{pk}`, `{status}` and `{owner}` stand for: the course's fields.
+_COURSE_COLUMNS = {"pk": "id", "status": "status", "owner": "owner"}
+
+
+@functools.cache
+def _scope_sql(visible: str, active: bool) -> str:
+    """The badges of no course or of a course the viewer may know of (`visible`: the courses' visibility,
+    over `{pk}`, `{status}` and `{owner}` of a course), only the active ones with `active`, as one SQL text
+    over the badge's `{course}` and `{status}`: made once per process for each form of the visibility (a
+    filter to compile rather than a queryset of courses to build and resolve on every request)."""
+    q, meta = connection.ops.quote_name, Course._meta
+    course = {name: f"ls_vc.{q(meta.get_field(field).column)}" for name, field in _COURSE_COLUMNS.items()}
+    # Only the models' own table and column names, quoted, and the courses app's visibility text.
+    sql = (
+        f"({{course}} IS NULL OR {{course}} IN (SELECT {course['pk']} FROM {q(meta.db_table)} ls_vc "  # noqa: S608
+        f"WHERE {visible.format(**course)}))"
+    )
+    return f"{sql} AND {{status}} = %s" if active else sql
 
 
 def badge_find(*, viewer, pk) -> Badge | None:
@@ -134,13 +168,17 @@ def badge_get(*, viewer, pk) -> Badge | None:
 
 
 def badge_rows(*, viewer, search: str = "") -> QuerySet[Badge]:
-    """badge_list's badges (the same scope and search), each with `viewer_manages` only: the API lists
-    these and completes the page with `badge_extras` (one query for the page, nothing compiled for it)."""
+    """badge_list's badges (the same scope and search), each with `viewer_manages` and `extras_json` (its
+    award count, tags and criteria, read with the page): the API lists these and completes the page with
+    `badge_extras` (one query for the page, its extras a fragment to compile, not querysets to build)."""
     queryset = _visible(viewer)
     search = (search or "").strip()
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
-    return queryset.annotate(viewer_manages=_manages(viewer))
+    return queryset.annotate(
+        viewer_manages=_manages(viewer),
+        extras_json=RowSql(_extras_sql()[0], {"pk": "pk"}, output_field=Field()),
+    )
 
 
 def badge_row(*, viewer, pk) -> Badge | None:
@@ -152,37 +190,40 @@ def badge_row(*, viewer, pk) -> Badge | None:
 
 
 @functools.cache
-def _extras_sql() -> tuple[str, list[str]]:
-    """The SQL of `badge_extras` (built once from the models' tables and columns) and the criterion's
-    concrete fields in the order it reads them. One row per badge and criterion (a badge without criteria:
-    one row, its criterion's columns null), in the badges' then the criteria's order."""
+def _extras_sql() -> tuple[str, list[str], list[int]]:
+    """The SQL of badge_rows' `extras_json` over the badge's `{pk}` (built once from the models' tables and
+    columns), the criterion's concrete fields in the order it reads them and the places of the decimal ones.
+    A JSON array: the unrevoked awards' count, the tag names (sorted) and the criteria in the model's order,
+    each an array of its columns and the badges a "badges" criterion requires (sorted); the decimals as text
+    (JSON would read them as floats), as str() of the stored value writes them."""
     q = connection.ops.quote_name
     tags, required = Badge.tags.field, BadgeCriterion.required_badges.field
     tag = tags.related_model._meta
     fields = list(BadgeCriterion._meta.concrete_fields)
-    badge_pk, criterion_pk = q(Badge._meta.pk.column), q(BadgeCriterion._meta.pk.column)
+    criterion_pk = q(BadgeCriterion._meta.pk.column)
     award_badge = q(BadgeAward._meta.get_field("badge").column)
     award_revoked = q(BadgeAward._meta.get_field("revoked_at").column)
     criterion_badge = q(BadgeCriterion._meta.get_field("badge").column)
     position = q(BadgeCriterion._meta.get_field("position").column)
     tag_name = q(tag.get_field("name").column)
-    columns = ", ".join(f"c.{q(field.column)}" for field in fields)
-    # Only the models' own table and column names, quoted; the ids are a parameter.
-    sql = (
-        f"SELECT b.{badge_pk}, "  # noqa: S608
-        f"(SELECT COUNT(*) FROM {q(BadgeAward._meta.db_table)} a "
-        f"WHERE a.{award_badge} = b.{badge_pk} AND a.{award_revoked} IS NULL), "
-        f"ARRAY(SELECT t.{tag_name} FROM {q(tags.m2m_db_table())} bt "
-        f"JOIN {q(tag.db_table)} t ON t.{q(tag.pk.column)} = bt.{q(tags.m2m_reverse_name())} "
-        f"WHERE bt.{q(tags.m2m_column_name())} = b.{badge_pk} ORDER BY t.{tag_name}), "
-        f"{columns}, "
-        f"ARRAY(SELECT r.{q(required.m2m_reverse_name())} FROM {q(required.m2m_db_table())} r "
-        f"WHERE r.{q(required.m2m_column_name())} = c.{criterion_pk} ORDER BY r.{q(required.m2m_reverse_name())}) "
-        f"FROM {q(Badge._meta.db_table)} b "
-        f"LEFT JOIN {q(BadgeCriterion._meta.db_table)} c ON c.{criterion_badge} = b.{badge_pk} "
-        f"WHERE b.{badge_pk} = ANY(%s) ORDER BY b.{badge_pk}, c.{position}, c.{criterion_pk}"
+    decimals = [place for place, field in enumerate(fields) if isinstance(field, DecimalField)]
+    columns = ", ".join(
+        f"ls_c.{q(field.column)}{'::text' if place in decimals else ''}" for place, field in enumerate(fields)
     )
-    return sql, [field.attname for field in fields]
+    # Only the models' own table and column names, quoted; the badge is the outer row (`{pk}`).
+    sql = (
+        f"json_build_array((SELECT COUNT(*) FROM {q(BadgeAward._meta.db_table)} ls_a "  # noqa: S608
+        f"WHERE ls_a.{award_badge} = {{pk}} AND ls_a.{award_revoked} IS NULL), "
+        f"ARRAY(SELECT ls_t.{tag_name} FROM {q(tags.m2m_db_table())} ls_bt "
+        f"JOIN {q(tag.db_table)} ls_t ON ls_t.{q(tag.pk.column)} = ls_bt.{q(tags.m2m_reverse_name())} "
+        f"WHERE ls_bt.{q(tags.m2m_column_name())} = {{pk}} ORDER BY ls_t.{tag_name}), "
+        f"COALESCE((SELECT json_agg(json_build_array({columns}, "
+        f"ARRAY(SELECT ls_r.{q(required.m2m_reverse_name())} FROM {q(required.m2m_db_table())} ls_r "
+        f"WHERE ls_r.{q(required.m2m_column_name())} = ls_c.{criterion_pk} ORDER BY ls_r.{q(required.m2m_reverse_name())})) "
+        f"ORDER BY ls_c.{position}, ls_c.{criterion_pk}) "
+        f"FROM {q(BadgeCriterion._meta.db_table)} ls_c WHERE ls_c.{criterion_badge} = {{pk}}), '[]'))"
+    )
+    return sql, [field.attname for field in fields], decimals
 
 
 class CriterionRow:
@@ -190,8 +231,8 @@ class CriterionRow:
     `course_id`, `min_percent`, ...) and `badge_ids`, the badges a "badges" criterion requires (sorted).
     Values only, not a model instance (nothing to save or follow): cheaper to make and to read."""
 
-    def __init__(self, values: dict, badge_ids: list[int]):
-        self.__dict__.update(values)
+    def __init__(self, attnames: list[str], values: list, badge_ids: list[int]):
+        self.__dict__.update(zip(attnames, values, strict=True))
         self.badge_ids = badge_ids
 
     @property
@@ -200,32 +241,19 @@ class CriterionRow:
 
 
 def badge_extras(badges) -> None:
-    """What badge_list annotates and prefetches, for these badges, in one query: `award_count` (unrevoked
-    awards), `tag_names` (sorted) and `criteria` (CriterionRow values in the model's order), so that
-    `badge.criteria.all()` answers them. For the API's reads (the serializer) only."""
-    badges = list(badges)
-    if not badges:
-        return
-    sql, attnames = _extras_sql()
-    width = len(attnames)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [[badge.pk for badge in badges]])
-        rows = cursor.fetchall()
-    found: dict = {}
-    for row in rows:
-        pk, count, names = row[0], row[1], row[2]
-        criteria = found.get(pk)
-        if criteria is None:
-            criteria = found[pk] = (count, names, [])
-        if row[3] is not None:
-            criteria[2].append(
-                CriterionRow(dict(zip(attnames, row[3 : 3 + width], strict=True)), row[3 + width])
-            )
+    """What badge_list annotates and prefetches, from badge_rows' `extras_json` of these badges (no query):
+    `award_count` (unrevoked awards), `tag_names` (sorted) and `criteria` (CriterionRow values in the model's
+    order), so that `badge.criteria.all()` answers them. For the API's reads (the serializer) only."""
+    _sql, attnames, decimals = _extras_sql()
     for badge in badges:
-        count, names, criteria = found.get(badge.pk, (0, [], []))
-        badge.award_count = count
-        badge.tag_names = names
-        badge.__dict__.setdefault("_prefetched_objects_cache", {})["criteria"] = criteria
+        badge.award_count, badge.tag_names, criteria = badge.extras_json
+        rows = []
+        for *values, badge_ids in criteria:
+            for place in decimals:
+                if values[place] is not None:
+                    values[place] = Decimal(values[place])
+            rows.append(CriterionRow(attnames, values, badge_ids))
+        badge.__dict__.setdefault("_prefetched_objects_cache", {})["criteria"] = rows
 
 
 def badges_for_awarding(*, viewer) -> QuerySet[Badge]:
