@@ -297,6 +297,8 @@ EXEMPT = {
     "ob/v2/assertions/<uuid:uid>/image": "an image (the baked PNG, made once and stored)",
     "ob/v2/assertions/<uuid:uid>/image.svg": "an image (the baked SVG)",
     "ob/v2/assertions/<uuid:uid>/signed": "a file (the signed assertion, a compact JWS)",
+    "api/v1/badge-awards/<int:pk>/credential/image": "an image (the OB 3.0 VC-JWT baked into the PNG)",
+    "api/v1/badge-awards/<int:pk>/credential/image.svg": "an image (the OB 3.0 VC-JWT baked into an SVG)",
     "badges/<int:pk>/status/": "a POST action (activate or archive the badge)",
     "badges/<int:pk>/award/": "a POST action (award the badge by hand)",
 }

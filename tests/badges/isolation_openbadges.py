@@ -20,6 +20,8 @@ API_ENDPOINTS = [
         [
             Endpoint("GET", "/api/v1/badge-awards/{ob_award_id}/assertion", has_object=True),
             Endpoint("GET", "/api/v1/badge-awards/{ob_award_id}/credential", has_object=True),
+            Endpoint("GET", "/api/v1/badge-awards/{ob_award_id}/credential/image", has_object=True),
+            Endpoint("GET", "/api/v1/badge-awards/{ob_award_id}/credential/image.svg", has_object=True),
         ],
     ),
     # People only (closed to API keys): an Org Admin replaces the organization's signing key.

@@ -7,8 +7,11 @@ else 404):
     GET /api/v1/badge-awards/{id}/credential   the OB 3.0 OpenBadgeCredential signed as a VC-JWT
                                                (`?download=1`: the VC-JWT itself, application/vc+jwt, as a
                                                file; the public assertion page links it for its owner)
+    GET /api/v1/badge-awards/{id}/credential/image       that VC-JWT baked into the badge's PNG (an iTXt
+    GET /api/v1/badge-awards/{id}/credential/image.svg   `openbadgecredential` chunk) or SVG (an
+                                               `<openbadges:credential verify>`), as a file (baking.py)
 
-A revoked award's credential is refused (409 CONFLICT): it is no longer vouched for. Its assertion answers,
+A revoked award's credential (and its baked images) is refused (409 CONFLICT): it is no longer vouched for. Its assertion answers,
 marked revoked (the public URL answers 410).
 
     POST /api/v1/badge-signing-keys/rotate     Org Admins: retire the signing key and make a new one (after a
@@ -18,14 +21,18 @@ marked revoked (the public URL answers 410).
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.response import Response
 
 from apps.accounts.scoped_api import ADMIN, ScopedApiView
 from apps.badges.core.selectors import award_download
+from apps.core.api.negotiation import AnyAcceptNegotiation
 from apps.core.errors import Conflict
 
-from . import documents, keys, ob3, services
+from . import baking, documents, keys, ob3, services
+from .images import badge_png
 
 TAGS = ["open badges"]
 
@@ -83,6 +90,15 @@ class AwardAssertionView(AwardDownloadView):
         )
 
 
+def _credential(award):
+    """(issuer, key, VC-JWT) of an award still vouched for: a revoked one has none (409)."""
+    if award.revoked_at is not None:
+        raise Conflict(_("This badge was revoked: it has no credential any more."))
+    issuer = services.issuer_ensure()
+    key = services.signing_key_current()
+    return issuer, key, ob3.vc_jwt(issuer, award, key=key)
+
+
 class AwardCredentialView(AwardDownloadView):
     serializer_class = CredentialSerializer
 
@@ -95,11 +111,7 @@ class AwardCredentialView(AwardDownloadView):
     )
     def get(self, request, pk):
         award = self.get_award()
-        if award.revoked_at is not None:
-            raise Conflict(_("This badge was revoked: it has no credential any more."))
-        issuer = services.issuer_ensure()
-        key = services.signing_key_current()
-        token = ob3.vc_jwt(issuer, award, key=key)
+        issuer, key, token = _credential(award)
         if request.query_params.get("download") in ("1", "true"):
             response = HttpResponse(token, content_type=ob3.MEDIA_TYPE)
             response["Content-Disposition"] = f'attachment; filename="badge-{award.uid}.jwt"'
@@ -115,6 +127,64 @@ class AwardCredentialView(AwardDownloadView):
                 "key_url": documents.Links(issuer).key_url(key),
             }
         )
+
+
+class AwardCredentialImageView(AwardDownloadView):
+    """The badge's PNG with the award's Open Badges 3.0 credential (the VC-JWT) baked in, as a file."""
+
+    content_negotiation_class = AnyAcceptNegotiation  # a file, whatever the client accepts
+
+    @extend_schema(
+        summary="Download the Open Badges 3.0 baked PNG of a badge award",
+        responses={
+            (200, "image/png"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The PNG, an iTXt `openbadgecredential` chunk holding the VC-JWT.",
+            )
+        },
+        tags=TAGS,
+    )
+    def get(self, request, pk):
+        award = self.get_award()
+        _issuer, _key, token = _credential(award)
+        baked = baking.bake_png(badge_png(award.badge), token, keyword=baking.CREDENTIAL_KEYWORD)
+        return _file(baked, "image/png", f"badge-{award.uid}-ob3.png")
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if not isinstance(response, Response):
+            self._sparse_fields = None  # a file: `fields` has nothing to trim
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class AwardCredentialSvgView(AwardCredentialImageView):
+    """The badge as an SVG carrying the award's Open Badges 3.0 credential (the VC-JWT), as a file."""
+
+    @extend_schema(
+        summary="Download the Open Badges 3.0 baked SVG of a badge award",
+        responses={
+            (200, "image/svg+xml"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The SVG, an `<openbadges:credential verify>` (namespace "
+                "https://purl.imsglobal.org/ob/v3p0) holding the VC-JWT.",
+            )
+        },
+        tags=TAGS,
+    )
+    def get(self, request, pk):
+        award = self.get_award()
+        _issuer, _key, token = _credential(award)
+        svg = baking.bake_svg_credential(badge_png(award.badge), token=token, title=award.badge.name)
+        response = _file(svg, "image/svg+xml; charset=utf-8", f"badge-{award.uid}-ob3.svg")
+        # An SVG opened on its own could run script: this one has none, and may run none.
+        response["Content-Security-Policy"] = "default-src 'none'; img-src data:; sandbox"
+        return response
+
+
+def _file(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 class SigningKeySerializer(serializers.Serializer):

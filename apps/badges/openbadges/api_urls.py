@@ -16,4 +16,14 @@ urlpatterns: list = [
         api.AwardCredentialView.as_view(),
         name="api-badge-award-credential",
     ),
+    path(
+        "badge-awards/<int:pk>/credential/image",
+        api.AwardCredentialImageView.as_view(),
+        name="api-badge-award-credential-image",
+    ),
+    path(
+        "badge-awards/<int:pk>/credential/image.svg",
+        api.AwardCredentialSvgView.as_view(),
+        name="api-badge-award-credential-svg",
+    ),
 ]

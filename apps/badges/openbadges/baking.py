@@ -1,12 +1,16 @@
-"""Baking: the assertion carried inside the badge image, as Open Badges 2.0 says (and openbadges-bakery does).
+"""Baking: the assertion carried inside the badge image, as Open Badges 2.0 says (and openbadges-bakery does),
+and the Open Badges 3.0 credential, as 1EdTech ob_v3p0 "Baked Badge" says.
 
 PNG: an iTXt chunk with keyword `openbadges` (uncompressed, no language, no translated keyword) whose text
 is the assertion JSON or a signed assertion (compact JWS), inserted right after IHDR; any earlier
-`openbadges` chunk (iTXt or tEXt) is removed first, so baking twice leaves one.
+`openbadges` chunk (iTXt or tEXt) is removed first, so baking twice leaves one. OB 3.0: the same with
+keyword `openbadgecredential` and the VC-JWT as text; each keyword only removes its own chunks.
 
 SVG: `<svg xmlns:openbadges="http://openbadges.org">` whose first child is
 `<openbadges:assertion verify="<the assertion's URL or the JWS>">` with the assertion JSON in a CDATA
-section; the picture itself is the badge's PNG embedded as a data URI.
+section; the picture itself is the badge's PNG embedded as a data URI. OB 3.0: `xmlns:openbadges` is
+`https://purl.imsglobal.org/ob/v3p0` and the first child an empty `<openbadges:credential verify="<VC-JWT>">`
+(a VC-JWT goes in `verify`; only an embedded-proof credential would go in the body).
 """
 
 import base64
@@ -17,7 +21,9 @@ from xml.sax.saxutils import quoteattr
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadges"
+CREDENTIAL_KEYWORD = b"openbadgecredential"
 SVG_NAMESPACE = "http://openbadges.org"
+CREDENTIAL_SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
 
 
 class BakingError(ValueError):
@@ -46,17 +52,18 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     )
 
 
-def _is_openbadges(kind: bytes, body: bytes) -> bool:
-    return kind in (b"iTXt", b"tEXt") and body.split(b"\x00", 1)[0] == KEYWORD
+def _is_text(kind: bytes, body: bytes, keyword: bytes) -> bool:
+    return kind in (b"iTXt", b"tEXt") and body.split(b"\x00", 1)[0] == keyword
 
 
-def bake_png(image: bytes, payload: str) -> bytes:
-    """`image` with `payload` (assertion JSON or a JWS) in an `openbadges` iTXt chunk right after IHDR."""
-    body = KEYWORD + b"\x00" + b"\x00\x00" + b"\x00" + b"\x00" + payload.encode("utf-8")
+def bake_png(image: bytes, payload: str, *, keyword: bytes = KEYWORD) -> bytes:
+    """`image` with `payload` (assertion JSON or a JWS; with CREDENTIAL_KEYWORD, the VC-JWT) in an
+    uncompressed iTXt chunk named `keyword` right after IHDR, replacing any earlier one of that keyword."""
+    body = keyword + b"\x00" + b"\x00\x00" + b"\x00" + b"\x00" + payload.encode("utf-8")
     out = [PNG_SIGNATURE]
     seen_header = False
     for kind, chunk_body, raw in _chunks(image):
-        if _is_openbadges(kind, chunk_body):
+        if _is_text(kind, chunk_body, keyword):
             continue
         out.append(raw)
         if kind == b"IHDR":
@@ -70,7 +77,7 @@ def bake_png(image: bytes, payload: str) -> bytes:
 def unbake_png(image: bytes) -> str | None:
     """The text of the image's `openbadges` chunk, or None when it has none."""
     for kind, body, _raw in _chunks(image):
-        if not _is_openbadges(kind, body):
+        if not _is_text(kind, body, KEYWORD):
             continue
         if kind == b"tEXt":
             return body.split(b"\x00", 1)[1].decode("latin-1")
@@ -94,20 +101,34 @@ def png_dimensions(image: bytes) -> tuple[int, int]:
     raise BakingError("The PNG has no IHDR chunk.")
 
 
-def bake_svg(image_png: bytes, *, verify: str, assertion_json: str, title: str = "") -> str:
-    """An SVG showing the badge's PNG and carrying the assertion (verify = its URL, or the JWS)."""
+def _svg(image_png: bytes, *, namespace: str, carrier: str, title: str) -> str:
+    """An SVG showing the badge's PNG, `openbadges` bound to `namespace` and `carrier` its first child."""
     width, height = png_dimensions(image_png)
     picture = "data:image/png;base64," + base64.b64encode(image_png).decode("ascii")
     title_element = f"<title>{_escape(title)}</title>" if title else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="{SVG_NAMESPACE}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="{namespace}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
-        f"<openbadges:assertion verify={quoteattr(verify)}>{_cdata(assertion_json)}</openbadges:assertion>"
+        f"{carrier}"
         f"{title_element}"
         f'<image width="{width}" height="{height}" href="{picture}"/>'
         "</svg>\n"
     )
+
+
+def bake_svg(image_png: bytes, *, verify: str, assertion_json: str, title: str = "") -> str:
+    """An SVG showing the badge's PNG and carrying the assertion (verify = its URL, or the JWS)."""
+    carrier = (
+        f"<openbadges:assertion verify={quoteattr(verify)}>{_cdata(assertion_json)}</openbadges:assertion>"
+    )
+    return _svg(image_png, namespace=SVG_NAMESPACE, carrier=carrier, title=title)
+
+
+def bake_svg_credential(image_png: bytes, *, token: str, title: str = "") -> str:
+    """An SVG showing the badge's PNG and carrying the OB 3.0 credential (the VC-JWT, in `verify`)."""
+    carrier = f"<openbadges:credential verify={quoteattr(token)}></openbadges:credential>"
+    return _svg(image_png, namespace=CREDENTIAL_SVG_NAMESPACE, carrier=carrier, title=title)
 
 
 def _escape(text: str) -> str:
