@@ -71,6 +71,8 @@ SETTING_LABELS = {
     "review": _("review options"),
     "overall_feedback": _("overall feedback"),
     "decimal_points": _("decimal places"),
+    "password": _("password"),
+    "subnets": _("allowed networks"),
 }
 SLOT_LABELS = {"mark": _("mark"), "question_version": _("pinned version"), "page": _("page")}
 QUESTION_LABELS = {

@@ -4,7 +4,7 @@
       └─ Question ─ QuestionVersion (immutable: text, marks, type data; attempts keep the version they got)
     Assessment (one per lesson of kind "quiz": settings, review options, feedback bands)
       ├─ Slot (a fixed question, or "a random question from category X")
-      ├─ Override (a person's or a class's window, time limit and attempts)
+      ├─ Override (a person's or a class's window, time limit, attempts and password)
       ├─ Attempt ─ QuestionAttempt (the version drawn, its order, the response, the mark)
       │    └─ AttemptStep (every save, check, submit, grade, regrade: Moodle's step log)
       ├─ AssessmentGrade (a learner's grade over their attempts, by the grading method)
@@ -177,6 +177,10 @@ class Assessment(models.Model):
     # [{"min_percent": 80, "text": "<p>Well done</p>"}, ...], highest band first.
     overall_feedback = models.JSONField(default=list, blank=True)
     decimal_points = models.PositiveSmallIntegerField(default=2)
+    # Access rules (Moodle's quizpassword and subnet): a password to start an attempt (empty: none), and
+    # the networks attempts are taken from (addresses or CIDR ranges; empty: anywhere).
+    password = models.CharField(max_length=64, blank=True, default="")
+    subnets = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -231,8 +235,9 @@ class Slot(models.Model):
 
 
 class Override(models.Model):
-    """A person's or a class's own window, time limit or attempts (None: the quiz's setting). A person's
-    override wins over their classes'; among classes, the most generous value of each setting wins."""
+    """A person's or a class's own window, time limit, attempts or password (None, or an empty password: the
+    quiz's setting). A person's override wins over their classes'; among classes, the most generous value of
+    each setting wins (any of their classes' passwords lets them start, as in Moodle)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="overrides")
     user = models.ForeignKey(
@@ -245,6 +250,7 @@ class Override(models.Model):
     close_at = models.DateTimeField(null=True, blank=True)
     time_limit = models.PositiveIntegerField(null=True, blank=True)
     attempts_allowed = models.PositiveSmallIntegerField(null=True, blank=True)
+    password = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

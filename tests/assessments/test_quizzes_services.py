@@ -441,7 +441,7 @@ def test_overrides_for_a_person_and_a_class(acme, acme_teacher, acme_student, co
         ({"time_limit": 30}, "time_limit"),
         ({"attempts_allowed": -2}, "attempts_allowed"),
         ({"open_at": "2026-01-02T00:00:00Z", "close_at": "2026-01-01T00:00:00Z"}, "close_at"),
-        ({"password": "x"}, "password"),
+        ({"password": "x" * 65}, "password"),  # at most 64 characters
     ],
 )
 def test_bad_overrides_are_refused(acme, acme_teacher, acme_student, course, values, field):

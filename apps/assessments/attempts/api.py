@@ -15,6 +15,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from apps.accounts.scoped_api import AUTHOR, ScopedApiView
+from apps.core.api.throttling import client_ip
 from apps.core.errors import InvalidState, PermissionDenied, ValidationFailed
 from apps.hierarchy.models import Branch, SchoolClass
 
@@ -25,6 +26,7 @@ from .serializers import (
     CheckSerializer,
     GradeSerializer,
     GradingRowSerializer,
+    QuizSubmitSerializer,
     RegradeSerializer,
     ResultSerializer,
     SaveSerializer,
@@ -90,7 +92,10 @@ def with_shown_fields(viewer, assessment):
 
 class AssessmentAttemptListView(AttemptApiView):
     """GET: the caller's attempts at the quiz (its editors: every attempt of the learners they see).
-    POST: start an attempt, or get the open one (200). A quiz's editor who is not enrolled starts a preview."""
+    POST: start an attempt, or get the open one (200). A quiz's editor who is not enrolled starts a preview.
+    A quiz with a password needs it in the body to start (403 QUIZ_PASSWORD_REQUIRED or QUIZ_PASSWORD_INVALID);
+    one with networks answers only its networks (403 QUIZ_NETWORK_RESTRICTED), here and on every call that
+    shows, saves, checks or submits an attempt."""
 
     filter_fields = {
         "state": ["eq", "in"],
@@ -112,7 +117,13 @@ class AssessmentAttemptListView(AttemptApiView):
     def post(self, request, pk):
         assessment = self.get_assessment()
         data = self.valid(StartSerializer)
-        result = services.attempt_start(actor=request.user, assessment=assessment, preview=data["preview"])
+        result = services.attempt_start(
+            actor=request.user,
+            assessment=assessment,
+            preview=data["preview"],
+            password=data.get("password"),
+            client_ip=client_ip(request),
+        )
         return self.summary(result.attempt, status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
 
 
@@ -134,6 +145,8 @@ class AttemptPageView(AttemptApiView):
         attempt = self.get_attempt(lean=True)
         if page >= len(attempt.layout or []):
             raise Http404
+        if attempt.is_open and attempt.user_id == request.user.pk:
+            services.require_network(attempt, client_ip(request))
         sequential = attempt.assessment.navigation == "sequential"
         if sequential and attempt.is_open and page < attempt.current_page:
             raise InvalidState(
@@ -164,6 +177,7 @@ class AttemptAnswersView(AttemptApiView):
             responses=data.get("responses"),
             flags=data.get("flags"),
             page=data.get("page"),
+            client_ip=client_ip(request),
         )
         return self.summary(
             result.attempt, outcome=result.outcome, changed=result.changed, discarded=result.discarded
@@ -179,7 +193,11 @@ class AttemptCheckView(AttemptApiView):
         attempt = self.get_attempt()
         data = self.valid(CheckSerializer)
         result = services.attempt_check(
-            actor=request.user, attempt=attempt, slot=data["slot"], response=data.get("response")
+            actor=request.user,
+            attempt=attempt,
+            slot=data["slot"],
+            response=data.get("response"),
+            client_ip=client_ip(request),
         )
         body = {"outcome": result.outcome, "question": None}
         if result.question is not None:
@@ -200,20 +218,27 @@ class AttemptSubmitView(AttemptApiView):
     def post(self, request, pk):
         attempt = self.get_attempt()
         data = self.valid(SubmitSerializer)
-        result = services.attempt_submit(actor=request.user, attempt=attempt, responses=data.get("responses"))
+        result = services.attempt_submit(
+            actor=request.user, attempt=attempt, responses=data.get("responses"), client_ip=client_ip(request)
+        )
         return self.summary(result.attempt, outcome=result.outcome, discarded=result.discarded)
 
 
 class AssessmentSubmitView(AttemptApiView):
-    """The seed's one-call submit: the caller's open attempt at the quiz (one is started when none is open)
-    gets the answers of the body and is submitted."""
+    """The seed's one-call submit: the caller's open attempt at the quiz (one is started when none is open,
+    with the quiz's `password` when it has one) gets the answers of the body and is submitted."""
 
-    @extend_schema(request=SubmitSerializer, responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
+    @extend_schema(request=QuizSubmitSerializer, responses={200: OpenApiTypes.OBJECT}, tags=TAGS)
     def post(self, request, pk):
         assessment = self.get_assessment()
-        data = self.valid(SubmitSerializer)
-        attempt = services.attempt_start(actor=request.user, assessment=assessment).attempt
-        result = services.attempt_submit(actor=request.user, attempt=attempt, responses=data.get("responses"))
+        data = self.valid(QuizSubmitSerializer)
+        address = client_ip(request)
+        attempt = services.attempt_start(
+            actor=request.user, assessment=assessment, password=data.get("password"), client_ip=address
+        ).attempt
+        result = services.attempt_submit(
+            actor=request.user, attempt=attempt, responses=data.get("responses"), client_ip=address
+        )
         return self.summary(result.attempt, outcome=result.outcome, discarded=result.discarded)
 
 

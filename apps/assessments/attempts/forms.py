@@ -38,6 +38,24 @@ class GradeForm(forms.Form):
         self.fields["mark"].help_text = _("Out of %(max)s.") % {"max": Decimal(max_mark).normalize()}
 
 
+class QuizPasswordForm(forms.Form):
+    """The quiz's password before an attempt starts (the start button's form, and the page it shows again
+    when the password is missing or wrong). The services compare it."""
+
+    password = forms.CharField(
+        label=_("Quiz password"),
+        required=False,
+        strip=False,
+        max_length=1000,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("Your teacher gives you this quiz's password."),
+    )
+
+    def typed(self) -> str:
+        """What was typed, as typed (a longer one than the field takes is simply not the password)."""
+        return str(self.data.get("password") or "")
+
+
 class RegradeForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run: only show what would change"), required=False, initial=True

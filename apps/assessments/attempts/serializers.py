@@ -128,8 +128,15 @@ class GradingRowSerializer(PlannedModelSerializer):
         return _person(qa.g_user_id, qa.g_user_full_name, qa.g_user_email)
 
 
+# A password as typed (never trimmed): a long one is simply not the quiz's (403), up to this bound.
+_PASSWORD = {"required": False, "allow_blank": True, "trim_whitespace": False, "max_length": 1000}
+
+
 class StartSerializer(serializers.Serializer):
     preview = serializers.BooleanField(required=False, default=False)
+    password = serializers.CharField(
+        **_PASSWORD, help_text="The quiz's password, when it has one (a new attempt only; not for previews)."
+    )
 
 
 class SaveSerializer(serializers.Serializer):
@@ -140,6 +147,12 @@ class SaveSerializer(serializers.Serializer):
 
 class SubmitSerializer(serializers.Serializer):
     responses = serializers.DictField(child=serializers.JSONField(), required=False)
+
+
+class QuizSubmitSerializer(SubmitSerializer):
+    password = serializers.CharField(
+        **_PASSWORD, help_text="The quiz's password, when it has one and no attempt is open yet."
+    )
 
 
 class CheckSerializer(serializers.Serializer):

@@ -13,6 +13,11 @@ the earlier of start + time limit and the quiz's close, after overrides. On ever
 The overdue task (tasks.py, attempts_process_overdue) does the same for attempts nobody touches. Previews (an
 editor trying the quiz) are not held to the deadline, as in Moodle, and never count in results or events.
 
+Access rules (access_rules.py): a quiz's password is asked when an attempt starts (not when the open one is
+resumed); its networks hold for starting, resuming, saving, checking and submitting. `client_ip` is the
+request's client address (apps.core.api.throttling.client_ip, behind NUM_PROXIES trusted proxies); none
+given is in no network. Previews are held to neither.
+
 Every step is an AttemptStep row; the row of the attempt is locked (select_for_update) by every write, so a
 double submit does nothing the second time and raises `assessment.submitted` once.
 """
@@ -36,6 +41,13 @@ from apps.courses.models import Enrollment
 from apps.events import emit
 
 from .. import events
+from ..access_rules import (
+    QuizNetworkRestricted,
+    QuizPasswordInvalid,
+    QuizPasswordRequired,
+    address_allowed,
+    password_matches,
+)
 from ..models import (
     Assessment,
     AssessmentGrade,
@@ -124,6 +136,27 @@ def _deadline(attempt: Attempt, now: datetime) -> tuple[bool, bool]:
     timeup = now > attempt.close_at - timedelta(seconds=MIN_TIME_TO_CONTINUE)
     toolate = now > attempt.close_at + timedelta(seconds=grace_min())
     return timeup, toolate
+
+
+def _require_network(assessment: Assessment, client_ip: str | None) -> None:
+    if assessment.subnets and not address_allowed(client_ip, assessment.subnets):
+        raise QuizNetworkRestricted()
+
+
+def require_network(attempt: Attempt, client_ip: str | None) -> None:
+    """403 when the attempt (not a preview) is answered from outside its quiz's networks: what the pages that
+    show an attempt to answer check before showing it."""
+    if not attempt.preview:
+        _require_network(attempt.assessment, client_ip)
+
+
+def _require_password(effective, password) -> None:
+    if not effective.passwords:
+        return
+    if password in (None, ""):
+        raise QuizPasswordRequired()
+    if not password_matches(password, effective.passwords):
+        raise QuizPasswordInvalid()
 
 
 def _enrolled(user, assessment: Assessment) -> bool:
@@ -228,9 +261,13 @@ def _layout(positions: list[int], per_page: int, shuffle: bool, rng: random.Rand
 
 
 @transaction.atomic
-def attempt_start(*, actor, assessment: Assessment, preview: bool = False) -> StartResult:
+def attempt_start(
+    *, actor, assessment: Assessment, preview: bool = False, password=None, client_ip=None
+) -> StartResult:
     """Start an attempt (or return the learner's open one: at most one is open). Learners must be enrolled
-    in the course; an editor of the quiz who is not enrolled starts a preview."""
+    in the course; an editor of the quiz who is not enrolled starts a preview. A new attempt needs the
+    quiz's `password` when it has one (403 QUIZ_PASSWORD_REQUIRED / QUIZ_PASSWORD_INVALID); starting and
+    resuming need `client_ip` in the quiz's networks when it has some (403 QUIZ_NETWORK_RESTRICTED)."""
     editor = can_manage(actor, assessment)
     enrolled = _enrolled(actor, assessment)
     if preview and not editor:
@@ -244,11 +281,15 @@ def attempt_start(*, actor, assessment: Assessment, preview: bool = False) -> St
         .first()
     )
     if existing is not None:
+        if not existing.preview:
+            _require_network(assessment, client_ip)
         return StartResult(existing, False)
     now = timezone.now()
     effective = _quiz.effective_settings(assessment, actor)
     if not preview:
         _check_may_start(assessment, actor, now, effective)
+        _require_network(assessment, client_ip)
+        _require_password(effective, password)
     rng = random.Random(secrets.randbits(64))  # noqa: S311 - shuffles and draws, no secret
     drawn = _draw(assessment, rng)
     close_candidates = [effective.close_at] if effective.close_at else []
@@ -408,7 +449,9 @@ def _apply_flags(qas, flags: dict) -> None:
 
 
 @transaction.atomic
-def attempt_save(*, actor, attempt: Attempt, responses=None, page=None, flags=None) -> SaveResult:
+def attempt_save(
+    *, actor, attempt: Attempt, responses=None, page=None, flags=None, client_ip=None
+) -> SaveResult:
     """Save answers ({slot: raw answer}) of the caller's open attempt, flags ({slot: bool}), and move to
     `page` (0-based). The autosave sends the same. After the deadline, see the module's docstring."""
     responses = _clean_responses(responses)
@@ -416,6 +459,7 @@ def attempt_save(*, actor, attempt: Attempt, responses=None, page=None, flags=No
     attempt = _locked(attempt)
     _require_owner(actor, attempt)
     _require_open(attempt)
+    require_network(attempt, client_ip)
     now = timezone.now()
     qas = _question_attempts(attempt)
     timeup, toolate = _deadline(attempt, now)
@@ -448,13 +492,14 @@ def max_tries(version: QuestionVersion) -> int:
 
 
 @transaction.atomic
-def attempt_check(*, actor, attempt: Attempt, slot, response=None) -> CheckResult:
+def attempt_check(*, actor, attempt: Attempt, slot, response=None, client_ip=None) -> CheckResult:
     """Interactive behaviour: grade one question now. A right answer, or the last try, locks it; a wrong
     try costs the version's penalty (the final mark is the fraction minus the penalties of the earlier
     wrong tries, floored at 0) and shows the next hint."""
     attempt = _locked(attempt)
     _require_owner(actor, attempt)
     _require_open(attempt)
+    require_network(attempt, client_ip)
     if attempt.assessment.behaviour != Assessment.Behaviour.INTERACTIVE:
         raise InvalidState(gettext("This quiz gives feedback only after it is submitted."))
     try:
@@ -596,7 +641,9 @@ def _go_overdue(attempt, *, actor, now) -> None:
 
 
 @transaction.atomic
-def attempt_submit(*, actor, attempt: Attempt, source: str = "learner", responses=None) -> SaveResult:
+def attempt_submit(
+    *, actor, attempt: Attempt, source: str = "learner", responses=None, client_ip=None
+) -> SaveResult:
     """Submit the caller's attempt (saving `responses` first, when they arrive in time) and grade it.
     Idempotent: a finished or abandoned attempt is returned as it is, nothing raised twice."""
     responses = _clean_responses(responses)
@@ -604,6 +651,7 @@ def attempt_submit(*, actor, attempt: Attempt, source: str = "learner", response
     if attempt.state not in OPEN:
         return SaveResult(attempt, "finished" if attempt.state == Attempt.State.FINISHED else "abandoned")
     _require_owner(actor, attempt)
+    require_network(attempt, client_ip)
     now = timezone.now()
     qas = _question_attempts(attempt)
     timeup, toolate = _deadline(attempt, now)

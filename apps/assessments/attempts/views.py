@@ -14,15 +14,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.api.throttling import client_ip
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.pages import forbidden, member_required, message_for, refusal
 from apps.courses.rendering import sanitize_html
 from apps.hierarchy import selectors as hierarchy_selectors
 
+from ..access_rules import QuizPasswordInvalid, QuizPasswordRequired
 from ..permissions import can_manage
 from . import _quiz, selectors, services
 from .csv_export import results_csv
-from .forms import GradeForm, RegradeForm, ResultsFilterForm
+from .forms import GradeForm, QuizPasswordForm, RegradeForm, ResultsFilterForm
 
 MANAGE_FORBIDDEN = _("Only this course's teachers, its branches' managers and Org Admins may do this.")
 
@@ -143,10 +145,26 @@ def _refused(request, exc: ApplicationError, then: str):
 @member_required
 @require_POST
 def attempt_start(request, pk):
+    """Start (or continue) from the quiz lesson's button. A quiz's password comes with the button's form;
+    a missing or wrong one shows this page's own password form again, with the error."""
     assessment = _assessment_or_404(request, pk)
+    form = QuizPasswordForm(request.POST)
     try:
         result = services.attempt_start(
-            actor=request.user, assessment=assessment, preview=request.POST.get("preview") == "1"
+            actor=request.user,
+            assessment=assessment,
+            preview=request.POST.get("preview") == "1",
+            password=form.typed(),
+            client_ip=client_ip(request),
+        )
+    except (QuizPasswordRequired, QuizPasswordInvalid) as exc:
+        if isinstance(exc, QuizPasswordInvalid):
+            form.add_error("password", exc.message)
+        return render(
+            request,
+            "assessments/attempts/start.html",
+            {"quiz": assessment, "form": form, "lesson_url": _lesson_url(assessment)},
+            status=400 if form.errors else 200,
         )
     except ApplicationError as exc:
         return _refused(request, exc, _lesson_url(assessment))
@@ -209,6 +227,10 @@ def attempt_take(request, pk):
     attempt = _attempt_or_404(request, pk)
     if not _owns(request, attempt) or not attempt.is_open:
         return redirect("assessments:attempt_review", attempt.pk)
+    try:
+        services.require_network(attempt, client_ip(request))
+    except ApplicationError as exc:
+        return refusal(request, exc)
     page = _page_number(request, attempt)
     summary = selectors.attempt_summary(attempt)
     questions = _for_page(selectors.attempt_page(attempt, page))
@@ -251,7 +273,12 @@ def attempt_save(request, pk):
     responses, flags = _posted(request, attempt)
     try:
         result = services.attempt_save(
-            actor=request.user, attempt=attempt, responses=responses, flags=flags, page=page
+            actor=request.user,
+            attempt=attempt,
+            responses=responses,
+            flags=flags,
+            page=page,
+            client_ip=client_ip(request),
         )
     except ApplicationError as exc:
         return _refused(request, exc, _take_url(attempt))
@@ -269,10 +296,13 @@ def attempt_check(request, pk, slot):
     responses, flags = _posted(request, attempt)
     back = _take_url(attempt, attempt.current_page) + f"#q{slot}"
     try:
-        result = services.attempt_save(actor=request.user, attempt=attempt, responses=responses, flags=flags)
+        address = client_ip(request)
+        result = services.attempt_save(
+            actor=request.user, attempt=attempt, responses=responses, flags=flags, client_ip=address
+        )
         if result.outcome != "saved":
             return _after(request, result, back)
-        checked = services.attempt_check(actor=request.user, attempt=attempt, slot=slot)
+        checked = services.attempt_check(actor=request.user, attempt=attempt, slot=slot, client_ip=address)
     except ApplicationError as exc:
         return _refused(request, exc, back)
     if checked.outcome != "checked":
@@ -286,6 +316,10 @@ def attempt_summary(request, pk):
     attempt = _attempt_or_404(request, pk)
     if not _owns(request, attempt) or not attempt.is_open:
         return redirect("assessments:attempt_review", attempt.pk)
+    try:
+        services.require_network(attempt, client_ip(request))
+    except ApplicationError as exc:
+        return refusal(request, exc)
     return render(
         request,
         "assessments/attempts/summary.html",
@@ -304,7 +338,9 @@ def attempt_submit(request, pk):
     attempt = _attempt_or_404(request, pk)
     responses, _flags = _posted(request, attempt)
     try:
-        result = services.attempt_submit(actor=request.user, attempt=attempt, responses=responses)
+        result = services.attempt_submit(
+            actor=request.user, attempt=attempt, responses=responses, client_ip=client_ip(request)
+        )
     except ApplicationError as exc:
         return _refused(request, exc, reverse("assessments:attempt_summary", args=[attempt.pk]))
     return _after(request, result, reverse("assessments:attempt_review", args=[attempt.pk]))

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..access_rules import MAX_PASSWORD, MAX_SUBNET_TEXT
 from ..models import REVIEW_FIELDS, REVIEW_MOMENTS, Assessment
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -36,6 +37,18 @@ def _minutes_field(label, *, required=False, min_value=0, max_value=None, help_t
 
 def _seconds(minutes):
     return None if minutes is None else minutes * 60
+
+
+def _password_field(help_text):
+    """Shown to the quiz's editors as typed (Moodle's unmasked password), never trimmed."""
+    return forms.CharField(
+        required=False,
+        strip=False,
+        max_length=MAX_PASSWORD,
+        label=_("Password"),
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
 
 class QuizSettingsForm(forms.Form):
@@ -94,6 +107,17 @@ class QuizSettingsForm(forms.Form):
     shuffle_questions = forms.BooleanField(required=False, label=_("Shuffle the questions"))
     shuffle_answers = forms.BooleanField(required=False, label=_("Shuffle the options within questions"))
     behaviour = forms.ChoiceField(choices=Assessment.Behaviour.choices, label=_("How questions behave"))
+    # Extra restrictions on attempts
+    password = _password_field(_("Learners enter it to start an attempt. Empty: no password."))
+    subnets = forms.CharField(
+        required=False,
+        max_length=MAX_SUBNET_TEXT,
+        label=_("Allowed networks"),
+        help_text=_(
+            "Addresses or ranges attempts may come from, separated by commas (such as "
+            "192.168.10.0/24, 10.1.2.3). Empty: anywhere."
+        ),
+    )
 
     def __init__(self, *args, bands: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,6 +164,8 @@ class QuizSettingsForm(forms.Form):
             "shuffle_questions": assessment.shuffle_questions,
             "shuffle_answers": assessment.shuffle_answers,
             "behaviour": assessment.behaviour,
+            "password": assessment.password,
+            "subnets": ", ".join(assessment.subnets or []),
         }
         review = assessment.review or {}
         for name in REVIEW_FIELDS:
@@ -182,6 +208,8 @@ class QuizSettingsForm(forms.Form):
                 "shuffle_questions",
                 "shuffle_answers",
                 "behaviour",
+                "password",
+                "subnets",
             )
         }
         values["description"] = values["description"] or ""
@@ -237,7 +265,7 @@ class RepaginateForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    """A person's or a class's own window, time limit and attempts; empty fields keep the quiz's."""
+    """A person's or a class's own window, time limit, attempts and password; empty fields keep the quiz's."""
 
     user = forms.TypedChoiceField(coerce=int, choices=(), required=False, empty_value=None, label=_("Person"))
     school_class = forms.TypedChoiceField(
@@ -259,6 +287,7 @@ class OverrideForm(forms.Form):
     attempts_allowed = forms.IntegerField(
         required=False, min_value=0, max_value=1000, label=_("Attempts allowed"), help_text=_("0: unlimited.")
     )
+    password = _password_field(_("Their own password for the quiz. Empty: the quiz's."))
 
     def __init__(self, *args, people=(), classes=(), editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -276,6 +305,7 @@ class OverrideForm(forms.Form):
             "close_at": override.close_at,
             "time_limit_minutes": None if override.time_limit is None else override.time_limit // 60,
             "attempts_allowed": override.attempts_allowed,
+            "password": override.password,
         }
 
     def values(self) -> dict:
@@ -286,4 +316,5 @@ class OverrideForm(forms.Form):
             "close_at": data.get("close_at"),
             "time_limit": None if minutes is None else minutes * 60,
             "attempts_allowed": data.get("attempts_allowed"),
+            "password": data.get("password") or "",
         }

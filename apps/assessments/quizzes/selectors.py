@@ -8,6 +8,7 @@ not in the queryset, so pages and the API answer 404.
 effective_settings() resolves overrides as Moodle does (quiz_update_effective_access): a person's own
 override wins for each setting it sets; for the others, the most generous of their classes' overrides
 (earlier open, later close, longer time limit, more attempts; 0 = no limit / unlimited wins); then the quiz.
+A password is the person's override's, else any of their classes' overrides' passwords, else the quiz's.
 """
 
 from __future__ import annotations
@@ -187,8 +188,10 @@ _FACTS_COLUMNS = {
 }
 # The settings only the quiz's editors are shown (quizzes/serializers.py EDITOR_FIELDS), read for a row the
 # viewer edits only, as one JSON array (`editor_columns`; NULL: a learner's row). It names the quiz's table:
-# assessment_rows() are evaluated (a page, one quiz), never nested in another query.
-_EDITOR_COLUMNS = ("shuffle_questions", "shuffle_answers", "review", "overall_feedback")
+# assessment_rows() are evaluated (a page, one quiz), never nested in another query. (The password is an
+# editor field too, but read on every row: effective_settings() needs it, and the learner's serializer
+# leaves it out.)
+_EDITOR_COLUMNS = ("shuffle_questions", "shuffle_answers", "review", "overall_feedback", "subnets")
 _EDITOR_SQL = (
     "json_build_array("
     + ", ".join(f'"{Assessment._meta.db_table}"."{name}"' for name in _EDITOR_COLUMNS)
@@ -342,6 +345,7 @@ class Effective:
     close_at: datetime | None
     time_limit: int | None  # seconds; None: no limit
     attempts_allowed: int  # 0: unlimited
+    passwords: tuple[str, ...] = ()  # any of them starts an attempt; none: no password asked
 
 
 def _generous_open(values):
@@ -365,13 +369,15 @@ class _OverrideRow:
     close_at: datetime | None
     time_limit: int | None
     attempts_allowed: int | None
+    password: str
 
 
 # The quiz's overrides of a person and of the classes they are in (what effective_settings() resolves),
 # written out: read on every quiz, attempt and review a learner opens.
 _OVERRIDE_TABLES = {"override": Override._meta.db_table, "role": RoleAssignment._meta.db_table}
 _OVERRIDES_SQL = (  # noqa: S608 (table names only)
-    "SELECT o.user_id, o.school_class_id, o.open_at, o.close_at, o.time_limit, o.attempts_allowed"
+    "SELECT o.user_id, o.school_class_id, o.open_at, o.close_at, o.time_limit, o.attempts_allowed,"
+    " o.password"
     ' FROM "{override}" o WHERE o.assessment_id = %s AND (o.user_id = %s'
     ' OR o.school_class_id IN (SELECT r.school_class_id FROM "{role}" r'
     " WHERE r.user_id = %s AND r.school_class_id IS NOT NULL))"
@@ -379,7 +385,7 @@ _OVERRIDES_SQL = (  # noqa: S608 (table names only)
 
 
 def effective_settings(assessment: Assessment, user) -> Effective:
-    """The window, time limit and attempts that apply to `user`, overrides resolved."""
+    """The window, time limit, attempts and passwords that apply to `user`, overrides resolved."""
     user_id = getattr(user, "pk", user)
     if user_id is None:
         class_ids = RoleAssignment.objects.filter(user_id=None, school_class__isnull=False).values(
@@ -418,11 +424,16 @@ def effective_settings(assessment: Assessment, user) -> Effective:
     attempts = resolved["attempts_allowed"]
     if attempts is None:
         attempts = assessment.attempts_allowed
+    if person is not None and person.password:
+        passwords = (person.password,)
+    else:
+        passwords = tuple(dict.fromkeys(row.password for row in classes if row.password))
     return Effective(
         open_at=open_at,
         close_at=close_at,
         time_limit=time_limit,
         attempts_allowed=attempts,
+        passwords=passwords or ((assessment.password,) if assessment.password else ()),
     )
 
 

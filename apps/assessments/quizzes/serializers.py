@@ -1,6 +1,7 @@
 """The quizzes API's representations. A learner gets a quiz's summary (window, time limit, attempts, grading,
-pass mark, layout); its editors also get the review options, the feedback bands, the marks and the slots.
-Nothing here ever carries a question's text or answers to a learner."""
+pass mark, layout); its editors also get the review options, the feedback bands, the access rules (password,
+networks), the marks and the slots. Nothing here ever carries a question's text or answers, or a quiz's
+password, to a learner."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,6 +9,7 @@ from rest_framework import serializers
 from apps.core.api.fields import MAX_ID, MAX_INT, column_range
 from apps.core.api.serializers import PlannedModelSerializer, PlannedSerializer
 
+from ..access_rules import MAX_PASSWORD, MAX_SUBNETS
 from ..models import Assessment, Override, Slot
 
 SUMMARY_FIELDS = [
@@ -42,6 +44,8 @@ EDITOR_FIELDS = [
     "shuffle_answers",
     "review",
     "overall_feedback",
+    "password",
+    "subnets",
     "total_marks",
     "has_attempts",
     "viewer_edits",
@@ -147,6 +151,20 @@ class SettingsSerializer(serializers.Serializer):
     review = serializers.JSONField(required=False, help_text="{field: [moments]} (models.REVIEW_FIELDS).")
     overall_feedback = serializers.JSONField(required=False, help_text='[{"min_percent": 80, "text": "…"}]')
     decimal_points = serializers.IntegerField(required=False, **column_range(Assessment, "decimal_points"))
+    password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=MAX_PASSWORD,
+        trim_whitespace=False,
+        help_text="Asked before an attempt starts; empty: none.",
+    )
+    subnets = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=MAX_SUBNETS,
+        help_text='Addresses or CIDR ranges attempts are taken from ("192.168.10.0/24", "10.1.2.3"); '
+        "empty: anywhere.",
+    )
 
 
 class AssessmentCreateSerializer(SettingsSerializer):
@@ -261,6 +279,7 @@ class OverrideSerializer(PlannedModelSerializer):
             "close_at",
             "time_limit",
             "attempts_allowed",
+            "password",
             "created_at",
         ]
         read_only_fields = fields
@@ -289,4 +308,12 @@ class OverrideWriteSerializer(serializers.Serializer):
         allow_null=True,
         **column_range(Override, "attempts_allowed"),
         help_text="0: unlimited.",
+    )
+    password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=MAX_PASSWORD,
+        trim_whitespace=False,
+        help_text="Their own password for the quiz; empty: the quiz's.",
     )

@@ -37,6 +37,7 @@ from apps.courses.permissions import can_edit_course
 from apps.courses.rendering import sanitize_html
 from apps.hierarchy import selectors as hierarchy_selectors
 
+from ..access_rules import clean_password, clean_subnets
 from ..bank.selectors import category_tree_ids
 from ..models import (
     REVIEW_FIELDS,
@@ -90,8 +91,10 @@ SETTINGS = (
     "review",
     "overall_feedback",
     "decimal_points",
+    "password",
+    "subnets",
 )
-OVERRIDE_SETTINGS = ("open_at", "close_at", "time_limit", "attempts_allowed")
+OVERRIDE_SETTINGS = ("open_at", "close_at", "time_limit", "attempts_allowed", "password")
 
 
 class AttemptsExist(Conflict):
@@ -347,6 +350,8 @@ def clean_settings(values: dict, current: Assessment | None = None) -> dict:
     out["decimal_points"] = _integer(
         merged["decimal_points"], "decimal_points", errors, low=0, high=MAX_DECIMAL_POINTS
     )
+    out["password"] = clean_password(merged["password"], "password", errors)
+    out["subnets"] = clean_subnets(merged["subnets"], "subnets", errors)
     if errors:
         raise ValidationFailed(errors)
     return out
@@ -767,6 +772,7 @@ def _clean_override(assessment: Assessment, values: dict, current: Override | No
         "attempts_allowed": _integer(
             merged["attempts_allowed"], "attempts_allowed", errors, low=0, high=MAX_ATTEMPTS, allow_none=True
         ),
+        "password": clean_password(merged["password"], "password", errors),
     }
     if out["time_limit"] not in (None, 0) and out["time_limit"] < MIN_TIME_LIMIT:
         errors["time_limit"] = [gettext("From 1 minute to 1 week (in seconds); 0 lifts the limit.")]
@@ -776,7 +782,7 @@ def _clean_override(assessment: Assessment, values: dict, current: Override | No
     closes = out["close_at"] or assessment.close_at
     if "open_at" not in errors and "close_at" not in errors and opens and closes and opens >= closes:
         errors["close_at"] = [gettext("The quiz must close after it opens (with this override).")]
-    if not errors and all(out[name] is None for name in OVERRIDE_SETTINGS):
+    if not errors and all(out[name] in (None, "") for name in OVERRIDE_SETTINGS):
         errors["non_field_errors"] = [gettext("Change at least one setting.")]
     if errors:
         raise ValidationFailed(errors)
@@ -785,7 +791,7 @@ def _clean_override(assessment: Assessment, values: dict, current: Override | No
 
 @transaction.atomic
 def override_create(*, actor, assessment: Assessment, user=None, school_class=None, **values) -> Override:
-    """A person's or a class's own window, time limit (0: none) or attempts (0: unlimited)."""
+    """A person's or a class's own window, time limit (0: none), attempts (0: unlimited) or password."""
     _require_manager(actor, assessment)
     if (user is None) == (school_class is None):
         raise ValidationFailed({"user": [gettext("Choose a person or a class (one of them).")]})

@@ -1,12 +1,14 @@
 """{% quiz_panel as panel %}: what the quiz lesson's player part (templates/assessments/quizzes/player.html)
 shows: the quiz's summary with the viewer's own window, time limit and attempts (overrides resolved), their
-attempts and grade, and whether they may start or continue one."""
+attempts and grade, whether they may start or continue one, and the password field when a new attempt needs
+the quiz's password (not for an editor who is not enrolled: they preview)."""
 
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from ..attempts.forms import QuizPasswordForm
 from ..models import AssessmentGrade, Attempt
 from ..quizzes import selectors
 
@@ -39,6 +41,7 @@ def quiz_panel(context) -> dict:
     left = None if effective.attempts_allowed == 0 else max(effective.attempts_allowed - used, 0)
     not_open = effective.open_at is not None and now < effective.open_at
     closed = effective.close_at is not None and now >= effective.close_at
+    previews = bool(context.get("editor")) and context.get("enrollment") is None
     return {
         "assessment": assessment,
         "effective": effective,
@@ -50,6 +53,7 @@ def quiz_panel(context) -> dict:
         "not_open": not_open,
         "closed": closed,
         "may_start": current is None and not not_open and not closed and left != 0,
+        "password_form": QuizPasswordForm() if effective.passwords and not previews else None,
         "start_url": _url("assessments:attempt_start", assessment.pk),
         "manage_url": _url("assessments:quiz_manage", assessment.pk),
         "review_url_name": "assessments:attempt_review" if _url("assessments:attempt_review", 1) else "",
