@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.api.throttling import client_ip
 from apps.core.errors import ApplicationError, ValidationFailed
+from apps.core.pages import add_service_errors
 from tenants import domains, selectors, services
 
 from . import queries
@@ -289,9 +290,7 @@ def organization_domain_add(request, pk):
                 organization=organization, domain=form.cleaned_data["domain"], actor=_actor(request)
             )
         except ValidationFailed as exc:
-            for field, errors in exc.field_errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -311,29 +310,35 @@ def _get_domain(organization, domain_pk):
     return domain
 
 
-@operator_required
-@require_POST
-def organization_domain_primary(request, pk, domain_pk):
+def _domain_action(request, pk, domain_pk, change, done: str):
+    """Run `change(domain=, actor=)` on one of the organization's domains; a refusal is a message, success
+    the message `done` (formatted with `domain` and `organization`); back to the organization's page."""
     organization = _get(pk)
     domain = _get_domain(organization, domain_pk)
     try:
-        domains.domain_make_primary(domain=domain, actor=_actor(request))
+        change(domain=domain, actor=_actor(request))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{domain.domain} is now the primary domain of {organization.name}.")
+        messages.success(request, done.format(domain=domain.domain, organization=organization.name))
     return redirect("console:organization", pk=organization.pk)
+
+
+@operator_required
+@require_POST
+def organization_domain_primary(request, pk, domain_pk):
+    return _domain_action(
+        request,
+        pk,
+        domain_pk,
+        domains.domain_make_primary,
+        "{domain} is now the primary domain of {organization}.",
+    )
 
 
 @operator_required
 @require_POST
 def organization_domain_remove(request, pk, domain_pk):
-    organization = _get(pk)
-    domain = _get_domain(organization, domain_pk)
-    try:
-        domains.domain_remove(domain=domain, actor=_actor(request))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{domain.domain} was removed from {organization.name}.")
-    return redirect("console:organization", pk=organization.pk)
+    return _domain_action(
+        request, pk, domain_pk, domains.domain_remove, "{domain} was removed from {organization}."
+    )
