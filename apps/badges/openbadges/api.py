@@ -137,9 +137,9 @@ class AwardCredentialImageView(AwardDownloadView):
     @extend_schema(
         summary="Download the Open Badges 3.0 baked PNG of a badge award",
         responses={
-            (200, "image/png"): OpenApiResponse(
+            (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY,
-                description="The PNG, an iTXt `openbadgecredential` chunk holding the VC-JWT.",
+                description="The PNG (sent as image/png), an iTXt `openbadgecredential` chunk holding the VC-JWT.",
             )
         },
         tags=TAGS,
@@ -162,9 +162,9 @@ class AwardCredentialSvgView(AwardCredentialImageView):
     @extend_schema(
         summary="Download the Open Badges 3.0 baked SVG of a badge award",
         responses={
-            (200, "image/svg+xml"): OpenApiResponse(
+            (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY,
-                description="The SVG, an `<openbadges:credential verify>` (namespace "
+                description="The SVG (sent as image/svg+xml), an `<openbadges:credential verify>` (namespace "
                 "https://purl.imsglobal.org/ob/v3p0) holding the VC-JWT.",
             )
         },
